@@ -1,0 +1,426 @@
+#include "commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "pmodel/properties.hpp"
+#include "pmodel/variant_names.hpp"
+#include "pscenario/loader.hpp"
+#include "psim/simulator.hpp"
+#include "ptrace/trace.hpp"
+
+#ifndef PROTOCHECK_VERSION
+#define PROTOCHECK_VERSION "0.0.0"
+#endif
+
+namespace pcli {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* tool_version = PROTOCHECK_VERSION;
+
+struct SimulateOptions {
+    std::string scenario;
+    std::uint64_t seed = 1;
+    std::uint64_t runs = 1;
+    unsigned jobs = 1;
+    std::uint64_t steps_max = 10'000'000;
+    std::string faults;
+    std::vector<std::string> variants;
+    std::string trace_out = "protocheck-traces";
+    std::string report;
+    std::string keep_traces = "failing";
+    bool timing = false;
+    bool strict = false;
+};
+
+std::optional<std::string> parse_faults(const std::string& spec, ptrace::FaultBudget& budget) {
+    if (spec.empty() || spec == "none") return std::nullopt;
+    std::stringstream items(spec);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        const auto colon = item.find(':');
+        const std::string kind = item.substr(0, colon);
+        std::uint32_t* slot = kind == "crash"    ? &budget.crash
+                              : kind == "cancel" ? &budget.cancel
+                              : kind == "signal" ? &budget.signal
+                                                 : nullptr;
+        if (slot == nullptr || colon == std::string::npos) {
+            return "--faults: expected crash:K,cancel:K,signal:K (any of them, K a count), found \"" +
+                   item + "\"";
+        }
+        const std::string count = item.substr(colon + 1);
+        if (count.empty() || count.size() > 6 || count.find_first_not_of("0123456789") != std::string::npos) {
+            return "--faults: the count of " + kind + " must be a whole number from 0 to 999999, found \"" +
+                   count + "\"";
+        }
+        *slot = static_cast<std::uint32_t>(std::stoul(count));
+    }
+    if (budget.crash != 0 || budget.cancel != 0 || budget.signal != 0) {
+        return std::string("--faults: fault injection (crash, cancel, signal) is not supported by this "
+                           "version of protocheck yet; use none or counts of 0");
+    }
+    return std::nullopt;
+}
+
+std::string outcome_text(const json& outcome) {
+    std::string text = outcome["outcome"].get<std::string>();
+    if (outcome.contains("error")) {
+        text += " " + outcome["error"].get<std::string>() + " (origin " +
+                outcome["origin"].get<std::string>();
+        if (!outcome["relay"].empty()) {
+            text += ", relay";
+            for (const auto& hop : outcome["relay"]) text += " " + hop.get<std::string>();
+        }
+        text += outcome["remote"].get<bool>() ? ", remote)" : ")";
+    }
+    return text;
+}
+
+struct PropertyTally {
+    std::uint64_t violations = 0;
+    std::optional<std::uint64_t> first_seed;
+};
+
+int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
+    std::shared_ptr<const pmodel::Scenario> scenario;
+    pcore::Variants variants;
+    ptrace::FaultBudget faults;
+    try {
+        scenario = pscenario::load_scenario_file(options.scenario);
+    } catch (const pscenario::InputError& error) {
+        err << "protocheck: " << error.what() << '\n';
+        return exit_bad_input;
+    }
+    for (const std::string& assignment : options.variants) {
+        if (auto problem = pmodel::set_variant(variants, assignment)) {
+            err << "protocheck: --variant: " << *problem << '\n';
+            return exit_bad_input;
+        }
+    }
+    if (auto problem = parse_faults(options.faults, faults)) {
+        err << "protocheck: " << *problem << '\n';
+        return exit_bad_input;
+    }
+    if (options.runs == 0) {
+        err << "protocheck: --runs: expected at least 1 run\n";
+        return exit_bad_input;
+    }
+    if (options.steps_max == 0) {
+        err << "protocheck: --steps-max: expected at least 1 step\n";
+        return exit_bad_input;
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<psim::RunResult> results(options.runs);
+    const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(options.runs)));
+    auto worker = [&](unsigned job) {
+        for (std::uint64_t run = job; run < options.runs; run += jobs) {
+            psim::SimOptions sim;
+            sim.seed = options.seed + run;
+            sim.steps_max = options.steps_max;
+            sim.record = options.keep_traces == "all";
+            results[run] = psim::simulate_run(scenario, variants, sim);
+        }
+    };
+    if (jobs == 1) {
+        worker(0);
+    } else {
+        std::vector<std::thread> threads;
+        for (unsigned job = 0; job < jobs; ++job) threads.emplace_back(worker, job);
+        for (std::thread& thread : threads) thread.join();
+    }
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+    std::map<std::string, PropertyTally> tallies;
+    std::map<std::string, std::map<std::string, std::uint64_t>> variety;
+    std::uint64_t runs_violating = 0;
+    std::uint64_t runs_incomplete = 0;
+    std::uint64_t runs_with_deadlock = 0;
+    std::uint64_t steps_total = 0;
+    std::uint64_t delivered_total = 0;
+    json first_deadlock = nullptr;
+    json traces = json::array();
+    bool trace_dir_ready = false;
+    for (psim::RunResult& result : results) {
+        steps_total += result.steps;
+        delivered_total += result.delivered;
+        const json outcomes = ptrace::outcomes_json(*scenario->compiled, result);
+        for (auto it = outcomes.begin(); it != outcomes.end(); ++it) {
+            ++variety[it.key()][outcome_text(it.value())];
+        }
+        if (result.end == psim::RunEnd::steps_exhausted) ++runs_incomplete;
+        if (!result.deadlocks.empty()) {
+            ++runs_with_deadlock;
+            if (first_deadlock.is_null()) {
+                json cycle = json::array();
+                for (pcore::CompId comp : result.deadlocks.front().cycle) {
+                    cycle.push_back(result.outcomes[comp.value()].first);
+                }
+                first_deadlock = {{"seed", result.seed}, {"cycle", cycle}};
+            }
+        }
+        const bool strict_deadlock = options.strict && !result.deadlocks.empty();
+        if (!result.violations.empty()) {
+            ++runs_violating;
+            for (const pmodel::Violation& violation : result.violations) {
+                PropertyTally& tally = tallies[violation.property];
+                ++tally.violations;
+                if (!tally.first_seed) tally.first_seed = result.seed;
+            }
+        } else if (strict_deadlock) {
+            ++runs_violating;
+        }
+        const bool save = !result.violations.empty() || strict_deadlock || options.keep_traces == "all";
+        if (!save) continue;
+        if (!trace_dir_ready) {
+            std::error_code error;
+            std::filesystem::create_directories(options.trace_out, error);
+            if (error) {
+                err << "protocheck: --trace-out: cannot create directory " << options.trace_out << ": "
+                    << error.message() << '\n';
+                return exit_bad_input;
+            }
+            trace_dir_ready = true;
+        }
+        if (result.trace.empty() && result.steps > 0) {
+            // The campaign ran without recording; run the seed again with the recorder on. The
+            // run is deterministic, so it must end in the same state (checked).
+            psim::SimOptions sim;
+            sim.seed = result.seed;
+            sim.steps_max = options.steps_max;
+            sim.record = true;
+            psim::RunResult recorded = psim::simulate_run(scenario, variants, sim);
+            if (recorded.final_fingerprint != result.final_fingerprint) {
+                err << "protocheck: internal error: seed " << result.seed
+                    << " did not reproduce (nondeterminism); please report it\n";
+                return exit_violation;
+            }
+            result.trace = std::move(recorded.trace);
+        }
+        const std::string name = scenario->compiled->name.empty() ? "scenario" : scenario->compiled->name;
+        const std::string path =
+            (std::filesystem::path(options.trace_out) / (name + "-seed-" + std::to_string(result.seed) + ".json"))
+                .string();
+        try {
+            ptrace::write_json_atomic(
+                path, ptrace::make_trace(*scenario, variants, faults, result.seed, "simulate", result, tool_version));
+        } catch (const pscenario::InputError& error) {
+            err << "protocheck: " << error.what() << '\n';
+            return exit_bad_input;
+        }
+        traces.push_back(path);
+        result.trace.clear();
+    }
+
+    // Text summary.
+    out << "protocheck simulate: " << (scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name)
+        << ", " << options.runs << " run(s) from seed " << options.seed << '\n';
+    out << "outcomes of the run with seed " << results.front().seed << ":\n";
+    const json first = ptrace::outcomes_json(*scenario->compiled, results.front());
+    for (const auto& entry : results.front().outcomes) {
+        out << "  " << entry.first << ": " << outcome_text(first[entry.first]) << '\n';
+    }
+    if (options.runs > 1) {
+        out << "outcomes across all runs:\n";
+        for (const auto& [name, counts] : variety) {
+            for (const auto& [text, count] : counts) {
+                out << "  " << name << ": " << text << " x" << count << '\n';
+            }
+        }
+    }
+    out << "properties:\n";
+    json properties = json::object();
+    for (const pmodel::PropertyInfo& info : pmodel::property_catalogue()) {
+        const std::string id(info.id);
+        const auto found = tallies.find(id);
+        std::string status = !info.checked ? "not_checked" : found != tallies.end() ? "violated" : "holds";
+        json entry = {{"status", status}};
+        out << "  " << id << ": ";
+        if (status == "violated") {
+            entry["violating_runs"] = found->second.violations;
+            entry["first_seed"] = *found->second.first_seed;
+            out << "VIOLATED in " << found->second.violations << " run(s), first with seed "
+                << *found->second.first_seed;
+        } else if (status == "holds") {
+            out << "holds in all " << options.runs << " run(s)";
+        } else {
+            out << "not checked by this version";
+        }
+        out << '\n';
+        properties[id] = entry;
+    }
+    out << "runs: " << (options.runs - runs_violating - runs_incomplete) << " passed, " << runs_violating
+        << " violating, " << runs_incomplete << " incomplete (--steps-max " << options.steps_max << ")\n";
+    out << "application deadlocks (wait-for cycles, " << (options.strict ? "violations with --strict" : "reported only")
+        << "): " << runs_with_deadlock << " run(s)";
+    if (!first_deadlock.is_null()) out << ", first with seed " << first_deadlock["seed"];
+    out << '\n';
+    out << "steps: " << steps_total << ", messages delivered: " << delivered_total << '\n';
+    for (std::size_t index = 0; index < traces.size() && index < 5; ++index) {
+        out << "trace written: " << traces[index].get<std::string>() << '\n';
+    }
+    if (traces.size() > 5) {
+        out << "(" << traces.size() - 5 << " more traces in " << options.trace_out << ")\n";
+    }
+    if (options.timing || !options.report.empty()) {
+        err << "time: " << elapsed << " s, " << (elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0)
+            << " messages delivered per second\n";
+    }
+
+    const std::string verdict = runs_violating > 0 ? "violation" : runs_incomplete > 0 ? "incomplete" : "pass";
+    if (!options.report.empty()) {
+        json outcome_counts = json::object();
+        for (const auto& [name, counts] : variety) {
+            for (const auto& [text, count] : counts) outcome_counts[name][text] = count;
+        }
+        json report = {
+            {"command", "simulate"},
+            {"tool_version", tool_version},
+            {"scenario", scenario->compiled->name},
+            {"scenario_file", options.scenario},
+            {"seed", options.seed},
+            {"runs", options.runs},
+            {"steps_max", options.steps_max},
+            {"variants", ptrace::variants_json(variants)},
+            {"faults", {{"crash", faults.crash}, {"cancel", faults.cancel}, {"signal", faults.signal}}},
+            {"result", verdict},
+            {"runs_passed", options.runs - runs_violating - runs_incomplete},
+            {"runs_violating", runs_violating},
+            {"runs_incomplete", runs_incomplete},
+            {"steps_total", steps_total},
+            {"events_total", delivered_total},
+            {"properties", properties},
+            {"application_deadlocks", {{"runs", runs_with_deadlock}, {"first", first_deadlock}}},
+            {"outcomes", outcome_counts},
+            {"traces", traces},
+        };
+        if (options.timing) {
+            report["timing"] = {
+                {"elapsed_seconds", elapsed},
+                {"events_per_second", elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0},
+                {"steps_per_second", elapsed > 0 ? static_cast<double>(steps_total) / elapsed : 0.0}};
+        }
+        try {
+            ptrace::write_json_atomic(options.report, report);
+        } catch (const pscenario::InputError& error) {
+            err << "protocheck: " << error.what() << '\n';
+            return exit_bad_input;
+        }
+    }
+    if (verdict == "violation") return exit_violation;
+    if (verdict == "incomplete") return exit_incomplete;
+    return exit_ok;
+}
+
+int replay(const std::string& path, bool verbose, std::ostream& out, std::ostream& err) {
+    ptrace::ReplayResult result;
+    try {
+        result = ptrace::replay_file(path);
+    } catch (const pscenario::InputError& error) {
+        err << "protocheck: " << error.what() << '\n';
+        return exit_bad_input;
+    }
+    if (verbose) {
+        for (const std::string& line : result.log) out << line << '\n';
+    }
+    (result.diverged ? err : out) << "protocheck replay: " << path << ": " << result.message << '\n';
+    return result.exit_code;
+}
+
+void list_variants(std::ostream& out) {
+    for (const pmodel::VariantInfo& info : pmodel::variant_catalogue()) {
+        out << info.key << " = ";
+        for (std::size_t index = 0; index < info.values.size(); ++index) {
+            out << (index == 0 ? "" : " | ") << info.values[index] << (index == 0 ? " (default)" : "");
+        }
+        out << "\n    the alternatives show " << info.alternative_shows << "; expected to break "
+            << info.breaks << '\n';
+    }
+}
+
+void list_properties(std::ostream& out) {
+    for (const pmodel::PropertyInfo& info : pmodel::property_catalogue()) {
+        out << info.id << (info.checked ? "" : " [not checked yet]") << ": " << info.statement << '\n';
+    }
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CLI::App app{"protocheck: proves and tests the runtime protocols of a component/channel runtime"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", tool_version);
+
+    SimulateOptions simulate_options;
+    CLI::App* simulate_command = app.add_subcommand("simulate", "random simulation campaign: N runs from seed S");
+    simulate_command->add_option("SCENARIO", simulate_options.scenario, "scenario file (JSON)")->required();
+    simulate_command->add_option("--seed", simulate_options.seed, "first seed; run i uses seed S+i");
+    simulate_command->add_option("--runs", simulate_options.runs, "number of runs");
+    simulate_command->add_option("--jobs", simulate_options.jobs, "runs in parallel (results stay in run order)");
+    simulate_command->add_option("--steps-max", simulate_options.steps_max, "steps per run before it counts as incomplete");
+    simulate_command->add_option("--faults", simulate_options.faults, "crash:K,cancel:K,signal:K");
+    simulate_command->add_option("--variant", simulate_options.variants, "design variant K=V (repeatable)");
+    simulate_command->add_option("--trace-out", simulate_options.trace_out, "directory for traces of failing runs");
+    simulate_command->add_option("--report", simulate_options.report, "write the summary as JSON");
+    simulate_command->add_option("--keep-traces", simulate_options.keep_traces, "failing (default) or all")
+        ->check(CLI::IsMember({"failing", "all"}));
+    simulate_command->add_flag("--timing", simulate_options.timing, "add wall-clock figures to the report");
+    simulate_command->add_flag("--strict", simulate_options.strict, "application deadlocks count as violations");
+
+    std::string trace_path;
+    bool verbose = false;
+    CLI::App* replay_command = app.add_subcommand("replay", "re-run a trace and verify every fingerprint");
+    replay_command->add_option("TRACE", trace_path, "trace file (JSON)")->required();
+    replay_command->add_flag("--verbose", verbose, "print every step");
+
+    CLI::App* variants_command = app.add_subcommand("variants", "list the design variants");
+    CLI::App* properties_command = app.add_subcommand("properties", "list the property ids");
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);
+    try {
+        app.parse(reversed);
+    } catch (const CLI::CallForHelp&) {
+        out << app.help();
+        return exit_ok;
+    } catch (const CLI::CallForAllHelp&) {
+        out << app.help("", CLI::AppFormatMode::All);
+        return exit_ok;
+    } catch (const CLI::CallForVersion&) {
+        out << tool_version << '\n';
+        return exit_ok;
+    } catch (const CLI::ParseError& error) {
+        // A subcommand's --help arrives here with exit code 0.
+        if (error.get_exit_code() == 0) {
+            for (CLI::App* sub : app.get_subcommands()) {
+                out << sub->help();
+                return exit_ok;
+            }
+            out << app.help();
+            return exit_ok;
+        }
+        err << "protocheck: " << error.what() << "\n(run protocheck --help for usage)\n";
+        return exit_bad_input;
+    }
+    if (simulate_command->parsed()) return simulate(simulate_options, out, err);
+    if (replay_command->parsed()) return replay(trace_path, verbose, out, err);
+    if (variants_command->parsed()) {
+        list_variants(out);
+        return exit_ok;
+    }
+    if (properties_command->parsed()) {
+        list_properties(out);
+        return exit_ok;
+    }
+    return exit_bad_input;
+}
+
+}  // namespace pcli

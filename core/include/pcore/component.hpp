@@ -1,0 +1,288 @@
+// One component of the runtime: its state as a value, and the pure step function.
+//
+// Purpose: the per-component half of Reowolf 2.x's runtime protocols (seed 004; reowolf-notes
+// §1-3): the PDL interpreter's signals (put/get/select/sync/channel/spawn/fail) and the handling
+// of every message class. The world (model/) owns the links between components and applies the
+// effects a step returns.
+//
+// Lifecycle of a component (Reowolf's CompMode, condensed):
+//
+//   waiting_for_creator --Schedule--> running <--------------------+
+//                                     |  |  \--put ports/spawn--> transferring --all Acks--+
+//                                     |  +--sync_end--> sync_end --Decision(Solution)-----+
+//                                     |                     |
+//                               end / error        Decision(Failure) / ClosePort(sync)
+//                                     v                     v
+//                                 busy_exit --all Acks--> exited --refcount 0--> freed (world)
+//
+// Properties this file upholds (ids of contract §7): PT-1, PT-2 (port hand-off), DF-1, DF-2,
+// LC-1..LC-3 (closing and lifetime), SY-1..SY-4 (consensus), NM-1 (attribution).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "pcore/ids.hpp"
+#include "pcore/message.hpp"
+#include "pcore/program.hpp"
+#include "pcore/variants.hpp"
+
+namespace pcore {
+
+enum class Mode : std::uint8_t {
+    waiting_for_creator,  // created with ports; the creator has not scheduled it yet (PT-2)
+    running,              // executing its program, inside or outside a sync block
+    transferring,         // waiting for the Acks of a port hand-off (spawn or put ports)
+    sync_end,             // submitted its local solution, waiting for the decision
+    busy_exit,            // ended; its ClosePorts are out and their Acks are awaited
+    exited,               // dropped its self reference; the world frees it at count 0
+};
+
+struct Port {
+    PortKind kind = PortKind::putter;
+    CompId peer_comp;  // putter: where data goes; getter: who sends (eventually consistent)
+    PortId peer_port;
+    ChannelId channel;  // ghost
+    bool closed = false;        // the peer closed it, or we did; any later use fails
+    bool blocked = false;       // the peer is moving: a put waits (PeerChangeBlockPort)
+    bool transferring = false;  // we are handing this port off and wait for Acks
+    bool moved = false;         // handed off: messages for it are forwarded
+    bool holds_ref = false;     // counts towards our handle on peer_comp
+    bool close_sent = false;    // we sent ClosePort and wait for its Ack
+    std::uint32_t close_control_id = 0;
+    bool has_close_error = false;  // the peer that closed it had failed with close_error
+    ErrorInfo close_error;
+    // Solution rounds in which this channel was used; both ends count the same rounds.
+    std::uint32_t rounds_completed = 0;
+    // The current round.
+    std::uint32_t mapping = 0;  // last put (putter) or accepted (getter) mapping; 0 = none
+    bool used_in_round = false;
+    std::uint32_t round_puts = 0;     // ghost tallies for SY-2
+    std::uint32_t round_accepts = 0;
+    CompId accepted_peer_comp;  // the sender stamped on the last accepted message
+    PortId accepted_peer_port;
+    std::vector<Data> pending;  // arrived, not yet accepted (getter slot)
+    // Port hand-off.
+    CompId moved_to;
+    PortId moved_to_port;  // none when the new owner's id is unknown (ports sent in data)
+    CompId adopted_from;   // set when this port arrived inside a data message
+    PortId adopted_port;
+    std::uint32_t next_put_seq = 0;  // ghost: PT-1 sequence numbers of the channel
+    friend bool operator==(const Port&, const Port&) = default;
+};
+
+// Handles held on a peer component: one while at least one port leads to it (reowolf-notes
+// §3.7: `Peer { id, num_associated_ports, handle }`).
+struct PeerLink {
+    CompId comp;
+    std::uint32_t ports = 0;
+    friend bool operator==(const PeerLink&, const PeerLink&) = default;
+};
+
+enum class ControlKind : std::uint8_t { block_peer, close_port };
+
+// An operation waiting for an Acknowledge (reowolf-notes §3.6 ControlEntry).
+struct ControlEntry {
+    std::uint32_t id = 0;
+    ControlKind kind = ControlKind::block_peer;
+    PortId port;          // our port concerned
+    CompId awaited_from;  // who will answer
+    friend bool operator==(const ControlEntry&, const ControlEntry&) = default;
+};
+
+struct PortPair {
+    PortId ours;
+    PortId theirs;
+    friend bool operator==(const PortPair&, const PortPair&) = default;
+};
+
+// A hand-off in progress: spawn (new component waiting for its creator) or put ports.
+struct PendingTransfer {
+    bool active = false;
+    bool is_spawn = false;
+    CompId new_comp;             // spawn
+    std::vector<PortPair> moves; // spawn: our old port -> its port at new_comp
+    PortId put_port;             // put ports: the port the data goes out on
+    std::vector<PortId> bundle;  // put ports: the ports that travel
+    friend bool operator==(const PendingTransfer&, const PendingTransfer&) = default;
+};
+
+struct RoundPeer {
+    CompId comp;
+    bool round_known = false;
+    std::uint32_t round = 0;
+    friend bool operator==(const RoundPeer&, const RoundPeer&) = default;
+};
+
+struct BufferedNotification {
+    CompId from;
+    NotificationOfLeader message;
+    friend bool operator==(const BufferedNotification&, const BufferedNotification&) = default;
+};
+
+struct RoundState {
+    bool active = false;           // from sync_begin until the decision
+    std::uint32_t completed = 0;   // completed (Solution) rounds
+    CompId highest;                // leader candidate
+    std::uint32_t mapping_counter = 0;
+    std::vector<RoundPeer> peers;  // sorted by comp
+    bool submitted = false;
+    bool failed_after_submit = false;  // SY-3: a ClosePort failed us after we submitted
+    std::vector<CompId> failed_peers;    // ClosePort(error) received in this round (sorted)
+    std::vector<SolutionPart> combined;  // parts held while we believe we lead
+    std::vector<BufferedNotification> buffered;
+    std::uint32_t decision_serial = 0;
+    friend bool operator==(const RoundState&, const RoundState&) = default;
+};
+
+enum class OutcomeKind : std::uint8_t { running, completed, failed, cancelled };
+
+struct Outcome {
+    OutcomeKind kind = OutcomeKind::running;
+    ErrorInfo error;      // failed: the root cause with its provenance
+    bool remote = false;  // failed because of another component's error
+    bool in_sync = false; // ended inside a sync round
+    friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+struct ComponentState {
+    CompId self;
+    CompId creator;
+    std::uint32_t definition = 0;
+    std::uint32_t pc = 0;
+    Mode mode = Mode::running;
+    bool in_sync = false;
+    std::vector<PortId> slots;  // port variables; PortId::none() when empty
+    std::vector<Port> ports;    // index = PortId
+    std::vector<PeerLink> peers;
+    std::uint32_t channel_counter = 0;
+    std::uint32_t next_control_id = 1;
+    std::vector<ControlEntry> control;
+    PendingTransfer transfer;
+    RoundState round;
+    Outcome outcome;
+    friend bool operator==(const ComponentState&, const ComponentState&) = default;
+};
+
+// ---- Inputs and effects ------------------------------------------------------------------
+
+struct RunInput {};  // execute the next statement
+struct ReceiveInput {
+    CompId from;
+    Message message;
+};
+using Input = std::variant<RunInput, ReceiveInput>;
+
+struct Send {
+    CompId to;
+    Message message;
+};
+// Into the inbox of a component we created and have not scheduled: in the runtime this push is
+// synchronous, so the world delivers it within the same step.
+struct SendImmediate {
+    CompId to;
+    Message message;
+};
+struct SpawnComponent {
+    ComponentState state;
+    std::uint32_t name = 0;  // CompiledScenario::names index
+};
+struct ScheduleComponent {
+    CompId comp;
+};
+struct RefInc {
+    CompId comp;
+};
+struct RefDec {
+    CompId comp;
+};
+// Facts for the property monitors (ghost: the runtime never reads them).
+struct FactPut {
+    ChannelId channel;
+    std::uint32_t seq = 0;
+    std::uint32_t sender_round = 0;
+};
+struct FactAccepted {
+    ChannelId channel;
+    std::uint32_t seq = 0;
+};
+struct FactPutFailed {
+    ChannelId channel;
+    std::uint32_t seq = 0;
+};
+struct FactEnded {
+    bool in_round = false;
+    std::uint32_t round = 0;  // completed-round counter when it ended
+};
+struct FactDecided {
+    bool solution = false;
+    std::vector<SolutionPart> parts;
+};
+struct FactDecisionReceived {
+    bool solution = false;
+    bool failed_after_submit = false;
+    CompId peer_not_in_decision;  // none: every peer of the round was a submitter
+};
+struct FactScheduled {
+    CompId comp;
+    std::uint32_t acks_outstanding = 0;  // PT-2: must be 0
+};
+
+using Effect = std::variant<Send,
+                            SendImmediate,
+                            SpawnComponent,
+                            ScheduleComponent,
+                            RefInc,
+                            RefDec,
+                            FactPut,
+                            FactAccepted,
+                            FactPutFailed,
+                            FactEnded,
+                            FactDecided,
+                            FactDecisionReceived,
+                            FactScheduled>;
+using Effects = std::vector<Effect>;
+
+struct StepContext {
+    const CompiledScenario* scenario = nullptr;
+    const Variants* variants = nullptr;
+    CompId next_comp_id;  // the id a spawn in this step gets
+};
+
+// The initial state of the host: runs scenario.main_definition with no ports.
+[[nodiscard]] ComponentState make_host(const CompiledScenario& scenario);
+
+// Whether a RunInput would make progress (the `run` action is enabled).
+[[nodiscard]] bool runnable(const ComponentState& state, const CompiledScenario& scenario);
+
+// Whether the component can take messages now (a created component waits for its creator).
+[[nodiscard]] bool receptive(const ComponentState& state);
+
+// In place: the world mutates its own copy. Pure: no I/O, clocks, randomness or globals.
+void step_in_place(ComponentState& state,
+                   const StepContext& context,
+                   const Input& input,
+                   Effects& effects);
+
+struct StepResult {
+    ComponentState next;
+    Effects effects;
+};
+// The value form, `step(state, input) -> (state', effects)`, used by tests.
+[[nodiscard]] StepResult step(const ComponentState& state,
+                              const StepContext& context,
+                              const Input& input);
+
+[[nodiscard]] const char* mode_name(Mode mode);
+[[nodiscard]] const char* outcome_name(OutcomeKind kind);
+
+// What the component waits for, if it cannot run (DF-1 and the wait-for graph).
+struct WaitsFor {
+    std::vector<CompId> comps;
+    std::string reason;
+};
+[[nodiscard]] WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario);
+
+}  // namespace pcore

@@ -1,0 +1,240 @@
+// Dispatch of inputs to handlers, and the queries the world asks of a component.
+#include <algorithm>
+
+#include "internal.hpp"
+
+namespace pcore {
+
+namespace detail {
+
+void Step::send(CompId to, Message message) { effects.push_back(Send{to, std::move(message)}); }
+
+}  // namespace detail
+
+const char* message_name(const Message& message) {
+    static constexpr const char* names[] = {"Data",
+                                            "PeerChangeBlockPort",
+                                            "Acknowledge",
+                                            "PeerChangeUnblockPort",
+                                            "ClosePort",
+                                            "DataMessageFailed",
+                                            "NotificationOfLeader",
+                                            "Submission",
+                                            "Decision"};
+    static_assert(std::size(names) == std::variant_size_v<Message>);
+    return names[message.index()];
+}
+
+const char* mode_name(Mode mode) {
+    switch (mode) {
+        case Mode::waiting_for_creator: return "waiting_for_creator";
+        case Mode::running: return "running";
+        case Mode::transferring: return "transferring";
+        case Mode::sync_end: return "sync_end";
+        case Mode::busy_exit: return "busy_exit";
+        case Mode::exited: return "exited";
+    }
+    return "?";
+}
+
+const char* outcome_name(OutcomeKind kind) {
+    switch (kind) {
+        case OutcomeKind::running: return "running";
+        case OutcomeKind::completed: return "completed";
+        case OutcomeKind::failed: return "failed";
+        case OutcomeKind::cancelled: return "cancelled";
+    }
+    return "?";
+}
+
+ComponentState make_host(const CompiledScenario& scenario) {
+    ComponentState host;
+    host.self = CompId(0);
+    host.creator = CompId::none();
+    host.definition = scenario.main_definition;
+    const Program& program = scenario.definitions[host.definition].program;
+    host.slots.assign(program.slot_count, PortId::none());
+    host.round.highest = host.self;
+    return host;
+}
+
+bool receptive(const ComponentState& state) { return state.mode != Mode::waiting_for_creator; }
+
+namespace {
+
+// A port of the wrong direction (it arrived through `bind`) makes the statement fail at once.
+bool port_ready_for_put(const ComponentState& state, PortId id) {
+    const Port& port = state.ports[id.value()];
+    return port.kind == PortKind::getter || port.closed || (!port.blocked && !port.transferring);
+}
+
+bool port_ready_for_get(const ComponentState& state, PortId id) {
+    const Port& port = state.ports[id.value()];
+    return port.kind == PortKind::putter || !port.pending.empty() || port.closed;
+}
+
+bool port_movable(const ComponentState& state, PortId id) {
+    const Port& port = state.ports[id.value()];
+    return port.closed || (!port.blocked && !port.transferring);
+}
+
+}  // namespace
+
+bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
+    if (state.mode != Mode::running) return false;
+    const Program& program = scenario.definitions[state.definition].program;
+    if (state.pc >= program.code.size()) return true;  // implicit exit
+    const Instruction& instruction = program.code[state.pc];
+    switch (instruction.op) {
+        case Op::put_value: return port_ready_for_put(state, state.slots[instruction.slot_a]);
+        case Op::put_ports: {
+            if (!port_ready_for_put(state, state.slots[instruction.slot_a])) return false;
+            for (Slot slot : program.lists[instruction.list]) {
+                if (!port_movable(state, state.slots[slot])) return false;
+            }
+            return true;
+        }
+        case Op::spawn: {
+            for (Slot slot : program.lists[instruction.list]) {
+                if (!port_movable(state, state.slots[slot])) return false;
+            }
+            return true;
+        }
+        case Op::get: return port_ready_for_get(state, state.slots[instruction.slot_a]);
+        case Op::select: {
+            for (const SelectBranch& branch : program.select_branches[instruction.list]) {
+                if (port_ready_for_get(state, state.slots[branch.port])) return true;
+            }
+            return false;
+        }
+        case Op::channel:
+        case Op::sync_begin:
+        case Op::sync_end:
+        case Op::jump:
+        case Op::fail:
+        case Op::cancel:
+        case Op::exit: return true;
+    }
+    return false;
+}
+
+void step_in_place(ComponentState& state,
+                   const StepContext& context,
+                   const Input& input,
+                   Effects& effects) {
+    detail::Step step{state, context, effects};
+    if (std::holds_alternative<RunInput>(input)) {
+        PCORE_ASSERT(runnable(state, *context.scenario));
+        detail::run(step);
+        return;
+    }
+    const auto& receive = std::get<ReceiveInput>(input);
+    std::visit(
+        [&](const auto& message) {
+            using T = std::decay_t<decltype(message)>;
+            if constexpr (std::is_same_v<T, Data>) {
+                detail::on_data(step, receive.from, message);
+            } else if constexpr (std::is_same_v<T, PeerChangeBlockPort>) {
+                detail::on_peer_change_block_port(step, message);
+            } else if constexpr (std::is_same_v<T, Acknowledge>) {
+                detail::on_acknowledge(step, message);
+            } else if constexpr (std::is_same_v<T, PeerChangeUnblockPort>) {
+                detail::on_peer_change_unblock_port(step, message);
+            } else if constexpr (std::is_same_v<T, ClosePort>) {
+                detail::on_close_port(step, receive.from, message);
+            } else if constexpr (std::is_same_v<T, DataMessageFailed>) {
+                detail::on_data_message_failed(step, message);
+            } else if constexpr (std::is_same_v<T, NotificationOfLeader>) {
+                detail::on_notification_of_leader(step, receive.from, message);
+            } else if constexpr (std::is_same_v<T, Submission>) {
+                detail::on_submission(step, message);
+            } else {
+                static_assert(std::is_same_v<T, Decision>, "every message has a handler");
+                detail::on_decision(step, message);
+            }
+        },
+        receive.message);
+}
+
+StepResult step(const ComponentState& state, const StepContext& context, const Input& input) {
+    StepResult result{state, {}};
+    step_in_place(result.next, context, input, result.effects);
+    return result;
+}
+
+WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario) {
+    WaitsFor waits;
+    auto add = [&](CompId comp) {
+        if (comp.valid() && comp != state.self &&
+            std::find(waits.comps.begin(), waits.comps.end(), comp) == waits.comps.end()) {
+            waits.comps.push_back(comp);
+        }
+    };
+    switch (state.mode) {
+        case Mode::waiting_for_creator:
+            waits.reason = "waits to be scheduled by its creator";
+            add(state.creator);
+            break;
+        case Mode::running: {
+            if (runnable(state, scenario)) break;
+            const Program& program = scenario.definitions[state.definition].program;
+            const Instruction& instruction = program.code[state.pc];
+            if (instruction.op == Op::get) {
+                waits.reason = "blocked on get";
+                add(state.ports[state.slots[instruction.slot_a].value()].peer_comp);
+            } else if (instruction.op == Op::select) {
+                waits.reason = "blocked on select";
+                for (const SelectBranch& branch : program.select_branches[instruction.list]) {
+                    add(state.ports[state.slots[branch.port].value()].peer_comp);
+                }
+            } else {
+                waits.reason = "blocked on a port whose peer is moving";
+                add(state.ports[state.slots[instruction.slot_a].value()].peer_comp);
+            }
+            break;
+        }
+        case Mode::transferring:
+        case Mode::busy_exit:
+            waits.reason = state.mode == Mode::transferring ? "waits for hand-off Acks"
+                                                            : "waits for ClosePort Acks";
+            for (const ControlEntry& entry : state.control) add(entry.awaited_from);
+            break;
+        case Mode::sync_end:
+            if (state.round.highest != state.self) {
+                waits.reason = "waits for the leader's decision";
+                add(state.round.highest);
+            } else {
+                waits.reason = "leads the round and waits for submissions";
+                const auto& parts = state.round.combined;
+                auto submitted = [&](CompId comp) {
+                    return std::any_of(parts.begin(), parts.end(), [&](const SolutionPart& part) {
+                        return part.submitter == comp;
+                    });
+                };
+                for (const SolutionPart& part : parts) {
+                    for (CompId peer : part.peers) {
+                        if (!submitted(peer)) add(peer);
+                    }
+                    for (const ChannelEntry& entry : part.entries) {
+                        if (entry.kind != PortKind::putter) continue;
+                        const bool twin = std::any_of(
+                            parts.begin(), parts.end(), [&](const SolutionPart& other) {
+                                return std::any_of(
+                                    other.entries.begin(), other.entries.end(),
+                                    [&](const ChannelEntry& getter) {
+                                        return getter.kind == PortKind::getter &&
+                                               getter.peer_comp == entry.comp &&
+                                               getter.peer_port == entry.port;
+                                    });
+                            });
+                        if (!twin) add(entry.peer_comp);  // whoever should accept our put
+                    }
+                }
+            }
+            break;
+        case Mode::exited: break;
+    }
+    return waits;
+}
+
+}  // namespace pcore

@@ -1,0 +1,502 @@
+// Consensus of a sync round (seed 004 "Annotating Data Messages"; reowolf-notes §1.7-1.8, §2.4,
+// §3.5; model-findings.md §1).
+//
+// Each put gets a fresh mapping; putter and getter ends of a channel agree when both report the
+// same mapping for the round. The leader is the highest component id discovered in the round:
+//
+//   sync_begin: highest = self
+//   data accepted with header.highest > ours  -> adopt it, notify every round peer
+//                                                (NotificationOfLeader), forward held parts
+//   data accepted with header.highest < ours  -> tell the sender our higher id
+//   sync_end: Submission(local part) -> highest   (the leader merges its own directly)
+//   leader: every discovered participant submitted -> Decision to every submitter:
+//           Solution iff no part failed and every channel entry has an agreeing twin
+//
+// Notifications carry the sender's round and, when known, the receiver's; one that cannot yet
+// be matched to the receiver's current round is buffered until the data it follows is
+// accepted (per-pair FIFO puts that data first). A participant that fails inside the round
+// submits a failed part; with leader_holds_refs=on every part carries a handle on its
+// submitter that the Decision brings back, which keeps failed participants reachable until the
+// round ends (seed 004 §"Managing the Lifetime"). Upholds SY-1, SY-2, SY-4, DF-3.
+#include "internal.hpp"
+
+namespace pcore::detail {
+
+namespace {
+
+void notify(Step& step, const RoundPeer& peer) {
+    const RoundState& round = step.state.round;
+    step.send(peer.comp,
+              NotificationOfLeader{SyncHeader{step.state.self, round.highest, round.completed},
+                                   peer.round_known, peer.round});
+}
+
+void reply_with_higher(Step& step, CompId to, std::uint32_t their_round) {
+    const RoundState& round = step.state.round;
+    step.send(to, NotificationOfLeader{SyncHeader{step.state.self, round.highest, round.completed},
+                                       true, their_round});
+}
+
+void process_notification(Step& step, CompId from, const NotificationOfLeader& message) {
+    round_note_peer(step, from, true, message.header.sender_round);
+    if (message.header.highest > step.state.round.highest) {
+        round_learn_highest(step, message.header.highest, from);
+    } else if (message.header.highest < step.state.round.highest) {
+        reply_with_higher(step, from, message.header.sender_round);
+    }
+}
+
+void replay_buffered(Step& step, CompId from, std::uint32_t sender_round) {
+    auto& buffered = step.state.round.buffered;
+    for (std::size_t index = 0; index < buffered.size();) {
+        if (buffered[index].from == from &&
+            buffered[index].message.header.sender_round == sender_round) {
+            const BufferedNotification entry = std::move(buffered[index]);
+            buffered.erase(buffered.begin() + static_cast<std::ptrdiff_t>(index));
+            process_notification(step, entry.from, entry.message);
+        } else {
+            ++index;
+        }
+    }
+}
+
+bool has_part(const RoundState& round, CompId submitter) {
+    return std::any_of(round.combined.begin(), round.combined.end(),
+                       [&](const SolutionPart& part) { return part.submitter == submitter; });
+}
+
+void merge_part(Step& step, SolutionPart part) {
+    RoundState& round = step.state.round;
+    auto it = std::lower_bound(
+        round.combined.begin(), round.combined.end(), part.submitter,
+        [](const SolutionPart& held, CompId comp) { return held.submitter < comp; });
+    if (it != round.combined.end() && it->submitter == part.submitter) {
+        // A submitter's failure after submitting supersedes its earlier part; one handle stays.
+        const bool keep_old_ref = it->holds_ref;
+        if (part.update && part.failed) {
+            if (part.holds_ref && keep_old_ref) step.emit(RefDec{part.submitter});
+            part.holds_ref = part.holds_ref || keep_old_ref;
+            *it = std::move(part);
+        } else if (part.holds_ref) {
+            step.emit(RefDec{part.submitter});
+        }
+        return;
+    }
+    part.update = false;
+    round.combined.insert(it, std::move(part));
+}
+
+CompId highest_in_parts(const RoundState& round) {
+    CompId top = round.highest;
+    for (const SolutionPart& part : round.combined) {
+        if (part.submitter > top) top = part.submitter;
+        for (CompId peer : part.peers) {
+            if (peer > top) top = peer;
+        }
+    }
+    return top;
+}
+
+// A listed peer is accounted for once it submitted, or once a ClosePort carrying its error
+// reached a submitter in the round (the failure cascade stands in for its part).
+bool accounted(const RoundState& round, CompId peer) {
+    if (has_part(round, peer)) return true;
+    return std::any_of(round.combined.begin(), round.combined.end(), [&](const SolutionPart& part) {
+        return std::find(part.failed_peers.begin(), part.failed_peers.end(), peer) !=
+               part.failed_peers.end();
+    });
+}
+
+enum class Verdict { incomplete, solution, failure };
+
+// Every channel end needs its twin: a putter entry waits for the getter that will accept it
+// (the putter cannot know who that is: its port may be moving), a getter entry names the
+// putter it heard from. With a failed part the round fails as soon as everyone listed is in.
+Verdict evaluate(const RoundState& round, CompId self) {
+    if (!has_part(round, self)) return Verdict::incomplete;
+    bool any_failed = false;
+    for (const SolutionPart& part : round.combined) {
+        any_failed = any_failed || part.failed;
+        for (CompId peer : part.peers) {
+            if (!accounted(round, peer)) return Verdict::incomplete;
+        }
+    }
+    if (any_failed) return Verdict::failure;
+    bool agree = true;
+    for (const SolutionPart& part : round.combined) {
+        for (const ChannelEntry& entry : part.entries) {
+            if (entry.kind == PortKind::getter) {
+                if (!has_part(round, entry.peer_comp)) return Verdict::incomplete;
+                bool twin = false;
+                for (const SolutionPart& other : round.combined) {
+                    if (other.submitter != entry.peer_comp) continue;
+                    for (const ChannelEntry& putter : other.entries) {
+                        if (putter.kind == PortKind::putter && putter.port == entry.peer_port) {
+                            twin = true;
+                            agree = agree && putter.mapping == entry.mapping;
+                        }
+                    }
+                }
+                agree = agree && twin;
+                continue;
+            }
+            bool twin = false;
+            for (const SolutionPart& other : round.combined) {
+                for (const ChannelEntry& getter : other.entries) {
+                    if (getter.kind == PortKind::getter && getter.peer_comp == entry.comp &&
+                        getter.peer_port == entry.port) {
+                        twin = true;
+                    }
+                }
+            }
+            if (!twin) return Verdict::incomplete;
+        }
+    }
+    return agree ? Verdict::solution : Verdict::failure;
+}
+
+// The root cause among failed parts: a part that failed on its own error, else the first.
+const SolutionPart* root_failure(const std::vector<SolutionPart>& parts) {
+    const SolutionPart* first = nullptr;
+    for (const SolutionPart& part : parts) {
+        if (!part.failed) continue;
+        if (part.error.origin == part.submitter) return &part;
+        if (first == nullptr) first = &part;
+    }
+    return first;
+}
+
+void decide(Step& step, bool agreed) {
+    RoundState& round = step.state.round;
+    std::vector<SolutionPart> parts = std::move(round.combined);
+    round.combined.clear();
+    Decision decision;
+    decision.leader = step.state.self;
+    decision.decision_serial = ++round.decision_serial;
+    if (const SolutionPart* failed = root_failure(parts)) {
+        decision.solution = false;
+        decision.error = failed->error;
+    } else if (!agreed) {
+        decision.solution = false;
+        decision.error = local_error(step, builtin_error::inconsistent_round);
+    } else {
+        decision.solution = true;
+    }
+    for (const SolutionPart& part : parts) decision.submitters.push_back(part.submitter);
+    step.emit(FactDecided{decision.solution, parts});
+    bool own_part = false;
+    bool own_ref = false;
+    for (const SolutionPart& part : parts) {
+        if (part.submitter == step.state.self) {
+            own_part = true;
+            own_ref = part.holds_ref;
+            continue;
+        }
+        Decision copy = decision;
+        copy.holds_ref = part.holds_ref;
+        step.send(part.submitter, std::move(copy));
+    }
+    if (own_part) {
+        decision.holds_ref = own_ref;
+        on_decision(step, decision);
+    }
+}
+
+void try_decide(Step& step) {
+    RoundState& round = step.state.round;
+    if (!round.active || round.highest != step.state.self) return;
+    const CompId top = highest_in_parts(round);
+    if (top > round.highest) {
+        round_learn_highest(step, top, CompId::none());
+        return;
+    }
+    const Verdict verdict = evaluate(round, step.state.self);
+    if (verdict != Verdict::incomplete) decide(step, verdict == Verdict::solution);
+}
+
+void conclude_round(Step& step) {
+    RoundState& round = step.state.round;
+    // Notifications still buffered from this round's peers are stale now.
+    auto& buffered = round.buffered;
+    buffered.erase(std::remove_if(buffered.begin(), buffered.end(),
+                                  [&](const BufferedNotification& entry) {
+                                      for (const RoundPeer& peer : round.peers) {
+                                          if (peer.comp == entry.from && peer.round_known &&
+                                              entry.message.header.sender_round <= peer.round) {
+                                              return true;
+                                          }
+                                      }
+                                      return false;
+                                  }),
+                   buffered.end());
+    round.active = false;
+    round.submitted = false;
+    round.failed_after_submit = false;
+    round.peers.clear();
+    round.failed_peers.clear();
+    step.state.in_sync = false;
+}
+
+}  // namespace
+
+void round_begin(Step& step) {
+    ComponentState& state = step.state;
+    RoundState& round = state.round;
+    round.active = true;
+    round.highest = state.self;
+    round.mapping_counter = 0;
+    round.peers.clear();
+    round.submitted = false;
+    round.failed_after_submit = false;
+    round.failed_peers.clear();
+    state.in_sync = true;
+    for (Port& port : state.ports) {
+        port.mapping = 0;
+        port.used_in_round = false;
+        port.round_puts = 0;
+        port.round_accepts = 0;
+    }
+}
+
+void round_note_peer(Step& step, CompId comp, bool round_known, std::uint32_t peer_round) {
+    if (comp == step.state.self) return;
+    auto& peers = step.state.round.peers;
+    auto it = std::lower_bound(peers.begin(), peers.end(), comp,
+                               [](const RoundPeer& peer, CompId id) { return peer.comp < id; });
+    if (it == peers.end() || it->comp != comp) {
+        peers.insert(it, RoundPeer{comp, round_known, peer_round});
+    } else if (round_known) {
+        it->round_known = true;
+        it->round = peer_round;
+    }
+}
+
+void round_learn_highest(Step& step, CompId highest, CompId source) {
+    RoundState& round = step.state.round;
+    if (highest <= round.highest) return;
+    round.highest = highest;
+    for (const RoundPeer& peer : round.peers) {
+        if (peer.comp != source) notify(step, peer);
+    }
+    if (!round.combined.empty()) {
+        Submission forwarded{std::move(round.combined)};
+        round.combined.clear();
+        step.send(highest, std::move(forwarded));
+    }
+}
+
+void round_after_accept(Step& step, const Data& data) {
+    const SyncHeader& header = data.header;
+    round_note_peer(step, header.sender, true, header.sender_round);
+    if (header.highest > step.state.round.highest) {
+        round_learn_highest(step, header.highest, header.sender);
+    } else if (header.highest < step.state.round.highest) {
+        reply_with_higher(step, header.sender, header.sender_round);
+    }
+    replay_buffered(step, header.sender, header.sender_round);
+}
+
+void emit_put(Step& step, PortId port_id, std::int64_t value, std::vector<TransferredPort> ports) {
+    ComponentState& state = step.state;
+    RoundState& round = state.round;
+    Port& port = step.port(port_id);
+    port.mapping = ++round.mapping_counter;
+    port.used_in_round = true;
+    ++port.round_puts;
+    Data data;
+    data.header = SyncHeader{state.self, round.highest, round.completed};
+    data.target = PortRef{port.peer_port, CompId::none()};
+    data.sending_port = port_id;
+    data.mapping = port.mapping;
+    for (std::uint32_t index = 0; index < state.ports.size(); ++index) {
+        const Port& other = state.ports[index];
+        if (other.kind == PortKind::putter && other.mapping != 0 && !other.moved) {
+            data.annotations.push_back(PortAnnotation{PortId(index), other.mapping});
+        }
+    }
+    data.value = value;
+    data.ports = std::move(ports);
+    data.channel = port.channel;
+    data.seq = port.next_put_seq++;
+    step.emit(FactPut{data.channel, data.seq, round.completed});
+    // The putter does not learn its receiver here: the port may be moving, and the receiver
+    // announces itself when it accepts (reowolf-notes §1.7: "a transmitting port only knows its
+    // own identity").
+    step.send(port.peer_comp, std::move(data));
+}
+
+namespace {
+
+SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
+    ComponentState& state = step.state;
+    RoundState& round = state.round;
+    SolutionPart part;
+    part.submitter = state.self;
+    part.submitter_round = round.completed;
+    part.failed = failed;
+    part.error = error;
+    std::vector<CompId> peers;
+    for (const RoundPeer& peer : round.peers) peers.push_back(peer.comp);
+    for (std::uint32_t index = 0; index < state.ports.size(); ++index) {
+        const Port& port = state.ports[index];
+        if (port.moved) continue;
+        const bool waiting = port.kind == PortKind::getter && !port.pending.empty();
+        if (!port.used_in_round && !waiting) continue;
+        ChannelEntry entry;
+        entry.kind = port.kind;
+        entry.comp = state.self;
+        entry.port = PortId(index);
+        entry.mapping = port.mapping;
+        if (port.kind == PortKind::getter) {
+            // Option 3 of the notes: data that arrived names its sender even before a get.
+            const bool accepted = port.used_in_round;
+            entry.peer_comp = accepted ? port.accepted_peer_comp : port.pending.front().header.sender;
+            entry.peer_port = accepted ? port.accepted_peer_port : port.pending.front().sending_port;
+            if (entry.peer_comp != state.self &&
+                std::find(peers.begin(), peers.end(), entry.peer_comp) == peers.end()) {
+                peers.push_back(entry.peer_comp);
+            }
+        } else {
+            entry.peer_comp = port.peer_comp;
+            entry.peer_port = port.peer_port;
+        }
+        part.entries.push_back(entry);
+        part.tallies.push_back(ChannelTally{port.channel, port.round_puts, port.round_accepts});
+    }
+    std::sort(peers.begin(), peers.end());
+    part.peers = std::move(peers);
+    part.failed_peers = round.failed_peers;
+    part.holds_ref = step.variants().leader_holds_refs == OnOff::on;
+    return part;
+}
+
+}  // namespace
+
+void submit(Step& step, bool failed, const ErrorInfo& error) {
+    ComponentState& state = step.state;
+    RoundState& round = state.round;
+    SolutionPart part = build_part(step, failed, error);
+    if (part.holds_ref) step.emit(RefInc{state.self});
+    round.submitted = true;
+    if (round.highest == state.self) {
+        merge_part(step, std::move(part));
+        try_decide(step);
+    } else {
+        step.send(round.highest, Submission{{std::move(part)}});
+    }
+}
+
+void resubmit_failed(Step& step, const ErrorInfo& error) {
+    ComponentState& state = step.state;
+    RoundState& round = state.round;
+    SolutionPart part = build_part(step, true, error);
+    part.update = true;
+    if (part.holds_ref) step.emit(RefInc{state.self});
+    if (round.highest == state.self) {
+        merge_part(step, std::move(part));
+        try_decide(step);
+    } else {
+        step.send(round.highest, Submission{{std::move(part)}});
+    }
+}
+
+void round_note_failed_peer(Step& step, CompId comp) {
+    auto& failed = step.state.round.failed_peers;
+    auto it = std::lower_bound(failed.begin(), failed.end(), comp);
+    if (it == failed.end() || *it != comp) failed.insert(it, comp);
+}
+
+void on_notification_of_leader(Step& step, CompId from, const NotificationOfLeader& message) {
+    RoundState& round = step.state.round;
+    if (!round.active) {
+        // The sender may be a round ahead of us; keep it until we accept its data.
+        if (!step.ended()) round.buffered.push_back(BufferedNotification{from, message});
+        return;
+    }
+    if (message.receiver_round_known) {
+        if (message.receiver_round == round.completed) {
+            process_notification(step, from, message);
+        } else if (message.receiver_round > round.completed) {
+            round.buffered.push_back(BufferedNotification{from, message});
+        }
+        return;
+    }
+    auto it = std::find_if(round.peers.begin(), round.peers.end(),
+                           [&](const RoundPeer& peer) { return peer.comp == from; });
+    if (it == round.peers.end() || !it->round_known ||
+        message.header.sender_round > it->round) {
+        round.buffered.push_back(BufferedNotification{from, message});
+    } else if (message.header.sender_round == it->round) {
+        process_notification(step, from, message);
+    }
+}
+
+void on_submission(Step& step, const Submission& message) {
+    RoundState& round = step.state.round;
+    std::vector<SolutionPart> passed_on;
+    for (const SolutionPart& part : message.parts) {
+        if (part.update && !has_part(round, part.submitter)) {
+            // We no longer hold that submitter's part: pass the update on towards the leader
+            // if the round is still open here, else it concerns a decided round and is dropped.
+            if (round.active && round.highest != step.state.self) {
+                passed_on.push_back(part);
+            } else if (part.holds_ref) {
+                step.emit(RefDec{part.submitter});
+            }
+            continue;
+        }
+        merge_part(step, part);
+    }
+    if (!passed_on.empty()) step.send(round.highest, Submission{std::move(passed_on)});
+    const CompId top = highest_in_parts(round);
+    if (top > round.highest) {
+        round_learn_highest(step, top, CompId::none());
+    } else if (round.highest != step.state.self) {
+        if (!round.combined.empty()) {
+            Submission forwarded{std::move(round.combined)};
+            round.combined.clear();
+            step.send(round.highest, std::move(forwarded));
+        }
+    } else {
+        try_decide(step);
+    }
+}
+
+void on_decision(Step& step, const Decision& message) {
+    ComponentState& state = step.state;
+    RoundState& round = state.round;
+    if (round.active) {
+        CompId missing = CompId::none();
+        for (const RoundPeer& peer : round.peers) {
+            if (std::find(message.submitters.begin(), message.submitters.end(), peer.comp) ==
+                message.submitters.end()) {
+                missing = peer.comp;
+                break;
+            }
+        }
+        step.emit(FactDecisionReceived{message.solution, round.failed_after_submit, missing});
+        if (message.solution) {
+            if (!step.ended()) {
+                ++round.completed;
+                for (Port& port : state.ports) {
+                    if (port.used_in_round) ++port.rounds_completed;
+                }
+                if (state.mode == Mode::sync_end) {
+                    state.mode = Mode::running;
+                    ++state.pc;
+                }
+            }
+            conclude_round(step);
+        } else {
+            if (!step.ended()) {
+                const bool remote = message.error.origin != state.self;
+                end_component(step, OutcomeKind::failed, message.error, remote, true);
+            }
+            conclude_round(step);
+        }
+    }
+    if (message.holds_ref) step.emit(RefDec{state.self});
+    try_finish_exit(step);
+}
+
+}  // namespace pcore::detail

@@ -1,0 +1,90 @@
+// Shared helpers of the core's handlers. Not part of the public interface.
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+
+#include "pcore/component.hpp"
+
+// Programmer errors crash (TigerStyle); operating errors are handled as values.
+#define PCORE_ASSERT(cond) assert(cond)
+
+namespace pcore::detail {
+
+// The state being stepped plus where its effects go.
+struct Step {
+    ComponentState& state;
+    const StepContext& context;
+    Effects& effects;
+
+    [[nodiscard]] const Variants& variants() const { return *context.variants; }
+    [[nodiscard]] const CompiledScenario& scenario() const { return *context.scenario; }
+    [[nodiscard]] const Program& program() const {
+        return scenario().definitions[state.definition].program;
+    }
+    [[nodiscard]] Port& port(PortId id) { return state.ports[id.value()]; }
+    [[nodiscard]] bool ended() const {
+        return state.mode == Mode::busy_exit || state.mode == Mode::exited;
+    }
+    void send(CompId to, Message message);
+    void emit(Effect effect) { effects.push_back(std::move(effect)); }
+};
+
+// ---- handles (lifetime.cpp) ----
+// Counts `port` towards our handle on its peer. With `handle_given`, a message brought a handle
+// on the peer; it is kept if we had none, dropped otherwise.
+void attach_peer(Step& step, PortId port, bool handle_given);
+// Stops counting `port` towards its peer; the last port drops the handle.
+void detach_peer(Step& step, PortId port);
+[[nodiscard]] PortId new_port(ComponentState& state, PortKind kind, ChannelId channel);
+// Finds the local port a message addresses (directly or through adoption records).
+[[nodiscard]] PortId resolve(const ComponentState& state, const PortRef& target);
+
+// ---- ending (lifetime.cpp) ----
+// Ends the component once (NM-5): records the outcome, submits a failure into an undecided
+// round, closes every open port. `decided` says the round's decision is already known.
+void end_component(Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote,
+                   bool decided = false);
+void fail_local(Step& step, ErrorType type);
+void fail_remote(Step& step, const ErrorInfo& error);
+void try_finish_exit(Step& step);
+// An ended component closes ports it still received (ports that arrived inside data).
+void close_open_ports(Step& step);
+void on_close_port(Step& step, CompId from, const ClosePort& message);
+void on_acknowledge(Step& step, const Acknowledge& message);
+void on_data_message_failed(Step& step, const DataMessageFailed& message);
+
+// ---- port transfer (port_transfer.cpp) ----
+void run_spawn(Step& step, const Instruction& instruction);
+void run_put_ports(Step& step, const Instruction& instruction);
+void complete_transfer(Step& step);
+void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message);
+void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& message);
+// Data for a moved port goes on to its new owner.
+void forward(Step& step, const Port& port, PortId port_id, Message message);
+void adopt_ports(Step& step, CompId sender, Data& data);
+
+// ---- consensus (consensus.cpp) ----
+void round_begin(Step& step);
+void round_note_peer(Step& step, CompId comp, bool round_known, std::uint32_t round);
+void round_learn_highest(Step& step, CompId highest, CompId source);
+void round_after_accept(Step& step, const Data& data);
+void submit(Step& step, bool failed, const ErrorInfo& error);
+// The component failed after submitting a successful part: its failed part supersedes it.
+void resubmit_failed(Step& step, const ErrorInfo& error);
+void round_note_failed_peer(Step& step, CompId comp);
+void on_notification_of_leader(Step& step, CompId from, const NotificationOfLeader& message);
+void on_submission(Step& step, const Submission& message);
+void on_decision(Step& step, const Decision& message);
+// Sends one put's data (value or ports) on `port`; the caller checked it is usable.
+void emit_put(Step& step, PortId port, std::int64_t value, std::vector<TransferredPort> ports);
+
+// ---- interpreter (interpreter.cpp) ----
+void run(Step& step);
+void on_data(Step& step, CompId from, Data data);
+
+[[nodiscard]] inline ErrorInfo local_error(const Step& step, ErrorType type) {
+    return ErrorInfo{type, step.state.self, {}};
+}
+
+}  // namespace pcore::detail

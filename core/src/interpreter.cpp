@@ -1,0 +1,215 @@
+// The PDL interpreter's signals (reowolf-notes §3.4: put, get, select, sync start/end,
+// create-channel, create-component, error), one statement per `run` action, and the arrival of
+// data messages.
+#include "internal.hpp"
+
+namespace pcore::detail {
+
+namespace {
+
+void run_channel(Step& step, const Instruction& instruction) {
+    ComponentState& state = step.state;
+    const ChannelId channel{state.self.value(), state.channel_counter++};
+    const PortId putter = new_port(state, PortKind::putter, channel);
+    const PortId getter = new_port(state, PortKind::getter, channel);
+    // The creator owns both ends (seed 004 "Creation of Channels"): no handles are involved.
+    step.port(putter).peer_comp = state.self;
+    step.port(putter).peer_port = getter;
+    step.port(getter).peer_comp = state.self;
+    step.port(getter).peer_port = putter;
+    state.slots[instruction.slot_a] = putter;
+    state.slots[instruction.slot_b] = getter;
+    ++state.pc;
+}
+
+void run_put_value(Step& step, const Instruction& instruction) {
+    const PortId port = step.state.slots[instruction.slot_a];
+    if (step.port(port).kind != PortKind::putter) {
+        fail_local(step, builtin_error::wrong_direction);
+        return;
+    }
+    if (step.port(port).closed) {
+        // A put on a closed port is a fatal error for the putter (seed 004). When the peer had
+        // failed, this component fails because of that error (provenance kept).
+        const Port& closed = step.port(port);
+        if (closed.has_close_error) {
+            fail_remote(step, closed.close_error);
+        } else {
+            fail_local(step, builtin_error::peer_closed);
+        }
+        return;
+    }
+    emit_put(step, port, instruction.value, {});
+    ++step.state.pc;
+}
+
+// A get on a closed port with nothing pending is fatal (reowolf-notes §3.9 item 2).
+void fail_on_closed_get(Step& step, const Port& port) {
+    if (port.has_close_error) {
+        fail_remote(step, port.close_error);
+    } else {
+        fail_local(step, builtin_error::peer_closed);
+    }
+}
+
+// Option 3 of the design notes (§1.8): the sender's annotations name the mapping each of its
+// putter ports had when this message left. If another of our getter ports is fed by one of
+// those putters and has not yet accepted that put, accepting this message would overtake it.
+bool overtakes_earlier_put(const Step& step, PortId port_id, const Data& data) {
+    for (std::uint32_t index = 0; index < step.state.ports.size(); ++index) {
+        if (index == port_id.value()) continue;
+        const Port& other = step.state.ports[index];
+        if (other.kind != PortKind::getter || other.moved || other.closed) continue;
+        if (other.peer_comp != data.header.sender) continue;
+        for (const PortAnnotation& annotation : data.annotations) {
+            if (annotation.port == other.peer_port && annotation.mapping != 0 &&
+                annotation.mapping != other.mapping) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void accept(Step& step, PortId port_id, const Instruction* get_instruction) {
+    Port& port = step.port(port_id);
+    Data data = std::move(port.pending.front());
+    port.pending.erase(port.pending.begin());
+    port.mapping = data.mapping;
+    port.used_in_round = true;
+    ++port.round_accepts;
+    port.accepted_peer_comp = data.header.sender;
+    port.accepted_peer_port = data.sending_port;
+    step.emit(FactAccepted{data.channel, data.seq});
+    round_after_accept(step, data);
+    if (get_instruction != nullptr && get_instruction->list != no_list) {
+        const auto& binds = step.program().lists[get_instruction->list];
+        for (std::size_t index = 0; index < binds.size() && index < data.ports.size(); ++index) {
+            step.state.slots[binds[index]] = data.ports[index].old_id;
+        }
+    }
+    if (get_instruction != nullptr && get_instruction->expects &&
+        data.value != get_instruction->value) {
+        fail_local(step, builtin_error::unexpected_value);
+    }
+}
+
+void run_get(Step& step, const Instruction& instruction) {
+    const PortId port_id = step.state.slots[instruction.slot_a];
+    Port& port = step.port(port_id);
+    if (port.kind != PortKind::getter) {
+        fail_local(step, builtin_error::wrong_direction);
+        return;
+    }
+    if (port.pending.empty()) {
+        fail_on_closed_get(step, port);
+        return;
+    }
+    if (overtakes_earlier_put(step, port_id, port.pending.front())) {
+        fail_local(step, builtin_error::out_of_order);
+        return;
+    }
+    ++step.state.pc;
+    accept(step, port_id, &instruction);
+}
+
+void run_select(Step& step, const Instruction& instruction) {
+    const auto& branches = step.program().select_branches[instruction.list];
+    for (const SelectBranch& branch : branches) {
+        if (step.port(step.state.slots[branch.port]).kind != PortKind::getter) {
+            fail_local(step, builtin_error::wrong_direction);
+            return;
+        }
+    }
+    for (const SelectBranch& branch : branches) {
+        const PortId port_id = step.state.slots[branch.port];
+        if (step.port(port_id).pending.empty()) continue;
+        if (overtakes_earlier_put(step, port_id, step.port(port_id).pending.front())) {
+            fail_local(step, builtin_error::out_of_order);
+            return;
+        }
+        step.state.pc = branch.target;
+        accept(step, port_id, nullptr);
+        return;
+    }
+    // No message anywhere and at least one branch closed: that get can never complete.
+    for (const SelectBranch& branch : branches) {
+        const Port& port = step.port(step.state.slots[branch.port]);
+        if (port.closed) {
+            fail_on_closed_get(step, port);
+            return;
+        }
+    }
+    PCORE_ASSERT(false && "select run while not runnable");
+}
+
+}  // namespace
+
+void run(Step& step) {
+    ComponentState& state = step.state;
+    const Program& program = step.program();
+    if (state.pc >= program.code.size()) {
+        end_component(step, OutcomeKind::completed, {}, false);
+        return;
+    }
+    const Instruction& instruction = program.code[state.pc];
+    switch (instruction.op) {
+        case Op::channel: run_channel(step, instruction); break;
+        case Op::spawn: run_spawn(step, instruction); break;
+        case Op::sync_begin:
+            ++state.pc;
+            round_begin(step);
+            break;
+        case Op::sync_end:
+            // The pc stays on sync_end until the decision arrives (on_decision moves it on).
+            state.mode = Mode::sync_end;
+            submit(step, false, {});
+            break;
+        case Op::put_value: run_put_value(step, instruction); break;
+        case Op::put_ports: run_put_ports(step, instruction); break;
+        case Op::get: run_get(step, instruction); break;
+        case Op::select: run_select(step, instruction); break;
+        case Op::jump: state.pc = instruction.target; break;
+        case Op::fail: fail_local(step, instruction.error); break;
+        case Op::cancel:
+            // Cancellation layers belong to the error-propagation issue; the scenario loader
+            // refuses `cancel` until then, so this is unreachable.
+            PCORE_ASSERT(false && "cancel is refused by the loader");
+            ++state.pc;
+            break;
+        case Op::exit: end_component(step, OutcomeKind::completed, {}, false); break;
+    }
+}
+
+void on_data(Step& step, CompId from, Data data) {
+    (void)from;
+    const PortId port_id = resolve(step.state, data.target);
+    if (!port_id.valid()) return;  // stale address; cannot happen with FIFO links
+    if (step.port(port_id).moved) {
+        forward(step, step.port(port_id), port_id, std::move(data));
+        return;
+    }
+    if (!data.ports.empty()) {
+        adopt_ports(step, data.header.sender, data);  // may grow the port table
+        if (step.ended()) close_open_ports(step);
+    }
+    Port& port = step.port(port_id);
+    if (step.ended()) {
+        // Seed 004 "Managing the Lifetime": data that reaches an exiting component is answered
+        // with DataMessageFailed, except on ports the peer itself closed (it is ending too).
+        const bool closed_by_peer = port.closed && !port.close_sent;
+        if (step.variants().data_message_failed == OnOff::on && !closed_by_peer) {
+            DataMessageFailed failed{data.sending_port, data.channel, data.seq, false, {}};
+            if (step.state.outcome.kind == OutcomeKind::failed) {
+                failed.has_error = true;
+                failed.error = step.state.outcome.error;
+                if (step.state.outcome.remote) failed.error.relay.push_back(step.state.self);
+            }
+            step.send(data.header.sender, failed);
+        }
+        return;
+    }
+    port.pending.push_back(std::move(data));
+}
+
+}  // namespace pcore::detail

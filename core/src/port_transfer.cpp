@@ -1,0 +1,364 @@
+// Port hand-off (seed 004 "Creation of Components"; reowolf-notes §1.5, §3.6).
+//
+// A creator C hands port q to a new component N (spawn), or a sender S hands it to a receiver R
+// inside a data message (put ... ports). For each moving port whose peer p is owned by a third
+// component P:
+//
+//   C --PeerChangeBlockPort(p)--> P      P stops putting on p
+//   C <--------Acknowledge------- P      every message P sent on p has now reached C (FIFO)
+//   C: messages for q go on to N (spawn: straight into N's inbox, N is not running yet;
+//      put ports: inside the data message itself)
+//   C/R --PeerChangeUnblockPort(p, N/R, new id)--> P     P re-targets p
+//   C: schedules N once every Ack is in (PT-2)
+//
+// Case 1 (p moves too) and case 2 (p stays with C) need no messages. Closed ports move closed
+// and skip the protocol. With transfer_blocks_peer=off the Block/Ack round is skipped: P
+// re-targets at once and messages still in flight to C reach N late (breaks PT-1).
+//
+// A port that has moved keeps a forwarding record; anything still addressed to it is passed on.
+// Upholds PT-1, PT-2, LC-1, LC-3.
+#include "internal.hpp"
+
+namespace pcore::detail {
+
+namespace {
+
+void set_target(Message& message, const PortRef& target) {
+    std::visit(
+        [&](auto& concrete) {
+            using T = std::decay_t<decltype(concrete)>;
+            if constexpr (std::is_same_v<T, Data> || std::is_same_v<T, PeerChangeBlockPort> ||
+                          std::is_same_v<T, PeerChangeUnblockPort> ||
+                          std::is_same_v<T, ClosePort>) {
+                concrete.target = target;
+            }
+        },
+        message);
+}
+
+std::uint32_t start_block(Step& step, PortId ours, const Port& port) {
+    const std::uint32_t control_id = step.state.next_control_id++;
+    step.state.control.push_back(
+        ControlEntry{control_id, ControlKind::block_peer, ours, port.peer_comp});
+    step.send(port.peer_comp, PeerChangeBlockPort{PortRef{port.peer_port, CompId::none()},
+                                                  step.state.self, control_id});
+    return control_id;
+}
+
+void send_unblock(Step& step, CompId to, PortId their_port, CompId new_comp, PortId new_port) {
+    step.emit(RefInc{new_comp});  // the handle travels with the message
+    step.send(to, PeerChangeUnblockPort{PortRef{their_port, CompId::none()}, new_comp, new_port});
+}
+
+int index_of_port(const std::vector<PortId>& ports, PortId port) {
+    for (std::size_t index = 0; index < ports.size(); ++index) {
+        if (ports[index] == port) return static_cast<int>(index);
+    }
+    return -1;
+}
+
+}  // namespace
+
+void forward(Step& step, const Port& port, PortId port_id, Message message) {
+    const PortRef target = port.moved_to_port.valid()
+                               ? PortRef{port.moved_to_port, CompId::none()}
+                               : PortRef{port_id, step.state.self};
+    if (std::holds_alternative<DataMessageFailed>(message)) {
+        // The put it reports on was ours; the port has left, so only the fact remains.
+        const auto& failed = std::get<DataMessageFailed>(message);
+        step.emit(FactPutFailed{failed.channel, failed.seq});
+        return;
+    }
+    set_target(message, target);
+    const PendingTransfer& transfer = step.state.transfer;
+    if (transfer.active && transfer.is_spawn && transfer.new_comp == port.moved_to) {
+        step.emit(SendImmediate{port.moved_to, std::move(message)});
+    } else {
+        step.send(port.moved_to, std::move(message));
+    }
+}
+
+void run_spawn(Step& step, const Instruction& instruction) {
+    ComponentState& creator = step.state;
+    const CompId fresh = step.context.next_comp_id;
+    const Program& callee = step.scenario().definitions[instruction.definition].program;
+    const auto& arg_slots = step.program().lists[instruction.list];
+    std::vector<PortId> args;
+    args.reserve(arg_slots.size());
+    for (Slot slot : arg_slots) args.push_back(creator.slots[slot]);
+
+    ComponentState created;
+    created.self = fresh;
+    created.creator = creator.self;
+    created.definition = instruction.definition;
+    created.mode = Mode::waiting_for_creator;
+    created.slots.assign(callee.slot_count, PortId::none());
+    created.round.highest = fresh;
+
+    // Pass 1: the new component's ports and the handles it will hold.
+    for (std::size_t index = 0; index < args.size(); ++index) {
+        Port& source = step.port(args[index]);
+        Port moved;
+        moved.kind = source.kind;
+        moved.channel = source.channel;
+        moved.closed = source.closed;
+        moved.has_close_error = source.has_close_error;
+        moved.close_error = source.close_error;
+        moved.rounds_completed = source.rounds_completed;
+        moved.next_put_seq = source.next_put_seq;
+        moved.pending = std::move(source.pending);
+        source.pending.clear();
+        if (!source.closed) {
+            const int peer_index = source.peer_comp == creator.self
+                                       ? index_of_port(args, source.peer_port)
+                                       : -1;
+            if (peer_index >= 0) {  // case 1: both ends move
+                moved.peer_comp = fresh;
+                moved.peer_port = PortId(static_cast<std::uint32_t>(peer_index));
+            } else {  // cases 2 and 3: the peer stays with the creator or a third component
+                moved.peer_comp = source.peer_comp;
+                moved.peer_port = source.peer_port;
+                moved.holds_ref = true;
+                auto& peers = created.peers;
+                auto it = std::lower_bound(
+                    peers.begin(), peers.end(), moved.peer_comp,
+                    [](const PeerLink& link, CompId comp) { return link.comp < comp; });
+                if (it == peers.end() || it->comp != moved.peer_comp) {
+                    it = peers.insert(it, PeerLink{moved.peer_comp, 0});
+                }
+                ++it->ports;
+            }
+        }
+        created.ports.push_back(std::move(moved));
+        created.slots[index] = PortId(static_cast<std::uint32_t>(index));
+    }
+    const std::vector<PeerLink> created_peers = created.peers;
+    step.emit(SpawnComponent{std::move(created), instruction.name});
+    for (const PeerLink& link : created_peers) step.emit(RefInc{link.comp});
+
+    // Pass 2: the creator's side of each case.
+    const bool blocks = step.variants().transfer_blocks_peer == OnOff::on;
+    std::vector<PortPair> awaiting;
+    for (std::size_t index = 0; index < args.size(); ++index) {
+        const PortId ours = args[index];
+        const PortId theirs = PortId(static_cast<std::uint32_t>(index));
+        Port& source = step.port(ours);
+        source.moved = true;
+        source.moved_to = fresh;
+        source.moved_to_port = theirs;
+        if (source.closed) continue;  // closed ports skip the protocol (§1.5)
+        if (source.peer_comp == creator.self) {
+            if (index_of_port(args, source.peer_port) >= 0) continue;  // case 1
+            // Case 2: our remaining end now leads to the new component.
+            const PortId kept = source.peer_port;
+            step.port(kept).peer_comp = fresh;
+            step.port(kept).peer_port = theirs;
+            attach_peer(step, kept, false);
+            continue;
+        }
+        // Case 3: the peer is a third component.
+        if (blocks) {
+            start_block(step, ours, source);
+            awaiting.push_back(PortPair{ours, theirs});
+        } else {
+            send_unblock(step, source.peer_comp, source.peer_port, fresh, theirs);
+            detach_peer(step, ours);
+        }
+    }
+    ++creator.pc;
+    if (awaiting.empty()) {
+        step.emit(ScheduleComponent{fresh});
+        step.emit(FactScheduled{fresh, 0});
+        return;
+    }
+    creator.mode = Mode::transferring;
+    creator.transfer = PendingTransfer{true, true, fresh, std::move(awaiting), PortId::none(), {}};
+}
+
+void run_put_ports(Step& step, const Instruction& instruction) {
+    ComponentState& sender = step.state;
+    const PortId put_port = sender.slots[instruction.slot_a];
+    if (step.port(put_port).kind != PortKind::putter) {
+        fail_local(step, builtin_error::wrong_direction);
+        return;
+    }
+    if (step.port(put_port).closed) {
+        const Port& closed = step.port(put_port);
+        if (closed.has_close_error) {
+            fail_remote(step, closed.close_error);
+        } else {
+            fail_local(step, builtin_error::peer_closed);
+        }
+        return;
+    }
+    const bool blocks = step.variants().transfer_blocks_peer == OnOff::on;
+    std::vector<PortId> bundle;
+    for (Slot slot : step.program().lists[instruction.list]) {
+        bundle.push_back(sender.slots[slot]);
+        sender.slots[slot] = PortId::none();
+    }
+    bool awaiting = false;
+    for (PortId moving : bundle) {
+        Port& port = step.port(moving);
+        port.transferring = true;
+        if (port.closed) continue;
+        if (port.peer_comp == sender.self) {
+            if (index_of_port(bundle, port.peer_port) >= 0) continue;
+            step.port(port.peer_port).blocked = true;  // our own end waits for the new owner
+            continue;
+        }
+        if (blocks) {
+            start_block(step, moving, port);
+            awaiting = true;
+        }
+    }
+    sender.transfer = PendingTransfer{true, false, CompId::none(), {}, put_port, std::move(bundle)};
+    if (awaiting) {
+        sender.mode = Mode::transferring;
+        return;
+    }
+    complete_transfer(step);
+}
+
+void complete_transfer(Step& step) {
+    ComponentState& state = step.state;
+    PendingTransfer transfer = std::move(state.transfer);
+    state.transfer = PendingTransfer{};
+    if (state.mode == Mode::transferring) state.mode = Mode::running;
+    if (transfer.is_spawn) {
+        for (const PortPair& move : transfer.moves) {
+            const Port& source = step.port(move.ours);
+            if (!source.closed) {
+                send_unblock(step, source.peer_comp, source.peer_port, transfer.new_comp,
+                             move.theirs);
+            }
+            // Until now our handle kept P alive to answer the Block.
+            detach_peer(step, move.ours);
+        }
+        step.emit(ScheduleComponent{transfer.new_comp});
+        step.emit(FactScheduled{transfer.new_comp, 0});
+        return;
+    }
+    if (step.ended()) {
+        // The sender failed while waiting: its ports were closed with everything else.
+        for (PortId moving : transfer.bundle) step.port(moving).transferring = false;
+        return;
+    }
+    const CompId receiver = step.port(transfer.put_port).peer_comp;
+    std::vector<TransferredPort> carried;
+    for (PortId moving : transfer.bundle) {
+        Port& port = step.port(moving);
+        TransferredPort travelling;
+        travelling.kind = port.kind;
+        travelling.old_id = moving;
+        travelling.peer_comp = port.peer_comp;
+        travelling.peer_port = port.peer_port;
+        travelling.channel = port.channel;
+        travelling.closed = port.closed;
+        travelling.has_close_error = port.has_close_error;
+        travelling.close_error = port.close_error;
+        travelling.rounds_completed = port.rounds_completed;
+        travelling.pending = std::move(port.pending);
+        port.pending.clear();
+        travelling.next_put_seq = port.next_put_seq;
+        const int peer_index =
+            port.peer_comp == state.self ? index_of_port(transfer.bundle, port.peer_port) : -1;
+        if (peer_index >= 0) {
+            travelling.peer_in_bundle = true;
+            travelling.peer_bundle_index = static_cast<std::uint32_t>(peer_index);
+        } else if (!port.closed) {
+            step.emit(RefInc{port.peer_comp});  // the receiver's handle travels with the data
+        }
+        detach_peer(step, moving);
+        port.transferring = false;
+        port.moved = true;
+        port.moved_to = receiver;
+        port.moved_to_port = PortId::none();
+        carried.push_back(std::move(travelling));
+    }
+    emit_put(step, transfer.put_port, 0, std::move(carried));
+    ++state.pc;
+}
+
+void adopt_ports(Step& step, CompId sender, Data& data) {
+    ComponentState& state = step.state;
+    std::vector<PortId> adopted;
+    for (TransferredPort& travelling : data.ports) {
+        const PortId id = new_port(state, travelling.kind, travelling.channel);
+        Port& port = step.port(id);
+        port.closed = travelling.closed;
+        port.has_close_error = travelling.has_close_error;
+        port.close_error = travelling.close_error;
+        port.rounds_completed = travelling.rounds_completed;
+        port.next_put_seq = travelling.next_put_seq;
+        port.pending = std::move(travelling.pending);
+        travelling.pending.clear();
+        port.adopted_from = sender;
+        port.adopted_port = travelling.old_id;
+        adopted.push_back(id);
+    }
+    for (std::size_t index = 0; index < data.ports.size(); ++index) {
+        TransferredPort& travelling = data.ports[index];
+        const PortId id = adopted[index];
+        travelling.old_id = id;  // from now on: the id at this component, for `bind`
+        if (travelling.closed) continue;
+        Port& port = step.port(id);
+        if (travelling.peer_in_bundle) {
+            port.peer_comp = state.self;
+            port.peer_port = adopted[travelling.peer_bundle_index];
+            continue;
+        }
+        port.peer_comp = travelling.peer_comp;
+        port.peer_port = travelling.peer_port;
+        if (travelling.peer_comp == state.self) {
+            // The other end is ours: join them locally.
+            step.emit(RefDec{state.self});
+            const PortId kept = travelling.peer_port;
+            detach_peer(step, kept);
+            step.port(kept).peer_comp = state.self;
+            step.port(kept).peer_port = id;
+            step.port(kept).blocked = false;
+            continue;
+        }
+        attach_peer(step, id, true);
+        send_unblock(step, travelling.peer_comp, travelling.peer_port, state.self, id);
+    }
+}
+
+void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
+    const PortId port_id = resolve(step.state, message.target);
+    PCORE_ASSERT(port_id.valid());
+    if (!port_id.valid()) return;
+    Port& port = step.port(port_id);
+    if (port.moved) {
+        forward(step, port, port_id, message);
+        return;
+    }
+    if (!port.closed) port.blocked = true;
+    step.send(message.requester, Acknowledge{message.control_id});
+}
+
+void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& message) {
+    const PortId port_id = resolve(step.state, message.target);
+    PCORE_ASSERT(port_id.valid());
+    if (!port_id.valid()) {
+        step.emit(RefDec{message.new_comp});
+        return;
+    }
+    Port& port = step.port(port_id);
+    if (port.moved) {
+        forward(step, port, port_id, message);
+        return;
+    }
+    port.blocked = false;
+    if (port.closed) {
+        step.emit(RefDec{message.new_comp});  // nothing will be sent there any more
+        return;
+    }
+    detach_peer(step, port_id);
+    port.peer_comp = message.new_comp;
+    port.peer_port = message.new_port;
+    attach_peer(step, port_id, true);
+}
+
+}  // namespace pcore::detail

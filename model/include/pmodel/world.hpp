@@ -1,0 +1,151 @@
+// The world: every component's state, the links between them, and the ghost state the
+// property monitors need. One transition system for every driver (simulator, checker, replay,
+// property tests, export): `enabled_actions` and `apply` are the only way to move.
+//
+//   action = run C            C executes its next statement
+//          | deliver A->B     B handles the head message of link A->B (per-pair FIFO)
+//
+// Links are per ordered pair of components (reowolf-notes §1.1: FIFO per sender-receiver pair).
+// The world frees a component when its reference count reaches 0; messages still in its inbox
+// go with it (their carried handles are released).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pcore/component.hpp"
+#include "pcore/encode.hpp"
+#include "pmodel/scenario.hpp"
+
+namespace pmodel {
+
+using pcore::ChannelId;
+using pcore::CompId;
+using pcore::ComponentState;
+using pcore::Message;
+
+enum class ActionKind : std::uint8_t { run, deliver };
+
+struct Action {
+    ActionKind kind = ActionKind::run;
+    CompId comp;      // run
+    CompId from;      // deliver
+    CompId to;        // deliver
+    std::uint32_t index = 0;  // deliver: position in the link (0 with FIFO links)
+    friend bool operator==(const Action&, const Action&) = default;
+};
+
+struct Violation {
+    std::string property;  // a contract §7 id
+    std::vector<CompId> comps;
+    std::string detail;
+    friend bool operator==(const Violation&, const Violation&) = default;
+};
+
+struct CompSlot {
+    ComponentState state;
+    std::int32_t refcount = 1;  // the self reference
+    bool freed = false;
+    std::string name;
+    bool ended_in_round = false;  // ghost, from FactEnded
+    std::uint32_t ended_round = 0;
+    friend bool operator==(const CompSlot&, const CompSlot&) = default;
+};
+
+struct Link {
+    CompId from;
+    CompId to;
+    std::vector<Message> queue;
+    friend bool operator==(const Link&, const Link&) = default;
+};
+
+struct OutstandingPut {
+    ChannelId channel;
+    std::uint32_t seq = 0;
+    CompId sender;
+    std::uint32_t sender_round = 0;
+    friend bool operator==(const OutstandingPut&, const OutstandingPut&) = default;
+};
+
+struct ChannelProgress {
+    ChannelId channel;
+    std::uint32_t next_accept = 0;
+    friend bool operator==(const ChannelProgress&, const ChannelProgress&) = default;
+};
+
+// Monitor state. Part of the world's identity: two states with different monitors may have
+// different futures of violations.
+struct Ghost {
+    std::vector<ChannelProgress> channels;     // sorted: PT-1
+    std::vector<OutstandingPut> outstanding;   // sorted: LC-2
+    friend bool operator==(const Ghost&, const Ghost&) = default;
+};
+
+struct AppDeadlock {
+    std::vector<CompId> cycle;  // the wait-for cycle, first component repeated at the end
+    std::string detail;
+};
+
+struct ApplyResult {
+    std::vector<CompId> touched;            // components whose runnability may have changed
+    std::vector<std::pair<CompId, CompId>> sent;  // links that received a message, in order
+};
+
+class World {
+public:
+    World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants);
+
+    [[nodiscard]] const Scenario& scenario() const { return *scenario_; }
+    [[nodiscard]] const std::shared_ptr<const Scenario>& scenario_ptr() const { return scenario_; }
+    [[nodiscard]] const pcore::Variants& variants() const { return variants_; }
+    [[nodiscard]] const std::vector<CompSlot>& comps() const { return comps_; }
+    [[nodiscard]] const std::vector<Link>& links() const { return links_; }
+    [[nodiscard]] const Ghost& ghost() const { return ghost_; }
+    [[nodiscard]] const std::vector<Violation>& violations() const { return violations_; }
+    [[nodiscard]] std::uint64_t delivered() const { return delivered_; }
+
+    // Canonical order: runs by component id, then deliveries by (from, to, index).
+    void enabled_actions(std::vector<Action>& out) const;
+    [[nodiscard]] bool enabled(const Action& action) const;
+    [[nodiscard]] bool runnable(CompId comp) const;
+    [[nodiscard]] const Link* link(CompId from, CompId to) const;
+
+    // Applies an enabled action; state monitors run on every effect.
+    ApplyResult apply(const Action& action);
+
+    // Properties that are judged on a terminal state (no enabled action): DF-1, DF-2, LC-2,
+    // LC-3, EXPECT. Appends to violations(); returns an application deadlock if there is one.
+    std::vector<AppDeadlock> check_terminal();
+
+    [[nodiscard]] std::uint64_t fingerprint() const;
+    void encode(pcore::ByteWriter& out) const;
+
+    [[nodiscard]] std::string name_of(CompId comp) const;
+    [[nodiscard]] CompId find_by_name(const std::string& name) const;
+    [[nodiscard]] std::string describe(const Action& action) const;
+
+    friend bool operator==(const World& a, const World& b) {
+        return a.comps_ == b.comps_ && a.links_ == b.links_ && a.ghost_ == b.ghost_;
+    }
+
+private:
+    Link& link_for(CompId from, CompId to);
+    void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
+    void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
+    void free_if_unreferenced(CompId comp, ApplyResult& result);
+    void violation(std::string property, std::vector<CompId> comps, std::string detail);
+    void release_carried(const Message& message, ApplyResult& result);
+
+    std::shared_ptr<const Scenario> scenario_;
+    pcore::Variants variants_;
+    std::vector<CompSlot> comps_;
+    std::vector<Link> links_;  // sorted by (from, to)
+    Ghost ghost_;
+    std::vector<Violation> violations_;
+    std::uint64_t delivered_ = 0;
+    pcore::Effects scratch_;
+};
+
+}  // namespace pmodel

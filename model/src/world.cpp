@@ -1,0 +1,533 @@
+#include "pmodel/world.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace pmodel {
+
+using pcore::Mode;
+using pcore::OutcomeKind;
+
+namespace {
+
+bool link_less(const Link& link, std::pair<CompId, CompId> key) {
+    return std::pair(link.from, link.to) < key;
+}
+
+// Messages that must stay in order among themselves under network=fifo_channel: data per
+// channel; every control or sync message of the pair in one stream.
+ChannelId ordering_key(const Message& message) {
+    if (const auto* data = std::get_if<pcore::Data>(&message)) return data->channel;
+    return ChannelId{0xFFFFFFFFu, 0xFFFFFFFFu};
+}
+
+}  // namespace
+
+World::World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants)
+    : scenario_(std::move(scenario)), variants_(variants) {
+    CompSlot host;
+    host.state = pcore::make_host(*scenario_->compiled);
+    host.name = "main";
+    comps_.push_back(std::move(host));
+}
+
+std::string World::name_of(CompId comp) const {
+    if (!comp.valid()) return "none";
+    if (comp.value() < comps_.size()) return comps_[comp.value()].name;
+    return "#" + std::to_string(comp.value());
+}
+
+CompId World::find_by_name(const std::string& name) const {
+    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+        if (comps_[index].name == name) return CompId(index);
+    }
+    return CompId::none();
+}
+
+bool World::runnable(CompId comp) const {
+    const CompSlot& slot = comps_[comp.value()];
+    return !slot.freed && pcore::runnable(slot.state, *scenario_->compiled);
+}
+
+const Link* World::link(CompId from, CompId to) const {
+    auto it = std::lower_bound(links_.begin(), links_.end(), std::pair(from, to), link_less);
+    if (it == links_.end() || it->from != from || it->to != to) return nullptr;
+    return &*it;
+}
+
+Link& World::link_for(CompId from, CompId to) {
+    auto it = std::lower_bound(links_.begin(), links_.end(), std::pair(from, to), link_less);
+    if (it == links_.end() || it->from != from || it->to != to) {
+        it = links_.insert(it, Link{from, to, {}});
+    }
+    return *it;
+}
+
+void World::enabled_actions(std::vector<Action>& out) const {
+    out.clear();
+    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+        if (runnable(CompId(index))) out.push_back(Action{ActionKind::run, CompId(index), {}, {}, 0});
+    }
+    for (const Link& link : links_) {
+        if (link.queue.empty() || !pcore::receptive(comps_[link.to.value()].state)) continue;
+        switch (variants_.network) {
+            case pcore::NetworkOrder::fifo_pair:
+                out.push_back(Action{ActionKind::deliver, {}, link.from, link.to, 0});
+                break;
+            case pcore::NetworkOrder::unordered:
+                for (std::uint32_t position = 0; position < link.queue.size(); ++position) {
+                    out.push_back(Action{ActionKind::deliver, {}, link.from, link.to, position});
+                }
+                break;
+            case pcore::NetworkOrder::fifo_channel: {
+                std::vector<ChannelId> seen;
+                for (std::uint32_t position = 0; position < link.queue.size(); ++position) {
+                    const ChannelId key = ordering_key(link.queue[position]);
+                    if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+                    seen.push_back(key);
+                    out.push_back(Action{ActionKind::deliver, {}, link.from, link.to, position});
+                }
+                break;
+            }
+        }
+    }
+}
+
+bool World::enabled(const Action& action) const {
+    if (action.kind == ActionKind::run) {
+        return action.comp.valid() && action.comp.value() < comps_.size() && runnable(action.comp);
+    }
+    if (!action.from.valid() || !action.to.valid() || action.to.value() >= comps_.size()) {
+        return false;
+    }
+    const Link* found = link(action.from, action.to);
+    if (found == nullptr || action.index >= found->queue.size()) return false;
+    if (!pcore::receptive(comps_[action.to.value()].state)) return false;
+    if (action.index == 0) return true;
+    switch (variants_.network) {
+        case pcore::NetworkOrder::fifo_pair: return false;
+        case pcore::NetworkOrder::unordered: return true;
+        case pcore::NetworkOrder::fifo_channel: {
+            const ChannelId key = ordering_key(found->queue[action.index]);
+            for (std::uint32_t position = 0; position < action.index; ++position) {
+                if (ordering_key(found->queue[position]) == key) return false;
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+void World::violation(std::string property, std::vector<CompId> comps, std::string detail) {
+    violations_.push_back(Violation{std::move(property), std::move(comps), std::move(detail)});
+}
+
+ApplyResult World::apply(const Action& action) {
+    assert(enabled(action));
+    ApplyResult result;
+    if (action.kind == ActionKind::run) {
+        step_component(action.comp, pcore::RunInput{}, result);
+    } else {
+        Link& source = link_for(action.from, action.to);
+        Message message = std::move(source.queue[action.index]);
+        source.queue.erase(source.queue.begin() + action.index);
+        ++delivered_;
+        step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result);
+    }
+    // Free what lost its last reference in this step (LC-3: exactly when the count is 0).
+    for (std::size_t index = 0; index < result.touched.size(); ++index) {
+        free_if_unreferenced(result.touched[index], result);
+    }
+    return result;
+}
+
+void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& result) {
+    pcore::StepContext context{scenario_->compiled.get(), &variants_,
+                               CompId(static_cast<std::uint32_t>(comps_.size()))};
+    pcore::Effects effects;
+    pcore::step_in_place(comps_[comp.value()].state, context, input, effects);
+    result.touched.push_back(comp);
+    apply_effects(comp, effects, result);
+}
+
+void World::release_carried(const Message& message, ApplyResult& result) {
+    pcore::for_each_carried_handle(message, [&](CompId held) {
+        CompSlot& slot = comps_[held.value()];
+        if (--slot.refcount < 0) {
+            violation("LC-3", {held}, "reference count of " + name_of(held) + " went negative");
+        }
+        result.touched.push_back(held);
+    });
+}
+
+void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result) {
+    for (pcore::Effect& effect : effects) {
+        std::visit(
+            [&](auto& concrete) {
+                using T = std::decay_t<decltype(concrete)>;
+                if constexpr (std::is_same_v<T, pcore::Send>) {
+                    CompSlot& target = comps_[concrete.to.value()];
+                    if (target.freed) {
+                        violation("LC-1", {source, concrete.to},
+                                  name_of(source) + " sent " +
+                                      pcore::message_name(concrete.message) + " to " +
+                                      name_of(concrete.to) + ", which was already freed");
+                        release_carried(concrete.message, result);
+                        return;
+                    }
+                    link_for(source, concrete.to).queue.push_back(std::move(concrete.message));
+                    result.sent.emplace_back(source, concrete.to);
+                } else if constexpr (std::is_same_v<T, pcore::SendImmediate>) {
+                    step_component(concrete.to,
+                                   pcore::ReceiveInput{source, std::move(concrete.message)},
+                                   result);
+                } else if constexpr (std::is_same_v<T, pcore::SpawnComponent>) {
+                    assert(concrete.state.self.value() == comps_.size());
+                    const std::string& base = scenario_->compiled->names[concrete.name];
+                    std::uint32_t same = 0;
+                    for (const CompSlot& slot : comps_) {
+                        const std::string& name = slot.name;
+                        if (name == base || (name.size() > base.size() &&
+                                             name.compare(0, base.size(), base) == 0 &&
+                                             name[base.size()] == '#')) {
+                            ++same;
+                        }
+                    }
+                    CompSlot created;
+                    created.state = std::move(concrete.state);
+                    created.name = same == 0 ? base : base + "#" + std::to_string(same + 1);
+                    comps_.push_back(std::move(created));
+                    result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
+                } else if constexpr (std::is_same_v<T, pcore::ScheduleComponent>) {
+                    ComponentState& created = comps_[concrete.comp.value()].state;
+                    if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
+                    result.touched.push_back(concrete.comp);
+                } else if constexpr (std::is_same_v<T, pcore::RefInc>) {
+                    CompSlot& slot = comps_[concrete.comp.value()];
+                    if (slot.freed) {
+                        violation("LC-1", {source, concrete.comp},
+                                  name_of(source) + " took a reference to " +
+                                      name_of(concrete.comp) + ", which was already freed");
+                        return;
+                    }
+                    ++slot.refcount;
+                } else if constexpr (std::is_same_v<T, pcore::RefDec>) {
+                    CompSlot& slot = comps_[concrete.comp.value()];
+                    if (--slot.refcount < 0) {
+                        violation("LC-3", {concrete.comp},
+                                  "reference count of " + name_of(concrete.comp) +
+                                      " went negative");
+                    }
+                    result.touched.push_back(concrete.comp);
+                } else if constexpr (std::is_same_v<T, pcore::FactPut>) {
+                    auto& list = ghost_.outstanding;
+                    OutstandingPut put{concrete.channel, concrete.seq, source, concrete.sender_round};
+                    auto it = std::lower_bound(
+                        list.begin(), list.end(), put, [](const OutstandingPut& a, const OutstandingPut& b) {
+                            return std::pair(a.channel, a.seq) < std::pair(b.channel, b.seq);
+                        });
+                    list.insert(it, put);
+                } else if constexpr (std::is_same_v<T, pcore::FactAccepted> ||
+                                     std::is_same_v<T, pcore::FactPutFailed>) {
+                    auto& list = ghost_.outstanding;
+                    auto it = std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
+                        return put.channel == concrete.channel && put.seq == concrete.seq;
+                    });
+                    if (it != list.end()) list.erase(it);
+                    if constexpr (std::is_same_v<T, pcore::FactAccepted>) {
+                        auto& channels = ghost_.channels;
+                        auto at = std::lower_bound(
+                            channels.begin(), channels.end(), concrete.channel,
+                            [](const ChannelProgress& progress, ChannelId id) {
+                                return progress.channel < id;
+                            });
+                        if (at == channels.end() || at->channel != concrete.channel) {
+                            at = channels.insert(at, ChannelProgress{concrete.channel, 0});
+                        }
+                        if (concrete.seq != at->next_accept) {
+                            std::ostringstream detail;
+                            detail << name_of(source) << " accepted put #" << concrete.seq
+                                   << " of channel " << concrete.channel.creator << "."
+                                   << concrete.channel.serial << " while #" << at->next_accept
+                                   << " was next";
+                            violation("PT-1", {source}, detail.str());
+                        }
+                        at->next_accept = std::max(at->next_accept, concrete.seq + 1);
+                    }
+                } else if constexpr (std::is_same_v<T, pcore::FactEnded>) {
+                    CompSlot& slot = comps_[source.value()];
+                    slot.ended_in_round = concrete.in_round;
+                    slot.ended_round = concrete.round;
+                } else if constexpr (std::is_same_v<T, pcore::FactDecided>) {
+                    if (!concrete.solution) return;
+                    std::vector<std::pair<ChannelId, std::pair<std::uint32_t, std::uint32_t>>> sums;
+                    for (const pcore::SolutionPart& part : concrete.parts) {
+                        if (part.failed) {
+                            violation("SY-2", {source, part.submitter},
+                                      name_of(source) + " decided Solution although " +
+                                          name_of(part.submitter) + " failed in the round");
+                            return;
+                        }
+                        for (const pcore::ChannelTally& tally : part.tallies) {
+                            auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& sum) {
+                                return sum.first == tally.channel;
+                            });
+                            if (it == sums.end()) {
+                                sums.push_back({tally.channel, {0, 0}});
+                                it = sums.end() - 1;
+                            }
+                            it->second.first += tally.puts;
+                            it->second.second += tally.accepts;
+                        }
+                    }
+                    for (const auto& sum : sums) {
+                        if (sum.second.first != sum.second.second) {
+                            std::ostringstream detail;
+                            detail << name_of(source) << " decided Solution but channel "
+                                   << sum.first.creator << "." << sum.first.serial << " had "
+                                   << sum.second.first << " puts and " << sum.second.second
+                                   << " accepted gets in the round";
+                            violation("SY-2", {source}, detail.str());
+                            return;
+                        }
+                    }
+                } else if constexpr (std::is_same_v<T, pcore::FactDecisionReceived>) {
+                    if (concrete.peer_not_in_decision.valid()) {
+                        violation("SY-1", {source, concrete.peer_not_in_decision},
+                                  name_of(source) + " got a decision that did not include " +
+                                      name_of(concrete.peer_not_in_decision) +
+                                      ", a participant of its round");
+                    }
+                    if (concrete.solution && concrete.failed_after_submit) {
+                        violation("SY-3", {source},
+                                  name_of(source) +
+                                      " was failed by a ClosePort in a round that was decided "
+                                      "Solution");
+                    }
+                } else if constexpr (std::is_same_v<T, pcore::FactScheduled>) {
+                    const ComponentState& creator = comps_[source.value()].state;
+                    const bool acks_missing =
+                        concrete.acks_outstanding > 0 ||
+                        std::any_of(creator.control.begin(), creator.control.end(),
+                                    [](const pcore::ControlEntry& entry) {
+                                        return entry.kind == pcore::ControlKind::block_peer;
+                                    });
+                    if (acks_missing) {
+                        violation("PT-2", {source, concrete.comp},
+                                  name_of(concrete.comp) + " was scheduled before every "
+                                                           "Acknowledge of its hand-off arrived");
+                    }
+                }
+            },
+            effect);
+    }
+}
+
+void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
+    CompSlot& slot = comps_[comp.value()];
+    if (slot.freed || slot.refcount > 0) return;
+    slot.freed = true;
+    if (slot.state.mode != Mode::exited) {
+        violation("LC-3", {comp},
+                  name_of(comp) + " lost its last reference while " +
+                      pcore::mode_name(slot.state.mode));
+    } else if (!slot.state.peers.empty()) {
+        violation("LC-3", {comp, slot.state.peers.front().comp},
+                  name_of(comp) + " was freed while still holding a reference to " +
+                      name_of(slot.state.peers.front().comp));
+    }
+    // Its inbox goes with it: messages still in flight to it are dropped.
+    for (Link& link : links_) {
+        if (link.to != comp) continue;
+        for (const Message& message : link.queue) release_carried(message, result);
+        link.queue.clear();
+    }
+}
+
+std::vector<AppDeadlock> World::check_terminal() {
+    const pcore::CompiledScenario& compiled = *scenario_->compiled;
+    std::vector<std::vector<CompId>> waits(comps_.size());
+    std::vector<bool> live(comps_.size(), false);
+    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+        const CompSlot& slot = comps_[index];
+        const bool ended = slot.state.outcome.kind != OutcomeKind::running;
+        if (ended) {
+            // DF-2: every terminated component got its Acks, reached Exit and was freed.
+            if (!slot.freed) {
+                std::ostringstream detail;
+                detail << slot.name << " ended but is " << pcore::mode_name(slot.state.mode)
+                       << " with reference count " << slot.refcount;
+                const pcore::WaitsFor why = pcore::waits_for(slot.state, compiled);
+                if (!why.reason.empty()) detail << " (" << why.reason << ")";
+                violation("DF-2", {CompId(index)}, detail.str());
+            }
+            continue;
+        }
+        live[index] = true;
+        const pcore::WaitsFor why = pcore::waits_for(slot.state, compiled);
+        waits[index] = why.comps;
+        for (CompId other : why.comps) {
+            const CompSlot& peer = comps_[other.value()];
+            if (peer.state.outcome.kind != OutcomeKind::running) {
+                violation("DF-1", {CompId(index), other},
+                          slot.name + " " + why.reason + " on " + peer.name + ", which " +
+                              (peer.state.outcome.kind == OutcomeKind::failed ? "failed"
+                                                                              : "terminated"));
+                break;
+            }
+        }
+    }
+    // LC-2: every put was received, reported failed, or its sender failed in that round.
+    for (const OutstandingPut& put : ghost_.outstanding) {
+        const CompSlot& sender = comps_[put.sender.value()];
+        const bool sender_failed_in_round =
+            sender.state.outcome.kind == OutcomeKind::failed && sender.ended_in_round &&
+            sender.ended_round == put.sender_round;
+        if (!sender_failed_in_round) {
+            std::ostringstream detail;
+            detail << "put #" << put.seq << " of " << sender.name << " on channel "
+                   << put.channel.creator << "." << put.channel.serial
+                   << " was neither received nor reported failed";
+            violation("LC-2", {put.sender}, detail.str());
+            break;
+        }
+    }
+    // EXPECT.
+    for (const Expectation& expectation : scenario_->expect) {
+        if (expectation.any) continue;
+        const CompId comp = find_by_name(expectation.name);
+        if (!comp.valid()) {
+            violation("EXPECT", {}, "expected component " + expectation.name + " never existed");
+            continue;
+        }
+        const pcore::Outcome& outcome = comps_[comp.value()].state.outcome;
+        std::ostringstream problem;
+        if (outcome.kind != expectation.outcome) {
+            problem << expectation.name << " ended " << pcore::outcome_name(outcome.kind)
+                    << ", expected " << pcore::outcome_name(expectation.outcome);
+        } else if (expectation.error &&
+                   compiled.error_types[outcome.error.type.value()] != *expectation.error) {
+            problem << expectation.name << " failed with "
+                    << compiled.error_types[outcome.error.type.value()] << ", expected "
+                    << *expectation.error;
+        } else if (expectation.origin && name_of(outcome.error.origin) != *expectation.origin) {
+            problem << expectation.name << "'s error came from " << name_of(outcome.error.origin)
+                    << ", expected " << *expectation.origin;
+        } else if (expectation.relay) {
+            std::vector<std::string> relay;
+            for (CompId hop : outcome.error.relay) relay.push_back(name_of(hop));
+            if (relay != *expectation.relay) {
+                problem << expectation.name << "'s error relay path differs from the expected one";
+            }
+        }
+        const std::string text = problem.str();
+        if (!text.empty()) violation("EXPECT", {comp}, text);
+    }
+    // Application deadlocks: live components waiting on each other in a cycle.
+    std::vector<AppDeadlock> deadlocks;
+    std::vector<int> colour(comps_.size(), 0);  // 0 new, 1 on stack, 2 done
+    std::vector<CompId> stack;
+    std::function<bool(std::uint32_t)> visit = [&](std::uint32_t node) -> bool {
+        colour[node] = 1;
+        stack.push_back(CompId(node));
+        for (CompId next : waits[node]) {
+            const std::uint32_t target = next.value();
+            if (!live[target]) continue;
+            if (colour[target] == 1) {
+                AppDeadlock deadlock;
+                auto from = std::find(stack.begin(), stack.end(), next);
+                deadlock.cycle.assign(from, stack.end());
+                deadlock.cycle.push_back(next);
+                std::ostringstream detail;
+                for (std::size_t hop = 0; hop < deadlock.cycle.size(); ++hop) {
+                    if (hop > 0) detail << " -> ";
+                    detail << name_of(deadlock.cycle[hop]);
+                }
+                deadlock.detail = detail.str();
+                deadlocks.push_back(std::move(deadlock));
+                return true;
+            }
+            if (colour[target] == 0 && visit(target)) return true;
+        }
+        stack.pop_back();
+        colour[node] = 2;
+        return false;
+    };
+    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+        if (live[index] && colour[index] == 0) {
+            stack.clear();
+            visit(index);
+        }
+    }
+    return deadlocks;
+}
+
+void World::encode(pcore::ByteWriter& out) const {
+    out.u32(static_cast<std::uint32_t>(comps_.size()));
+    for (const CompSlot& slot : comps_) {
+        out.text(slot.name);
+        out.u32(static_cast<std::uint32_t>(slot.refcount));
+        out.boolean(slot.freed);
+        out.boolean(slot.ended_in_round);
+        out.u32(slot.ended_round);
+        pcore::encode(out, slot.state);
+    }
+    std::uint32_t non_empty = 0;
+    for (const Link& link : links_) non_empty += link.queue.empty() ? 0u : 1u;
+    out.u32(non_empty);
+    for (const Link& link : links_) {
+        if (link.queue.empty()) continue;
+        out.u32(link.from.value());
+        out.u32(link.to.value());
+        out.u32(static_cast<std::uint32_t>(link.queue.size()));
+        for (const Message& message : link.queue) pcore::encode(out, message);
+    }
+    out.u32(static_cast<std::uint32_t>(ghost_.channels.size()));
+    for (const ChannelProgress& progress : ghost_.channels) {
+        out.u32(progress.channel.creator);
+        out.u32(progress.channel.serial);
+        out.u32(progress.next_accept);
+    }
+    out.u32(static_cast<std::uint32_t>(ghost_.outstanding.size()));
+    for (const OutstandingPut& put : ghost_.outstanding) {
+        out.u32(put.channel.creator);
+        out.u32(put.channel.serial);
+        out.u32(put.seq);
+        out.u32(put.sender.value());
+        out.u32(put.sender_round);
+    }
+}
+
+std::uint64_t World::fingerprint() const {
+    pcore::ByteWriter out;
+    encode(out);
+    return pcore::hash_bytes(out.bytes());
+}
+
+std::string World::describe(const Action& action) const {
+    std::ostringstream text;
+    if (action.kind == ActionKind::run) {
+        const CompSlot& slot = comps_[action.comp.value()];
+        const pcore::Program& program =
+            scenario_->compiled->definitions[slot.state.definition].program;
+        text << "run " << slot.name;
+        if (slot.state.pc < program.code.size()) {
+            text << ": " << program.labels[slot.state.pc];
+        } else {
+            text << " (end of program)";
+        }
+        return text.str();
+    }
+    text << "deliver " << name_of(action.from) << "->" << name_of(action.to);
+    if (const Link* found = link(action.from, action.to);
+        found != nullptr && action.index < found->queue.size()) {
+        text << " " << pcore::message_name(found->queue[action.index]);
+    }
+    if (action.index != 0) text << " [" << action.index << "]";
+    return text.str();
+}
+
+}  // namespace pmodel

@@ -1,0 +1,739 @@
+#include "pscenario/loader.hpp"
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+
+namespace pscenario {
+
+using nlohmann::json;
+using pcore::CompiledScenario;
+using pcore::Instruction;
+using pcore::Op;
+using pcore::PortKind;
+using pcore::Program;
+using pcore::Slot;
+
+namespace {
+
+constexpr std::size_t max_instructions = 1u << 20;
+constexpr const char* format_name = "protocheck-scenario/1";
+
+const char* builtin_error_names[pcore::builtin_error::count] = {
+    "PeerClosed", "InconsistentRound", "OutOfOrder",      "UnexpectedValue",
+    "Crash",      "Timeout",           "MessageFailed",   "WrongPortDirection"};
+
+std::string type_name(const json& value) {
+    switch (value.type()) {
+        case json::value_t::null: return "null";
+        case json::value_t::boolean: return "a boolean";
+        case json::value_t::number_integer:
+        case json::value_t::number_unsigned: return "an integer";
+        case json::value_t::number_float: return "a number";
+        case json::value_t::string: return "a string";
+        case json::value_t::array: return "an array";
+        case json::value_t::object: return "an object";
+        default: return "something else";
+    }
+}
+
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+struct Variable {
+    bool live = false;
+    std::optional<PortKind> kind;
+};
+
+struct FunctionContext {
+    std::string name;
+    Program program;
+    std::map<std::string, Slot> slots;
+    std::vector<Variable> vars;
+    bool in_sync = false;
+};
+
+class Compiler {
+public:
+    Compiler(std::string file, std::string prefix) : file_(std::move(file)), prefix_(std::move(prefix)) {}
+
+    std::shared_ptr<pmodel::Scenario> compile(const json& root, const std::string& text) {
+        const std::string root_path = prefix_;
+        expect_object(root, root_path);
+        check_keys(root, root_path, {"format", "name", "description", "definitions", "main", "expect"});
+        const json& format = require(root, root_path, "format");
+        if (!format.is_string() || format.get<std::string>() != format_name) {
+            if (format.is_string() && format.get<std::string>().rfind("protocheck-scenario/", 0) == 0) {
+                fail(root_path + ".format", "unsupported scenario version " +
+                                                quoted(format.get<std::string>()) +
+                                                ", this protocheck reads " + quoted(format_name));
+            }
+            fail(root_path + ".format", std::string("expected ") + quoted(format_name) + ", found " +
+                                            describe(format));
+        }
+        if (root.contains("name")) {
+            expect_string(root["name"], root_path + ".name");
+            out_.name = root["name"].get<std::string>();
+        }
+        if (root.contains("description")) expect_string(root["description"], root_path + ".description");
+        for (std::uint16_t index = 0; index < pcore::builtin_error::count; ++index) {
+            error_index_[builtin_error_names[index]] = index;
+            out_.error_types.emplace_back(builtin_error_names[index]);
+        }
+        const json& definitions = require(root, root_path, "definitions");
+        expect_object(definitions, root_path + ".definitions");
+        std::uint32_t index = 0;
+        for (auto it = definitions.begin(); it != definitions.end(); ++it) {
+            const std::string path = root_path + ".definitions." + it.key();
+            if (it.key().empty()) fail(path, "a definition needs a non-empty name");
+            if (it.key() == "main") fail(path, "\"main\" is the host's program; name the definition otherwise");
+            expect_object(it.value(), path);
+            check_keys(it.value(), path, {"params", "program", "description"});
+            const json& params = require(it.value(), path, "params");
+            expect_array(params, path + ".params");
+            std::set<std::string> seen;
+            for (std::size_t param = 0; param < params.size(); ++param) {
+                const std::string param_path = path + ".params[" + std::to_string(param) + "]";
+                expect_name(params[param], param_path, "a port name");
+                if (!seen.insert(params[param].get<std::string>()).second) {
+                    fail(param_path, "parameter " + quoted(params[param].get<std::string>()) +
+                                         " appears twice");
+                }
+            }
+            expect_array(require(it.value(), path, "program"), path + ".program");
+            def_index_[it.key()] = index++;
+            def_order_.push_back(it.key());
+            param_kinds_.emplace_back(params.size());
+        }
+        out_.definitions.resize(def_order_.size() + 1);
+        out_.main_definition = static_cast<std::uint32_t>(def_order_.size());
+        const json& main = require(root, root_path, "main");
+        expect_array(main, root_path + ".main");
+        compiled_.assign(def_order_.size(), false);
+
+        // The host first; definitions as they are first spawned, so that parameter directions
+        // are known from the spawn site; then any definition never spawned (still validated).
+        compile_function(out_.main_definition, "main", json::array(), main, root_path + ".main");
+        while (!worklist_.empty()) {
+            const std::uint32_t next = worklist_.front();
+            worklist_.erase(worklist_.begin());
+            compile_definition(definitions, next);
+        }
+        for (std::uint32_t def = 0; def < def_order_.size(); ++def) {
+            if (!compiled_[def]) compile_definition(definitions, def);
+        }
+        auto scenario = std::make_shared<pmodel::Scenario>();
+        if (root.contains("expect")) compile_expect(root["expect"], root_path + ".expect", *scenario);
+        scenario->compiled = std::make_shared<const CompiledScenario>(std::move(out_));
+        scenario->source_text = text;
+        scenario->path = file_;
+        return scenario;
+    }
+
+private:
+    [[noreturn]] void fail(const std::string& path, const std::string& message) const {
+        throw InputError(file_, path, message);
+    }
+
+    static std::string describe(const json& value) {
+        if (value.is_string()) return quoted(value.get<std::string>());
+        return type_name(value);
+    }
+
+    void expect_object(const json& value, const std::string& path) const {
+        if (!value.is_object()) fail(path, "expected an object, found " + type_name(value));
+    }
+    void expect_array(const json& value, const std::string& path) const {
+        if (!value.is_array()) fail(path, "expected an array, found " + type_name(value));
+    }
+    void expect_string(const json& value, const std::string& path) const {
+        if (!value.is_string()) fail(path, "expected a string, found " + type_name(value));
+    }
+    void expect_name(const json& value, const std::string& path, const std::string& what) const {
+        if (!value.is_string() || value.get<std::string>().empty()) {
+            fail(path, "expected " + what + " (a non-empty string), found " + describe(value));
+        }
+    }
+    std::int64_t expect_integer(const json& value, const std::string& path) const {
+        if (value.is_number_integer()) return value.get<std::int64_t>();
+        if (value.is_number_unsigned() &&
+            value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+            return static_cast<std::int64_t>(value.get<std::uint64_t>());
+        }
+        fail(path, "expected an integer, found " + type_name(value));
+    }
+    const json& require(const json& object, const std::string& path, const char* key) const {
+        if (!object.contains(key)) fail(path, std::string("missing required key \"") + key + "\"");
+        return object[key];
+    }
+    void check_keys(const json& object, const std::string& path,
+                    std::initializer_list<const char*> allowed) const {
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            bool known = false;
+            for (const char* key : allowed) known = known || it.key() == key;
+            if (!known) {
+                std::string list;
+                for (const char* key : allowed) list += (list.empty() ? "" : ", ") + std::string(key);
+                fail(path + "." + it.key(), "unknown key " + quoted(it.key()) + " (allowed: " + list + ")");
+            }
+        }
+    }
+
+    void compile_definition(const json& definitions, std::uint32_t def) {
+        compiled_[def] = true;
+        const std::string& name = def_order_[def];
+        const json& body = definitions[name];
+        compile_function(def, name, body["params"], body["program"],
+                         prefix_ + ".definitions." + name + ".program");
+    }
+
+    void compile_function(std::uint32_t def, const std::string& name, const json& params,
+                          const json& program, const std::string& path) {
+        FunctionContext context;
+        context.name = name;
+        for (std::size_t index = 0; index < params.size(); ++index) {
+            const Slot slot = new_slot(context, params[index].get<std::string>());
+            context.vars[slot].live = true;
+            context.vars[slot].kind = param_kinds_[def][index];
+        }
+        context.program.param_count = static_cast<Slot>(params.size());
+        compile_block(context, program, path);
+        context.program.slot_count = static_cast<Slot>(context.vars.size());
+        out_.definitions[def].name = name;
+        out_.definitions[def].program = std::move(context.program);
+    }
+
+    Slot new_slot(FunctionContext& context, const std::string& name) {
+        auto it = context.slots.find(name);
+        if (it != context.slots.end()) return it->second;
+        const Slot slot = static_cast<Slot>(context.vars.size());
+        context.slots[name] = slot;
+        context.vars.emplace_back();
+        context.program.slot_names.push_back(name);
+        return slot;
+    }
+
+    // A port variable that must hold a port now.
+    Slot live_port(FunctionContext& context, const json& value, const std::string& path) {
+        expect_name(value, path, "a port name");
+        const std::string name = value.get<std::string>();
+        auto it = context.slots.find(name);
+        if (it == context.slots.end()) {
+            fail(path, "unknown port " + quoted(name) + " in " + context.name);
+        }
+        if (!context.vars[it->second].live) {
+            fail(path, "port " + quoted(name) +
+                           " was already given away (spawn or put ... ports) and cannot be used again");
+        }
+        return it->second;
+    }
+
+    // A port variable about to receive a new port.
+    Slot fresh_port(FunctionContext& context, const json& value, const std::string& path) {
+        expect_name(value, path, "a port name");
+        const std::string name = value.get<std::string>();
+        auto it = context.slots.find(name);
+        if (it != context.slots.end() && context.vars[it->second].live) {
+            fail(path, "port name " + quoted(name) + " is still in use in " + context.name);
+        }
+        return new_slot(context, name);
+    }
+
+    void emit(FunctionContext& context, Instruction instruction, const std::string& path,
+              std::string label) {
+        if (context.program.code.size() >= max_instructions) {
+            fail(path, "the program grows past " + std::to_string(max_instructions) +
+                           " statements once repeats are unrolled; use fewer repetitions");
+        }
+        instruction.json_index = static_cast<std::uint32_t>(context.program.json_paths.size());
+        context.program.code.push_back(instruction);
+        context.program.json_paths.push_back(path);
+        context.program.labels.push_back(std::move(label));
+    }
+
+    std::uint32_t add_list(FunctionContext& context, std::vector<Slot> list) {
+        context.program.lists.push_back(std::move(list));
+        return static_cast<std::uint32_t>(context.program.lists.size() - 1);
+    }
+
+    void compile_block(FunctionContext& context, const json& block, const std::string& path) {
+        for (std::size_t index = 0; index < block.size(); ++index) {
+            compile_statement(context, block[index], path + "[" + std::to_string(index) + "]");
+        }
+    }
+
+    void require_sync(const FunctionContext& context, const std::string& path, const char* what) const {
+        if (!context.in_sync) fail(path, std::string(what) + " is only allowed inside a sync block");
+    }
+
+    void require_kind(const FunctionContext& context, Slot slot, PortKind kind,
+                      const std::string& path, const char* what) const {
+        const auto& known = context.vars[slot].kind;
+        if (known && *known != kind) {
+            fail(path, std::string(what) + " needs the " +
+                           (kind == PortKind::putter ? "putter" : "getter") + " end, but " +
+                           quoted(context.program.slot_names[slot]) + " is the " +
+                           (kind == PortKind::putter ? "getter" : "putter") + " end");
+        }
+    }
+
+    void compile_statement(FunctionContext& context, const json& statement, const std::string& path) {
+        expect_object(statement, path);
+        static const char* keywords[] = {"channel", "spawn", "sync",   "put",    "get",
+                                         "select",  "repeat", "fail",  "cancel", "exit"};
+        const char* keyword = nullptr;
+        for (const char* candidate : keywords) {
+            if (statement.contains(candidate)) {
+                if (keyword != nullptr) {
+                    fail(path, std::string("a statement has exactly one of channel, spawn, sync, put, "
+                                           "get, select, repeat, fail, cancel, exit; found both \"") +
+                                   keyword + "\" and \"" + candidate + "\"");
+                }
+                keyword = candidate;
+            }
+        }
+        if (keyword == nullptr) {
+            fail(path, "expected a statement (one of channel, spawn, sync, put, get, select, repeat, "
+                       "fail, cancel, exit)");
+        }
+        const std::string kw(keyword);
+        const std::string key_path = path + "." + kw;
+        if (kw == "channel") {
+            check_keys(statement, path, {"channel"});
+            const json& ends = statement["channel"];
+            if (!ends.is_array() || ends.size() != 2) {
+                fail(key_path, "expected [PUTTER, GETTER], two port names");
+            }
+            const Slot putter = fresh_port(context, ends[0], key_path + "[0]");
+            if (ends[0] == ends[1]) fail(key_path + "[1]", "the two ends need different names");
+            const Slot getter = fresh_port(context, ends[1], key_path + "[1]");
+            context.vars[putter] = Variable{true, PortKind::putter};
+            context.vars[getter] = Variable{true, PortKind::getter};
+            Instruction instruction;
+            instruction.op = Op::channel;
+            instruction.slot_a = putter;
+            instruction.slot_b = getter;
+            emit(context, instruction, path,
+                 "channel " + ends[0].get<std::string>() + " " + ends[1].get<std::string>());
+        } else if (kw == "spawn") {
+            compile_spawn(context, statement, path);
+        } else if (kw == "sync") {
+            check_keys(statement, path, {"sync"});
+            if (context.in_sync) fail(key_path, "sync blocks cannot be nested");
+            expect_array(statement["sync"], key_path);
+            Instruction begin;
+            begin.op = Op::sync_begin;
+            emit(context, begin, path, "sync {");
+            context.in_sync = true;
+            compile_block(context, statement["sync"], key_path);
+            context.in_sync = false;
+            Instruction end;
+            end.op = Op::sync_end;
+            emit(context, end, path, "} end of sync");
+        } else if (kw == "put") {
+            require_sync(context, path, "put");
+            const Slot port = live_port(context, statement["put"], key_path);
+            require_kind(context, port, PortKind::putter, key_path, "put");
+            const std::string port_name = statement["put"].get<std::string>();
+            if (statement.contains("value") == statement.contains("ports")) {
+                fail(path, "put takes exactly one of \"value\" (an integer) or \"ports\" (a list)");
+            }
+            Instruction instruction;
+            instruction.slot_a = port;
+            if (statement.contains("value")) {
+                check_keys(statement, path, {"put", "value"});
+                instruction.op = Op::put_value;
+                instruction.value = expect_integer(statement["value"], path + ".value");
+                emit(context, instruction, path,
+                     "put " + port_name + " " + std::to_string(instruction.value));
+            } else {
+                check_keys(statement, path, {"put", "ports"});
+                const json& ports = statement["ports"];
+                expect_array(ports, path + ".ports");
+                if (ports.empty()) fail(path + ".ports", "expected at least one port to send");
+                std::vector<Slot> list;
+                std::string label = "put " + port_name + " ports";
+                for (std::size_t index = 0; index < ports.size(); ++index) {
+                    const std::string item = path + ".ports[" + std::to_string(index) + "]";
+                    const Slot sent = live_port(context, ports[index], item);
+                    if (sent == port) fail(item, "a port cannot be sent over itself");
+                    if (std::find(list.begin(), list.end(), sent) != list.end()) {
+                        fail(item, "port " + quoted(ports[index].get<std::string>()) + " is used twice");
+                    }
+                    list.push_back(sent);
+                    label += " " + ports[index].get<std::string>();
+                }
+                for (Slot sent : list) context.vars[sent].live = false;
+                instruction.op = Op::put_ports;
+                instruction.list = add_list(context, std::move(list));
+                emit(context, instruction, path, label);
+            }
+        } else if (kw == "get") {
+            compile_get(context, statement, path);
+        } else if (kw == "select") {
+            compile_select(context, statement, path);
+        } else if (kw == "repeat") {
+            check_keys(statement, path, {"repeat", "body"});
+            const std::int64_t count = expect_integer(statement["repeat"], key_path);
+            if (count < 0) fail(key_path, "expected a count of 0 or more, found " + std::to_string(count));
+            const json& body = require(statement, path, "body");
+            expect_array(body, path + ".body");
+            if (count == 0) {
+                // Still validate the body once, on a copy of the state.
+                FunctionContext copy = context;
+                compile_block(copy, body, path + ".body");
+            }
+            for (std::int64_t round = 0; round < count; ++round) {
+                compile_block(context, body, path + ".body");
+            }
+        } else if (kw == "fail") {
+            check_keys(statement, path, {"fail"});
+            expect_name(statement["fail"], key_path, "an error type name");
+            Instruction instruction;
+            instruction.op = Op::fail;
+            instruction.error = error_type(statement["fail"].get<std::string>());
+            emit(context, instruction, path, "fail " + statement["fail"].get<std::string>());
+        } else if (kw == "cancel") {
+            check_keys(statement, path, {"cancel", "layer"});
+            fail(key_path, "cancel is not supported by this version of protocheck yet "
+                           "(cancellation layers arrive with error propagation)");
+        } else {
+            check_keys(statement, path, {"exit"});
+            if (!statement["exit"].is_object() || !statement["exit"].empty()) {
+                fail(key_path, "expected {} (exit takes no arguments), found " +
+                                   type_name(statement["exit"]));
+            }
+            if (context.in_sync) fail(key_path, "exit is not allowed inside a sync block");
+            Instruction instruction;
+            instruction.op = Op::exit;
+            emit(context, instruction, path, "exit");
+        }
+    }
+
+    void compile_spawn(FunctionContext& context, const json& statement, const std::string& path) {
+        check_keys(statement, path, {"spawn", "args", "as"});
+        if (context.in_sync) fail(path + ".spawn", "spawn is not allowed inside a sync block");
+        expect_name(statement["spawn"], path + ".spawn", "a definition name");
+        const std::string callee = statement["spawn"].get<std::string>();
+        auto def = def_index_.find(callee);
+        if (def == def_index_.end()) {
+            std::string known;
+            for (const auto& name : def_order_) known += (known.empty() ? "" : ", ") + name;
+            fail(path + ".spawn", "unknown definition " + quoted(callee) +
+                                      (known.empty() ? "" : " (known: " + known + ")"));
+        }
+        std::string instance = callee;
+        if (statement.contains("as")) {
+            expect_name(statement["as"], path + ".as", "an instance name");
+            instance = statement["as"].get<std::string>();
+            if (instance == "main" || instance.find('#') != std::string::npos) {
+                fail(path + ".as", "instance names cannot be \"main\" or contain '#'");
+            }
+        }
+        const json empty = json::array();
+        const json& args = statement.contains("args") ? statement["args"] : empty;
+        expect_array(args, path + ".args");
+        const std::size_t expected = param_kinds_[def->second].size();
+        if (args.size() != expected) {
+            fail(path + ".args", "definition " + quoted(callee) + " takes " +
+                                     std::to_string(expected) + " port(s), found " +
+                                     std::to_string(args.size()));
+        }
+        std::vector<Slot> list;
+        std::string label = "spawn " + callee + " as " + instance;
+        for (std::size_t index = 0; index < args.size(); ++index) {
+            const std::string item = path + ".args[" + std::to_string(index) + "]";
+            const Slot slot = live_port(context, args[index], item);
+            if (std::find(list.begin(), list.end(), slot) != list.end()) {
+                fail(item, "port " + quoted(args[index].get<std::string>()) + " is used twice");
+            }
+            list.push_back(slot);
+            label += " " + args[index].get<std::string>();
+            const auto& kind = context.vars[slot].kind;
+            auto& param = param_kinds_[def->second][index];
+            if (kind) {
+                if (param && *param != *kind) {
+                    fail(item, "parameter " + std::to_string(index) + " of " + quoted(callee) +
+                                   " receives a putter at one spawn and a getter at another");
+                }
+                param = kind;
+            }
+        }
+        for (Slot slot : list) context.vars[slot].live = false;
+        if (!compiled_[def->second] &&
+            std::find(worklist_.begin(), worklist_.end(), def->second) == worklist_.end()) {
+            worklist_.push_back(def->second);
+        }
+        Instruction instruction;
+        instruction.op = Op::spawn;
+        instruction.definition = def->second;
+        instruction.list = add_list(context, std::move(list));
+        instruction.name = instance_name(instance);
+        emit(context, instruction, path, label);
+    }
+
+    void compile_get(FunctionContext& context, const json& statement, const std::string& path) {
+        require_sync(context, path, "get");
+        check_keys(statement, path, {"get", "bind", "expect"});
+        const Slot port = live_port(context, statement["get"], path + ".get");
+        require_kind(context, port, PortKind::getter, path + ".get", "get");
+        if (statement.contains("bind") && statement.contains("expect")) {
+            fail(path, "get takes at most one of \"bind\" and \"expect\"");
+        }
+        Instruction instruction;
+        instruction.op = Op::get;
+        instruction.slot_a = port;
+        instruction.list = pcore::no_list;
+        std::string label = "get " + statement["get"].get<std::string>();
+        if (statement.contains("expect")) {
+            instruction.expects = true;
+            instruction.value = expect_integer(statement["expect"], path + ".expect");
+            label += " expect " + std::to_string(instruction.value);
+        }
+        if (statement.contains("bind")) {
+            const json& binds = statement["bind"];
+            expect_array(binds, path + ".bind");
+            std::vector<Slot> list;
+            for (std::size_t index = 0; index < binds.size(); ++index) {
+                const std::string item = path + ".bind[" + std::to_string(index) + "]";
+                const Slot slot = fresh_port(context, binds[index], item);
+                if (slot == port || std::find(list.begin(), list.end(), slot) != list.end()) {
+                    fail(item, "port name " + quoted(binds[index].get<std::string>()) + " is used twice");
+                }
+                list.push_back(slot);
+                label += " bind " + binds[index].get<std::string>();
+            }
+            for (Slot slot : list) context.vars[slot] = Variable{true, std::nullopt};
+            instruction.list = add_list(context, std::move(list));
+        }
+        emit(context, instruction, path, label);
+    }
+
+    void compile_select(FunctionContext& context, const json& statement, const std::string& path) {
+        require_sync(context, path, "select");
+        check_keys(statement, path, {"select"});
+        const json& branches = statement["select"];
+        expect_array(branches, path + ".select");
+        if (branches.empty()) fail(path + ".select", "expected at least one branch");
+        Instruction instruction;
+        instruction.op = Op::select;
+        instruction.list = static_cast<std::uint32_t>(context.program.select_branches.size());
+        context.program.select_branches.emplace_back();
+        std::vector<pcore::SelectBranch> table;
+        std::string label = "select";
+        for (std::size_t index = 0; index < branches.size(); ++index) {
+            const std::string item = path + ".select[" + std::to_string(index) + "]";
+            expect_object(branches[index], item);
+            check_keys(branches[index], item, {"get", "then"});
+            const Slot port = live_port(context, require(branches[index], item, "get"), item + ".get");
+            require_kind(context, port, PortKind::getter, item + ".get", "select");
+            for (const auto& other : table) {
+                if (other.port == port) fail(item + ".get", "port used by two branches");
+            }
+            table.push_back(pcore::SelectBranch{port, 0});
+            label += " " + branches[index]["get"].get<std::string>();
+        }
+        const std::size_t select_at = context.program.code.size();
+        emit(context, instruction, path, label);
+        std::vector<std::size_t> jumps;
+        std::optional<std::vector<Variable>> merged;
+        const std::vector<Variable> entry = context.vars;
+        for (std::size_t index = 0; index < branches.size(); ++index) {
+            const std::string item = path + ".select[" + std::to_string(index) + "]";
+            context.vars = entry;
+            table[index].target = static_cast<std::uint32_t>(context.program.code.size());
+            if (branches[index].contains("then")) {
+                expect_array(branches[index]["then"], item + ".then");
+                compile_block(context, branches[index]["then"], item + ".then");
+            }
+            jumps.push_back(context.program.code.size());
+            Instruction jump;
+            jump.op = Op::jump;
+            emit(context, jump, item, "end of select branch");
+            if (!merged) {
+                merged = context.vars;
+            } else {
+                // After the select a port is usable only if every branch left it usable.
+                merged->resize(std::max(merged->size(), context.vars.size()));
+                for (std::size_t slot = 0; slot < merged->size(); ++slot) {
+                    const bool live = slot < context.vars.size() && context.vars[slot].live;
+                    (*merged)[slot].live = (*merged)[slot].live && live;
+                }
+            }
+        }
+        context.vars = *merged;
+        const auto end = static_cast<std::uint32_t>(context.program.code.size());
+        for (std::size_t at : jumps) context.program.code[at].target = end;
+        (void)select_at;
+        context.program.select_branches[instruction.list] = std::move(table);
+    }
+
+    pcore::ErrorType error_type(const std::string& name) {
+        auto it = error_index_.find(name);
+        if (it != error_index_.end()) return pcore::ErrorType(it->second);
+        const auto index = static_cast<std::uint16_t>(out_.error_types.size());
+        error_index_[name] = index;
+        out_.error_types.push_back(name);
+        return pcore::ErrorType(index);
+    }
+
+    std::uint32_t instance_name(const std::string& name) {
+        for (std::uint32_t index = 0; index < out_.names.size(); ++index) {
+            if (out_.names[index] == name) return index;
+        }
+        out_.names.push_back(name);
+        return static_cast<std::uint32_t>(out_.names.size() - 1);
+    }
+
+    bool known_instance(const std::string& name) const {
+        if (name == "main") return true;
+        const std::string base = name.substr(0, name.find('#'));
+        if (base.size() != name.size()) {
+            const std::string suffix = name.substr(base.size() + 1);
+            if (suffix.empty() || suffix.find_first_not_of("0123456789") != std::string::npos ||
+                suffix == "0" || suffix == "1") {
+                return false;
+            }
+        }
+        return std::find(out_.names.begin(), out_.names.end(), base) != out_.names.end();
+    }
+
+    void compile_expect(const json& expect, const std::string& path, pmodel::Scenario& scenario) {
+        expect_object(expect, path);
+        for (auto it = expect.begin(); it != expect.end(); ++it) {
+            const std::string item = path + "." + it.key();
+            if (!known_instance(it.key())) {
+                fail(item, "no component is spawned as " + quoted(it.key()));
+            }
+            pmodel::Expectation expectation;
+            expectation.name = it.key();
+            const json& value = it.value();
+            if (value.is_string() && value.get<std::string>() == "any") {
+                expectation.any = true;
+                scenario.expect.push_back(std::move(expectation));
+                continue;
+            }
+            if (!value.is_object()) fail(item, "expected \"any\" or an object, found " + describe(value));
+            check_keys(value, item, {"outcome", "error", "origin", "relay", "canceller", "layer"});
+            const json& outcome = require(value, item, "outcome");
+            const std::string outcome_name = outcome.is_string() ? outcome.get<std::string>() : "";
+            if (outcome_name == "completed") {
+                expectation.outcome = pcore::OutcomeKind::completed;
+            } else if (outcome_name == "failed") {
+                expectation.outcome = pcore::OutcomeKind::failed;
+            } else if (outcome_name == "cancelled") {
+                expectation.outcome = pcore::OutcomeKind::cancelled;
+            } else {
+                fail(item + ".outcome", "expected \"completed\", \"failed\" or \"cancelled\", found " +
+                                            describe(outcome));
+            }
+            const bool failed = expectation.outcome == pcore::OutcomeKind::failed;
+            const bool cancelled = expectation.outcome == pcore::OutcomeKind::cancelled;
+            if (value.contains("error")) {
+                if (!failed) fail(item + ".error", "\"error\" goes with outcome \"failed\"");
+                expect_name(value["error"], item + ".error", "an error type name");
+                const std::string error = value["error"].get<std::string>();
+                if (error_index_.find(error) == error_index_.end()) {
+                    fail(item + ".error", "error type " + quoted(error) +
+                                              " is never raised in this scenario");
+                }
+                expectation.error = error;
+            }
+            if (value.contains("origin")) {
+                if (!failed) fail(item + ".origin", "\"origin\" goes with outcome \"failed\"");
+                expect_name(value["origin"], item + ".origin", "a component name");
+                if (!known_instance(value["origin"].get<std::string>())) {
+                    fail(item + ".origin", "no component is spawned as " + describe(value["origin"]));
+                }
+                expectation.origin = value["origin"].get<std::string>();
+            }
+            if (value.contains("relay")) {
+                if (!failed) fail(item + ".relay", "\"relay\" goes with outcome \"failed\"");
+                expect_array(value["relay"], item + ".relay");
+                std::vector<std::string> relay;
+                for (std::size_t index = 0; index < value["relay"].size(); ++index) {
+                    const std::string hop = item + ".relay[" + std::to_string(index) + "]";
+                    expect_name(value["relay"][index], hop, "a component name");
+                    if (!known_instance(value["relay"][index].get<std::string>())) {
+                        fail(hop, "no component is spawned as " + describe(value["relay"][index]));
+                    }
+                    relay.push_back(value["relay"][index].get<std::string>());
+                }
+                expectation.relay = relay;
+            }
+            if (value.contains("canceller")) {
+                if (!cancelled) fail(item + ".canceller", "\"canceller\" goes with outcome \"cancelled\"");
+                expect_name(value["canceller"], item + ".canceller", "a component name");
+                expectation.canceller = value["canceller"].get<std::string>();
+            }
+            if (value.contains("layer")) {
+                if (!cancelled) fail(item + ".layer", "\"layer\" goes with outcome \"cancelled\"");
+                const std::string layer = value["layer"].is_string() ? value["layer"].get<std::string>() : "";
+                if (layer != "os" && layer != "component" && layer != "round") {
+                    fail(item + ".layer", "expected \"os\", \"component\" or \"round\", found " +
+                                              describe(value["layer"]));
+                }
+                expectation.layer = layer;
+            }
+            scenario.expect.push_back(std::move(expectation));
+        }
+    }
+
+    std::string file_;
+    std::string prefix_;
+    CompiledScenario out_;
+    std::map<std::string, std::uint32_t> def_index_;
+    std::vector<std::string> def_order_;
+    std::vector<std::vector<std::optional<PortKind>>> param_kinds_;
+    std::vector<bool> compiled_;
+    std::vector<std::uint32_t> worklist_;
+    std::map<std::string, std::uint16_t> error_index_;
+};
+
+}  // namespace
+
+std::string line_and_column(const std::string& text, std::size_t offset) {
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t index = 0; index < offset && index < text.size(); ++index) {
+        if (text[index] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "$", "cannot open the file for reading");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (in.bad()) throw InputError(path, "$", "cannot read the file");
+    return buffer.str();
+}
+
+std::shared_ptr<const pmodel::Scenario> load_scenario_text(const std::string& text,
+                                                           const std::string& origin,
+                                                           const std::string& path_prefix) {
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& error) {
+        throw InputError(origin, line_and_column(text, error.byte == 0 ? 0 : error.byte - 1),
+                         std::string("not valid JSON: ") + error.what());
+    }
+    Compiler compiler(origin, path_prefix);
+    return compiler.compile(root, text);
+}
+
+std::shared_ptr<const pmodel::Scenario> load_scenario_file(const std::string& path) {
+    const std::string text = read_file(path);
+    return load_scenario_text(text, path);
+}
+
+}  // namespace pscenario

@@ -1,0 +1,65 @@
+// Traces (contract §6): a run written down so that it replays bit-exactly.
+//
+// A trace is versioned JSON ("protocheck-trace/1") holding the tool version, the scenario
+// embedded in full, the variants, the fault budget, the seed (for simulated runs), and every
+// step: the action, the 64-bit fingerprint of the state it led to, and a readable label. It ends
+// with the outcomes and the violated property, if any. Replay is the simulator with a scripted
+// scheduler: it applies the same actions through the same World::apply.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pmodel/world.hpp"
+#include "psim/simulator.hpp"
+
+namespace ptrace {
+
+inline constexpr const char* trace_format = "protocheck-trace/1";
+
+struct FaultBudget {
+    std::uint32_t crash = 0;
+    std::uint32_t cancel = 0;
+    std::uint32_t signal = 0;
+    friend bool operator==(const FaultBudget&, const FaultBudget&) = default;
+};
+
+[[nodiscard]] std::string hex64(std::uint64_t value);
+
+[[nodiscard]] nlohmann::json outcome_json(const pcore::CompiledScenario& compiled,
+                                          const std::vector<std::string>& names,
+                                          const pcore::Outcome& outcome);
+[[nodiscard]] nlohmann::json outcomes_json(const pcore::CompiledScenario& compiled,
+                                           const psim::RunResult& run);
+[[nodiscard]] nlohmann::json variants_json(const pcore::Variants& variants);
+[[nodiscard]] nlohmann::json violation_json(const std::vector<std::string>& names,
+                                            const pmodel::Violation& violation);
+
+// A trace of a finished run (the run must have been recorded).
+[[nodiscard]] nlohmann::json make_trace(const pmodel::Scenario& scenario,
+                                        const pcore::Variants& variants,
+                                        const FaultBudget& faults,
+                                        std::optional<std::uint64_t> seed,
+                                        const std::string& source,
+                                        const psim::RunResult& run,
+                                        const std::string& tool_version);
+
+// Writes JSON to a temporary file beside `path` and renames it into place, so a reader never
+// sees half a file and an interrupted run loses nothing already written.
+void write_json_atomic(const std::string& path, const nlohmann::json& document);
+
+struct ReplayResult {
+    int exit_code = 0;            // 0 reproduced, no violation; 1 reproduced violation or diverged
+    bool diverged = false;
+    std::size_t divergent_step = 0;  // 1-based, when diverged
+    std::string message;          // one line for the user
+    std::vector<std::string> log; // per step, for --verbose
+};
+
+// Replays a trace file. Malformed input throws pscenario::InputError (exit 2).
+[[nodiscard]] ReplayResult replay_file(const std::string& path);
+
+}  // namespace ptrace
