@@ -24,7 +24,38 @@ namespace pcore::detail {
 
 namespace {
 
+// Sending needs a reference on the receiver (reowolf-notes §3.7). A peer whose ports to us are
+// all closed has ended or is ending; it needs no news of the leader.
+bool holds_handle(const ComponentState& state, CompId comp) {
+    return std::any_of(state.peers.begin(), state.peers.end(),
+                       [&](const PeerLink& link) { return link.comp == comp; });
+}
+
+void try_decide(Step& step);
+void merge_part(Step& step, SolutionPart part);
+
+// Parts travel hop by hop towards the leader, through the neighbour that told us of it
+// (reowolf-notes §1.7: sync messages follow ports). When that neighbour failed inside the round
+// we are cut off: we decide the parts we hold (the round fails; we know a participant failed).
+void send_towards_leader(Step& step, std::vector<SolutionPart> parts) {
+    RoundState& round = step.state.round;
+    if (round.highest == step.state.self || round.orphaned) {
+        for (SolutionPart& part : parts) merge_part(step, std::move(part));
+        try_decide(step);
+        return;
+    }
+    const CompId target = round.leader_via.valid() ? round.leader_via : round.highest;
+    if (std::binary_search(round.failed_peers.begin(), round.failed_peers.end(), target)) {
+        round.orphaned = true;
+        for (SolutionPart& part : parts) merge_part(step, std::move(part));
+        try_decide(step);
+        return;
+    }
+    step.send(target, Submission{std::move(parts)});
+}
+
 void notify(Step& step, const RoundPeer& peer) {
+    if (!holds_handle(step.state, peer.comp)) return;
     const RoundState& round = step.state.round;
     step.send(peer.comp,
               NotificationOfLeader{SyncHeader{step.state.self, round.highest, round.completed},
@@ -32,6 +63,7 @@ void notify(Step& step, const RoundPeer& peer) {
 }
 
 void reply_with_higher(Step& step, CompId to, std::uint32_t their_round) {
+    if (!holds_handle(step.state, to)) return;
     const RoundState& round = step.state.round;
     step.send(to, NotificationOfLeader{SyncHeader{step.state.self, round.highest, round.completed},
                                        true, their_round});
@@ -116,7 +148,8 @@ Verdict evaluate(const RoundState& round, CompId self) {
     if (!has_part(round, self)) return Verdict::incomplete;
     bool any_failed = false;
     for (const SolutionPart& part : round.combined) {
-        any_failed = any_failed || part.failed;
+        // A peer that failed inside the round fails the round (SY-4), part or no part.
+        any_failed = any_failed || part.failed || !part.failed_peers.empty();
         for (CompId peer : part.peers) {
             if (!accounted(round, peer)) return Verdict::incomplete;
         }
@@ -182,7 +215,18 @@ void decide(Step& step, bool agreed) {
     } else {
         decision.solution = true;
     }
-    for (const SolutionPart& part : parts) decision.submitters.push_back(part.submitter);
+    round.last_failed = !decision.solution;
+    round.last_error = decision.error;
+    for (const SolutionPart& part : parts) {
+        decision.submitters.push_back(part.submitter);
+        decision.participants.push_back(part.submitter);
+        for (CompId failed : part.failed_peers) decision.participants.push_back(failed);
+    }
+    std::sort(decision.participants.begin(), decision.participants.end());
+    decision.participants.erase(
+        std::unique(decision.participants.begin(), decision.participants.end()),
+        decision.participants.end());
+    round.last_participants = decision.participants;
     step.emit(FactDecided{decision.solution, parts});
     bool own_part = false;
     bool own_ref = false;
@@ -204,9 +248,10 @@ void decide(Step& step, bool agreed) {
 
 void try_decide(Step& step) {
     RoundState& round = step.state.round;
-    if (!round.active || round.highest != step.state.self) return;
+    if (!round.active) return;
+    if (round.highest != step.state.self && !round.orphaned) return;
     const CompId top = highest_in_parts(round);
-    if (top > round.highest) {
+    if (top > round.highest && !round.orphaned) {
         round_learn_highest(step, top, CompId::none());
         return;
     }
@@ -244,6 +289,8 @@ void round_begin(Step& step) {
     RoundState& round = state.round;
     round.active = true;
     round.highest = state.self;
+    round.leader_via = CompId::none();
+    round.orphaned = false;
     round.mapping_counter = 0;
     round.peers.clear();
     round.submitted = false;
@@ -275,13 +322,14 @@ void round_learn_highest(Step& step, CompId highest, CompId source) {
     RoundState& round = step.state.round;
     if (highest <= round.highest) return;
     round.highest = highest;
+    round.leader_via = source;
     for (const RoundPeer& peer : round.peers) {
         if (peer.comp != source) notify(step, peer);
     }
-    if (!round.combined.empty()) {
-        Submission forwarded{std::move(round.combined)};
+    if (!round.combined.empty() && !round.orphaned) {
+        std::vector<SolutionPart> forwarded = std::move(round.combined);
         round.combined.clear();
-        step.send(highest, std::move(forwarded));
+        send_towards_leader(step, std::move(forwarded));
     }
 }
 
@@ -364,8 +412,18 @@ SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
         part.tallies.push_back(ChannelTally{port.channel, port.round_puts, port.round_accepts});
     }
     std::sort(peers.begin(), peers.end());
-    part.peers = std::move(peers);
     part.failed_peers = round.failed_peers;
+    // A peer whose ClosePort(sync) reached us before our round began failed in the round we
+    // then shared with it (its data may still have been accepted).
+    for (const Port& port : state.ports) {
+        if (!port.closer_failed_in_round) continue;
+        if (!std::binary_search(peers.begin(), peers.end(), port.peer_comp)) continue;
+        auto at = std::lower_bound(part.failed_peers.begin(), part.failed_peers.end(), port.peer_comp);
+        if (at == part.failed_peers.end() || *at != port.peer_comp) {
+            part.failed_peers.insert(at, port.peer_comp);
+        }
+    }
+    part.peers = std::move(peers);
     part.holds_ref = step.variants().leader_holds_refs == OnOff::on;
     return part;
 }
@@ -378,12 +436,9 @@ void submit(Step& step, bool failed, const ErrorInfo& error) {
     SolutionPart part = build_part(step, failed, error);
     if (part.holds_ref) step.emit(RefInc{state.self});
     round.submitted = true;
-    if (round.highest == state.self) {
-        merge_part(step, std::move(part));
-        try_decide(step);
-    } else {
-        step.send(round.highest, Submission{{std::move(part)}});
-    }
+    std::vector<SolutionPart> parts;
+    parts.push_back(std::move(part));
+    send_towards_leader(step, std::move(parts));
 }
 
 void resubmit_failed(Step& step, const ErrorInfo& error) {
@@ -392,18 +447,26 @@ void resubmit_failed(Step& step, const ErrorInfo& error) {
     SolutionPart part = build_part(step, true, error);
     part.update = true;
     if (part.holds_ref) step.emit(RefInc{state.self});
-    if (round.highest == state.self) {
+    if (round.highest == state.self || round.orphaned) {
         merge_part(step, std::move(part));
         try_decide(step);
-    } else {
-        step.send(round.highest, Submission{{std::move(part)}});
+        return;
     }
+    std::vector<SolutionPart> parts;
+    parts.push_back(std::move(part));
+    send_towards_leader(step, std::move(parts));
 }
 
 void round_note_failed_peer(Step& step, CompId comp) {
-    auto& failed = step.state.round.failed_peers;
+    RoundState& round = step.state.round;
+    auto& failed = round.failed_peers;
     auto it = std::lower_bound(failed.begin(), failed.end(), comp);
     if (it == failed.end() || *it != comp) failed.insert(it, comp);
+    const CompId target = round.leader_via.valid() ? round.leader_via : round.highest;
+    if (round.active && target == comp && round.highest != step.state.self) {
+        round.orphaned = true;  // our way to the leader is gone; what we hold, we decide
+        try_decide(step);
+    }
 }
 
 void on_notification_of_leader(Step& step, CompId from, const NotificationOfLeader& message) {
@@ -433,29 +496,50 @@ void on_notification_of_leader(Step& step, CompId from, const NotificationOfLead
 
 void on_submission(Step& step, const Submission& message) {
     RoundState& round = step.state.round;
-    std::vector<SolutionPart> passed_on;
-    for (const SolutionPart& part : message.parts) {
-        if (part.update && !has_part(round, part.submitter)) {
-            // We no longer hold that submitter's part: pass the update on towards the leader
-            // if the round is still open here, else it concerns a decided round and is dropped.
-            if (round.active && round.highest != step.state.self) {
-                passed_on.push_back(part);
+    if (!round.active) {
+        // Parts for a round we already decided (we failed in it and decided early, or they
+        // took a longer way): answer with that decision. Each part's handle makes it safe.
+        for (const SolutionPart& part : message.parts) {
+            if (round.last_failed && !part.failed) {
+                Decision late;
+                late.solution = false;
+                late.error = round.last_error;
+                late.leader = step.state.self;
+                late.decision_serial = round.decision_serial;
+                late.submitters = {part.submitter};
+                // The same decision, reaching one more participant.
+                late.participants = round.last_participants;
+                auto at = std::lower_bound(late.participants.begin(), late.participants.end(),
+                                           part.submitter);
+                if (at == late.participants.end() || *at != part.submitter) {
+                    late.participants.insert(at, part.submitter);
+                }
+                late.holds_ref = part.holds_ref;
+                step.send(part.submitter, std::move(late));
             } else if (part.holds_ref) {
                 step.emit(RefDec{part.submitter});
             }
+        }
+        return;
+    }
+    std::vector<SolutionPart> passed_on;
+    for (const SolutionPart& part : message.parts) {
+        if (part.update && !has_part(round, part.submitter) && !round.orphaned &&
+            round.highest != step.state.self) {
+            passed_on.push_back(part);  // we no longer hold its earlier part: pass it on
             continue;
         }
         merge_part(step, part);
     }
-    if (!passed_on.empty()) step.send(round.highest, Submission{std::move(passed_on)});
+    if (!passed_on.empty()) send_towards_leader(step, std::move(passed_on));
     const CompId top = highest_in_parts(round);
-    if (top > round.highest) {
+    if (top > round.highest && !round.orphaned) {
         round_learn_highest(step, top, CompId::none());
-    } else if (round.highest != step.state.self) {
+    } else if (round.highest != step.state.self && !round.orphaned) {
         if (!round.combined.empty()) {
-            Submission forwarded{std::move(round.combined)};
+            std::vector<SolutionPart> forwarded = std::move(round.combined);
             round.combined.clear();
-            step.send(round.highest, std::move(forwarded));
+            send_towards_leader(step, std::move(forwarded));
         }
     } else {
         try_decide(step);
@@ -468,8 +552,8 @@ void on_decision(Step& step, const Decision& message) {
     if (round.active) {
         CompId missing = CompId::none();
         for (const RoundPeer& peer : round.peers) {
-            if (std::find(message.submitters.begin(), message.submitters.end(), peer.comp) ==
-                message.submitters.end()) {
+            if (!std::binary_search(message.participants.begin(), message.participants.end(),
+                                    peer.comp)) {
                 missing = peer.comp;
                 break;
             }

@@ -149,6 +149,7 @@ struct MessageEncoder {
         encode(out, m.leader);
         out.u32(m.decision_serial);
         encode_list(out, m.submitters);
+        encode_list(out, m.participants);
         out.boolean(m.holds_ref);
     }
 };
@@ -168,6 +169,8 @@ void encode(ByteWriter& out, const Port& port) {
     flags |= port.has_close_error ? 64 : 0;
     flags |= port.used_in_round ? 128 : 0;
     out.u8(flags);
+    out.boolean(port.close_deferred);
+    out.boolean(port.closer_failed_in_round);
     out.u32(port.close_control_id);
     if (port.has_close_error) encode(out, port.close_error);
     out.u32(port.rounds_completed);
@@ -249,6 +252,11 @@ void encode(ByteWriter& out, const ComponentState& state) {
     out.boolean(round.active);
     out.u32(round.completed);
     encode(out, round.highest);
+    encode(out, round.leader_via);
+    out.boolean(round.orphaned);
+    out.boolean(round.last_failed);
+    encode(out, round.last_error);
+    encode_list(out, round.last_participants);
     out.u32(round.mapping_counter);
     encode_list(out, round.peers);
     out.boolean(round.submitted);

@@ -50,6 +50,8 @@ void fail_remote(Step& step, const ErrorInfo& error);
 void try_finish_exit(Step& step);
 // An ended component closes ports it still received (ports that arrived inside data).
 void close_open_ports(Step& step);
+// Sends the ClosePort a closed port owes (its control entry exists already).
+void send_close_port(Step& step, PortId port);
 void on_close_port(Step& step, CompId from, const ClosePort& message);
 void on_acknowledge(Step& step, const Acknowledge& message);
 void on_data_message_failed(Step& step, const DataMessageFailed& message);

@@ -101,7 +101,9 @@ void run_get(Step& step, const Instruction& instruction) {
         fail_local(step, builtin_error::wrong_direction);
         return;
     }
-    if (port.pending.empty()) {
+    if (port.pending.empty() || port.closer_failed_in_round) {
+        // A peer that failed inside the round cannot complete it: using the port fails us
+        // even if its data is here (seed 004: "C cannot receive from E if it is failing").
         fail_on_closed_get(step, port);
         return;
     }

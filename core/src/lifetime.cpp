@@ -82,10 +82,27 @@ ErrorInfo error_to_relay(const Step& step) {
     return error;
 }
 
-void close_all_ports(Step& step, bool in_sync) {
+}  // namespace
+
+void send_close_port(Step& step, PortId port_id) {
     ComponentState& state = step.state;
+    Port& port = step.port(port_id);
     const bool failed = state.outcome.kind == OutcomeKind::failed;
-    const ErrorInfo relayed = failed ? error_to_relay(step) : ErrorInfo{};
+    port.close_deferred = false;
+    step.send(port.peer_comp, ClosePort{PortRef{port.peer_port, CompId::none()},
+                                        state.self,
+                                        port_id,
+                                        port.close_control_id,
+                                        state.outcome.in_sync,
+                                        port.rounds_completed,
+                                        failed,
+                                        failed ? error_to_relay(step) : ErrorInfo{}});
+}
+
+namespace {
+
+void close_all_ports(Step& step) {
+    ComponentState& state = step.state;
     for (std::uint32_t index = 0; index < state.ports.size(); ++index) {
         Port& port = state.ports[index];
         if (port.closed || port.moved) continue;
@@ -93,18 +110,13 @@ void close_all_ports(Step& step, bool in_sync) {
         if (port.peer_comp == state.self) continue;  // both ends are ours
         port.close_sent = true;
         port.close_control_id = state.next_control_id++;
-        ClosePort message{PortRef{port.peer_port, CompId::none()},
-                          state.self,
-                          PortId(index),
-                          port.close_control_id,
-                          in_sync,
-                          port.rounds_completed,
-                          failed,
-                          relayed};
-        state.control.push_back(
-            ControlEntry{port.close_control_id, ControlKind::close_port, PortId(index),
-                         port.peer_comp});
-        step.send(port.peer_comp, std::move(message));
+        state.control.push_back(ControlEntry{port.close_control_id, ControlKind::close_port,
+                                             PortId(index), port.peer_comp});
+        if (port.blocked) {
+            port.close_deferred = true;
+            continue;
+        }
+        send_close_port(step, PortId(index));
     }
 }
 
@@ -134,7 +146,16 @@ void end_component(Step& step, OutcomeKind kind, const ErrorInfo& error, bool re
     step.emit(FactEnded{in_round, state.round.completed});
     // Ports first: submitting can decide the round on the spot, and the exit must not finish
     // before the ClosePorts it owes are out.
-    close_all_ports(step, in_round);
+    if (in_round) {
+        // Peers that get our ClosePort(sync) fail in this round too (the cascade), so the
+        // leader must not wait for parts from them.
+        for (const Port& port : state.ports) {
+            if (!port.closed && !port.moved && port.peer_comp != state.self) {
+                round_note_failed_peer(step, port.peer_comp);
+            }
+        }
+    }
+    close_all_ports(step);
     if (in_round && !decided) {
         if (!state.round.submitted) {
             submit(step, true, error);
@@ -146,7 +167,7 @@ void end_component(Step& step, OutcomeKind kind, const ErrorInfo& error, bool re
     try_finish_exit(step);
 }
 
-void close_open_ports(Step& step) { close_all_ports(step, step.state.outcome.in_sync); }
+void close_open_ports(Step& step) { close_all_ports(step); }
 
 void fail_local(Step& step, ErrorType type) {
     end_component(step, OutcomeKind::failed, local_error(step, type), false);
@@ -180,7 +201,30 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
     if (message.has_error) {
         port.has_close_error = true;
         port.close_error = message.error;
-        if (step.state.round.active) round_note_failed_peer(step, message.closer);
+        // The closer failed inside our current round (same test as close_fails_round, minus
+        // the port's use): the leader counts it as failed instead of waiting for its part.
+        const bool same_round =
+            step.variants().close_port_info == ClosePortInfo::none ||
+            (message.in_sync && (step.variants().close_port_info != ClosePortInfo::round_number ||
+                                 message.rounds_completed == port.rounds_completed));
+        port.closer_failed_in_round = same_round;
+        if (step.state.round.active && same_round) round_note_failed_peer(step, message.closer);
+    }
+    if (port.close_sent && port.close_deferred) {
+        // Our ClosePort was still waiting for the port to unblock and is not needed any more:
+        // the other side closed first, so we answer it like any ClosePort.
+        auto& control = step.state.control;
+        control.erase(std::remove_if(control.begin(), control.end(),
+                                     [&](const ControlEntry& entry) {
+                                         return entry.kind == ControlKind::close_port &&
+                                                entry.port == port_id;
+                                     }),
+                      control.end());
+        port.close_deferred = false;
+        step.send(message.closer, Acknowledge{message.control_id});
+        detach_peer(step, port_id);
+        try_finish_exit(step);
+        return;
     }
     if (port.close_sent) {
         // Both ends closed at once: their ClosePort is our Acknowledge and ours is theirs

@@ -351,7 +351,7 @@ void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& messag
         return;
     }
     port.blocked = false;
-    if (port.closed) {
+    if (port.closed && !port.close_deferred) {
         step.emit(RefDec{message.new_comp});  // nothing will be sent there any more
         return;
     }
@@ -359,6 +359,14 @@ void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& messag
     port.peer_comp = message.new_comp;
     port.peer_port = message.new_port;
     attach_peer(step, port_id, true);
+    if (port.close_deferred) {
+        for (ControlEntry& entry : step.state.control) {
+            if (entry.kind == ControlKind::close_port && entry.port == port_id) {
+                entry.awaited_from = message.new_comp;
+            }
+        }
+        send_close_port(step, port_id);
+    }
 }
 
 }  // namespace pcore::detail

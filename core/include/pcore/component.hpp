@@ -51,8 +51,12 @@ struct Port {
     bool moved = false;         // handed off: messages for it are forwarded
     bool holds_ref = false;     // counts towards our handle on peer_comp
     bool close_sent = false;    // we sent ClosePort and wait for its Ack
+    // Closed while blocked: the ClosePort waits for PeerChangeUnblockPort to name the new owner
+    // (the old owner may be gone by the time it would arrive there).
+    bool close_deferred = false;
     std::uint32_t close_control_id = 0;
     bool has_close_error = false;  // the peer that closed it had failed with close_error
+    bool closer_failed_in_round = false;  // ...inside the round this port is (or will be) in
     ErrorInfo close_error;
     // Solution rounds in which this channel was used; both ends count the same rounds.
     std::uint32_t rounds_completed = 0;
@@ -126,6 +130,11 @@ struct RoundState {
     bool active = false;           // from sync_begin until the decision
     std::uint32_t completed = 0;   // completed (Solution) rounds
     CompId highest;                // leader candidate
+    CompId leader_via;             // the neighbour that told us of `highest`
+    bool orphaned = false;         // cannot reach the leader: decides the parts it holds
+    bool last_failed = false;      // our last decision as leader was Failure...
+    ErrorInfo last_error;          // ...with this root cause (answers late parts)
+    std::vector<CompId> last_participants;  // ghost: who that decision covered (SY-1)
     std::uint32_t mapping_counter = 0;
     std::vector<RoundPeer> peers;  // sorted by comp
     bool submitted = false;

@@ -194,7 +194,8 @@ struct Decision {
     ErrorInfo error;                 // the root cause of a failure
     CompId leader;
     std::uint32_t decision_serial = 0;   // ghost: (leader, serial) names the decision
-    std::vector<CompId> submitters;  // ghost: SY-1 checks every peer is among them
+    std::vector<CompId> submitters;    // who gets this decision
+    std::vector<CompId> participants;  // ghost: submitters and failed peers (SY-1)
     bool holds_ref = false;
     friend bool operator==(const Decision&, const Decision&) = default;
 };
