@@ -387,23 +387,18 @@ SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
     for (const RoundPeer& peer : round.peers) peers.push_back(peer.comp);
     for (std::uint32_t index = 0; index < state.ports.size(); ++index) {
         const Port& port = state.ports[index];
-        if (port.moved) continue;
-        const bool waiting = port.kind == PortKind::getter && !port.pending.empty();
-        if (!port.used_in_round && !waiting) continue;
+        // Only ports used in the round: data still waiting in a slot may belong to the
+        // sender's next round (it finished this one with someone else), so it says nothing
+        // about who takes part in ours. Arrival serves out-of-order detection only.
+        if (port.moved || !port.used_in_round) continue;
         ChannelEntry entry;
         entry.kind = port.kind;
         entry.comp = state.self;
         entry.port = PortId(index);
         entry.mapping = port.mapping;
         if (port.kind == PortKind::getter) {
-            // Option 3 of the notes: data that arrived names its sender even before a get.
-            const bool accepted = port.used_in_round;
-            entry.peer_comp = accepted ? port.accepted_peer_comp : port.pending.front().header.sender;
-            entry.peer_port = accepted ? port.accepted_peer_port : port.pending.front().sending_port;
-            if (entry.peer_comp != state.self &&
-                std::find(peers.begin(), peers.end(), entry.peer_comp) == peers.end()) {
-                peers.push_back(entry.peer_comp);
-            }
+            entry.peer_comp = port.accepted_peer_comp;
+            entry.peer_port = port.accepted_peer_port;
         } else {
             entry.peer_comp = port.peer_comp;
             entry.peer_port = port.peer_port;

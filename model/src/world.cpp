@@ -37,7 +37,7 @@ World::World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants)
 std::string World::name_of(CompId comp) const {
     if (!comp.valid()) return "none";
     if (comp.value() < comps_.size()) return comps_[comp.value()].name;
-    return "#" + std::to_string(comp.value());
+    return pcore::unnamed_component(comp);
 }
 
 CompId World::find_by_name(const std::string& name) const {

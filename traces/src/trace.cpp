@@ -23,7 +23,7 @@ json outcome_json(const pcore::CompiledScenario& compiled,
                   const pcore::Outcome& outcome) {
     auto name = [&](pcore::CompId comp) {
         return comp.valid() && comp.value() < names.size() ? names[comp.value()]
-                                                           : "#" + std::to_string(comp.value());
+                                                           : pcore::unnamed_component(comp);
     };
     json result = {{"outcome", pcore::outcome_name(outcome.kind)}};
     if (outcome.kind == pcore::OutcomeKind::failed) {
@@ -60,7 +60,7 @@ json violation_json(const std::vector<std::string>& names, const pmodel::Violati
     json components = json::array();
     for (pcore::CompId comp : violation.comps) {
         components.push_back(comp.value() < names.size() ? names[comp.value()]
-                                                         : "#" + std::to_string(comp.value()));
+                                                         : pcore::unnamed_component(comp));
     }
     return {{"property", violation.property},
             {"components", components},

@@ -9,6 +9,7 @@
 #include <compare>
 #include <cstdint>
 #include <limits>
+#include <string>
 
 namespace pcore {
 
@@ -44,5 +45,13 @@ struct ChannelId {
     std::uint32_t serial = 0;
     friend constexpr auto operator<=>(const ChannelId&, const ChannelId&) = default;
 };
+
+// "#7" for a component without a name. Built by append: GCC 12 reports a false -Wrestrict on
+// `"#" + std::to_string(...)` at -O2.
+inline std::string unnamed_component(CompId comp) {
+    std::string name(1, '#');
+    name.append(std::to_string(comp.value()));
+    return name;
+}
 
 }  // namespace pcore
