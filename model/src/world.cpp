@@ -13,8 +13,8 @@ using pcore::OutcomeKind;
 
 namespace {
 
-bool link_less(const Link& link, std::pair<CompId, CompId> key) {
-    return std::pair(link.from, link.to) < key;
+std::uint64_t link_key(CompId from, CompId to) {
+    return (static_cast<std::uint64_t>(from.value()) << 32) | to.value();
 }
 
 // Messages that must stay in order among themselves under network=fifo_channel: data per
@@ -32,6 +32,7 @@ World::World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants)
     host.state = pcore::make_host(*scenario_->compiled);
     host.name = "main";
     comps_.push_back(std::move(host));
+    inbound_.push_back(0);
 }
 
 std::string World::name_of(CompId comp) const {
@@ -53,17 +54,43 @@ bool World::runnable(CompId comp) const {
 }
 
 const Link* World::link(CompId from, CompId to) const {
-    auto it = std::lower_bound(links_.begin(), links_.end(), std::pair(from, to), link_less);
-    if (it == links_.end() || it->from != from || it->to != to) return nullptr;
-    return &*it;
+    auto it = link_index_.find(link_key(from, to));
+    return it == link_index_.end() ? nullptr : &links_[it->second];
 }
 
 Link& World::link_for(CompId from, CompId to) {
-    auto it = std::lower_bound(links_.begin(), links_.end(), std::pair(from, to), link_less);
-    if (it == links_.end() || it->from != from || it->to != to) {
-        it = links_.insert(it, Link{from, to, {}});
+    auto [it, inserted] =
+        link_index_.try_emplace(link_key(from, to), static_cast<std::uint32_t>(links_.size()));
+    if (inserted) links_.push_back(Link{from, to, {}});
+    return links_[it->second];
+}
+
+std::vector<const Link*> World::links() const {
+    std::vector<const Link*> sorted;
+    sorted.reserve(links_.size());
+    for (const Link& link : links_) sorted.push_back(&link);
+    std::sort(sorted.begin(), sorted.end(), [](const Link* a, const Link* b) {
+        return std::pair(a->from, a->to) < std::pair(b->from, b->to);
+    });
+    return sorted;
+}
+
+bool operator==(const World& a, const World& b) {
+    if (!(a.comps_ == b.comps_) || !(a.ghost_ == b.ghost_)) return false;
+    auto non_empty = [](const World& world) {
+        std::vector<const Link*> result;
+        for (const Link* link : world.links()) {
+            if (!link->queue.empty()) result.push_back(link);
+        }
+        return result;
+    };
+    const auto left = non_empty(a);
+    const auto right = non_empty(b);
+    if (left.size() != right.size()) return false;
+    for (std::size_t index = 0; index < left.size(); ++index) {
+        if (!(*left[index] == *right[index])) return false;
     }
-    return *it;
+    return true;
 }
 
 void World::enabled_actions(std::vector<Action>& out) const {
@@ -71,7 +98,8 @@ void World::enabled_actions(std::vector<Action>& out) const {
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {
         if (runnable(CompId(index))) out.push_back(Action{ActionKind::run, CompId(index), {}, {}, 0});
     }
-    for (const Link& link : links_) {
+    for (const Link* sorted : links()) {
+        const Link& link = *sorted;
         if (link.queue.empty() || !pcore::receptive(comps_[link.to.value()].state)) continue;
         switch (variants_.network) {
             case pcore::NetworkOrder::fifo_pair:
@@ -134,6 +162,7 @@ ApplyResult World::apply(const Action& action) {
         Link& source = link_for(action.from, action.to);
         Message message = std::move(source.queue[action.index]);
         source.queue.erase(source.queue.begin() + action.index);
+        --inbound_[action.to.value()];
         ++delivered_;
         step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result);
     }
@@ -179,6 +208,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                         return;
                     }
                     link_for(source, concrete.to).queue.push_back(std::move(concrete.message));
+                    ++inbound_[concrete.to.value()];
                     result.sent.emplace_back(source, concrete.to);
                 } else if constexpr (std::is_same_v<T, pcore::SendImmediate>) {
                     step_component(concrete.to,
@@ -187,19 +217,13 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                 } else if constexpr (std::is_same_v<T, pcore::SpawnComponent>) {
                     assert(concrete.state.self.value() == comps_.size());
                     const std::string& base = scenario_->compiled->names[concrete.name];
-                    std::uint32_t same = 0;
-                    for (const CompSlot& slot : comps_) {
-                        const std::string& name = slot.name;
-                        if (name == base || (name.size() > base.size() &&
-                                             name.compare(0, base.size(), base) == 0 &&
-                                             name[base.size()] == '#')) {
-                            ++same;
-                        }
-                    }
+                    const std::uint32_t same = name_counts_[base]++;
                     CompSlot created;
                     created.state = std::move(concrete.state);
-                    created.name = same == 0 ? base : base + "#" + std::to_string(same + 1);
+                    created.name = base;
+                    if (same > 0) created.name.append("#").append(std::to_string(same + 1));
                     comps_.push_back(std::move(created));
+                    inbound_.push_back(0);
                     result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
                 } else if constexpr (std::is_same_v<T, pcore::ScheduleComponent>) {
                     ComponentState& created = comps_[concrete.comp.value()].state;
@@ -340,6 +364,8 @@ void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
                       name_of(slot.state.peers.front().comp));
     }
     // Its inbox goes with it: messages still in flight to it are dropped.
+    if (inbound_[comp.value()] == 0) return;
+    inbound_[comp.value()] = 0;
     for (Link& link : links_) {
         if (link.to != comp) continue;
         for (const Message& message : link.queue) release_carried(message, result);
@@ -475,10 +501,12 @@ void World::encode(pcore::ByteWriter& out) const {
         out.u32(slot.ended_round);
         pcore::encode(out, slot.state);
     }
+    const std::vector<const Link*> sorted = links();
     std::uint32_t non_empty = 0;
-    for (const Link& link : links_) non_empty += link.queue.empty() ? 0u : 1u;
+    for (const Link* link : sorted) non_empty += link->queue.empty() ? 0u : 1u;
     out.u32(non_empty);
-    for (const Link& link : links_) {
+    for (const Link* pointer : sorted) {
+        const Link& link = *pointer;
         if (link.queue.empty()) continue;
         out.u32(link.from.value());
         out.u32(link.to.value());

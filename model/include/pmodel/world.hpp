@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -101,7 +103,8 @@ public:
     [[nodiscard]] const std::shared_ptr<const Scenario>& scenario_ptr() const { return scenario_; }
     [[nodiscard]] const pcore::Variants& variants() const { return variants_; }
     [[nodiscard]] const std::vector<CompSlot>& comps() const { return comps_; }
-    [[nodiscard]] const std::vector<Link>& links() const { return links_; }
+    // Links with messages or without, in (from, to) order.
+    [[nodiscard]] std::vector<const Link*> links() const;
     [[nodiscard]] const Ghost& ghost() const { return ghost_; }
     [[nodiscard]] const std::vector<Violation>& violations() const { return violations_; }
     [[nodiscard]] std::uint64_t delivered() const { return delivered_; }
@@ -126,9 +129,8 @@ public:
     [[nodiscard]] CompId find_by_name(const std::string& name) const;
     [[nodiscard]] std::string describe(const Action& action) const;
 
-    friend bool operator==(const World& a, const World& b) {
-        return a.comps_ == b.comps_ && a.links_ == b.links_ && a.ghost_ == b.ghost_;
-    }
+    // Equal states: same components, same non-empty links, same monitors.
+    friend bool operator==(const World& a, const World& b);
 
 private:
     Link& link_for(CompId from, CompId to);
@@ -141,10 +143,15 @@ private:
     std::shared_ptr<const Scenario> scenario_;
     pcore::Variants variants_;
     std::vector<CompSlot> comps_;
-    std::vector<Link> links_;  // sorted by (from, to)
+    std::vector<Link> links_;  // in creation order; links() sorts
+    std::unordered_map<std::uint64_t, std::uint32_t> link_index_;  // (from, to) -> index
     Ghost ghost_;
     std::vector<Violation> violations_;
     std::uint64_t delivered_ = 0;
+    // Derived indexes (not part of the state's identity): how many instances each spawn name
+    // has, and how many messages wait in links towards each component.
+    std::map<std::string, std::uint32_t> name_counts_;
+    std::vector<std::uint32_t> inbound_;
     pcore::Effects scratch_;
 };
 
