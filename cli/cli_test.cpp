@@ -1,1 +1,120 @@
-// placeholder
+// The command line, in-process: exit codes, messages, determinism of reports and traces.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "commands.hpp"
+
+namespace {
+
+struct Outcome {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+Outcome run(std::vector<std::string> args) {
+    args.insert(args.begin(), "protocheck");
+    std::ostringstream out;
+    std::ostringstream err;
+    const int code = pcli::run_cli(args, out, err);
+    return {code, out.str(), err.str()};
+}
+
+std::string scenario(const std::string& name) {
+    return std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name + ".json";
+}
+
+std::string temp_dir(const std::string& name) {
+    const auto path = std::filesystem::temp_directory_path() / ("protocheck-cli-" + name);
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+    return path.string();
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+TEST(Cli, SimulatePrintsOutcomesAndPasses) {
+    const auto result = run({"simulate", scenario("error-before-sync"), "--runs", "50", "--seed", "1"});
+    EXPECT_EQ(result.code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("r: failed IndexOutOfBounds (origin s, remote)"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("DF-1: holds in all 50 run(s)"), std::string::npos);
+    EXPECT_NE(result.out.find("NM-4: not checked"), std::string::npos);
+}
+
+TEST(Cli, ReportsAndTracesAreByteIdenticalAcrossRuns) {
+    const std::string dir = temp_dir("determinism");
+    std::vector<std::string> reports;
+    std::vector<std::map<std::string, std::string>> traces(2);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        std::filesystem::remove_all(dir + "/traces");
+        const auto result = run({"simulate", scenario("chain-leader-crash"), "--runs", "30", "--seed", "4",
+                                 "--report", dir + "/r.json", "--trace-out", dir + "/traces",
+                                 "--keep-traces", "all", "--variant", "leader_holds_refs=off"});
+        EXPECT_EQ(result.code, 1);
+        reports.push_back(slurp(dir + "/r.json"));
+        for (const auto& entry : std::filesystem::directory_iterator(dir + "/traces")) {
+            traces[static_cast<std::size_t>(attempt)][entry.path().filename().string()] = slurp(entry.path().string());
+        }
+    }
+    EXPECT_EQ(reports[0], reports[1]);
+    EXPECT_NE(reports[0].find("\"LC-1\""), std::string::npos);
+    EXPECT_EQ(traces[0].size(), 30u);
+    EXPECT_EQ(traces[0], traces[1]);
+}
+
+TEST(Cli, FailingRunsBecomeReplayableTraces) {
+    const std::string dir = temp_dir("replay");
+    const auto result = run({"simulate", scenario("chain"), "--runs", "100", "--seed", "1", "--variant",
+                             "close_port_info=none", "--trace-out", dir});
+    ASSERT_EQ(result.code, 1) << result.out;
+    int replayed = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const auto replay = run({"replay", entry.path().string()});
+        EXPECT_EQ(replay.code, 1);
+        EXPECT_NE(replay.out.find("reproduced violation of SY-3"), std::string::npos) << replay.out << replay.err;
+        ++replayed;
+    }
+    EXPECT_GT(replayed, 0);
+}
+
+TEST(Cli, BadUsageAndBadInputExitTwo) {
+    EXPECT_EQ(run({"simulate"}).code, 2);
+    EXPECT_EQ(run({"frobnicate"}).code, 2);
+    const auto missing = run({"simulate", "/nonexistent.json"});
+    EXPECT_EQ(missing.code, 2);
+    EXPECT_NE(missing.err.find("/nonexistent.json: $: cannot open"), std::string::npos) << missing.err;
+    const auto variant = run({"simulate", scenario("chain"), "--variant", "network=carrier"});
+    EXPECT_EQ(variant.code, 2);
+    EXPECT_NE(variant.err.find("allowed: fifo_pair, fifo_channel, unordered"), std::string::npos);
+    const auto faults = run({"simulate", scenario("chain"), "--faults", "meteor:3"});
+    EXPECT_EQ(faults.code, 2);
+    EXPECT_NE(faults.err.find("crash:K,cancel:K,signal:K"), std::string::npos);
+    EXPECT_EQ(run({"simulate", scenario("chain"), "--runs", "0"}).code, 2);
+    EXPECT_EQ(run({"replay", "/nonexistent.json"}).code, 2);
+}
+
+TEST(Cli, StepsMaxGivesExitThree) {
+    EXPECT_EQ(run({"simulate", scenario("chain"), "--steps-max", "3"}).code, 3);
+}
+
+TEST(Cli, HelpAndListings) {
+    EXPECT_EQ(run({"--help"}).code, 0);
+    const auto sub = run({"simulate", "--help"});
+    EXPECT_EQ(sub.code, 0);
+    EXPECT_NE(sub.out.find("--steps-max"), std::string::npos) << sub.out;
+    const auto variants = run({"variants"});
+    EXPECT_NE(variants.out.find("close_port_info = round_number (default)"), std::string::npos);
+    const auto properties = run({"properties"});
+    EXPECT_NE(properties.out.find("LC-3"), std::string::npos);
+}
+
+}  // namespace
