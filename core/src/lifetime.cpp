@@ -133,6 +133,16 @@ bool close_fails_round(const Step& step, const Port& port, const ClosePort& mess
     return false;
 }
 
+void erase_close_entry(Step& step, PortId port_id) {
+    auto& control = step.state.control;
+    control.erase(std::remove_if(control.begin(), control.end(),
+                                 [&](const ControlEntry& entry) {
+                                     return entry.kind == ControlKind::close_port &&
+                                            entry.port == port_id;
+                                 }),
+                  control.end());
+}
+
 }  // namespace
 
 void end_component(Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote,
@@ -213,13 +223,7 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
     if (port.close_sent && port.close_deferred) {
         // Our ClosePort was still waiting for the port to unblock and is not needed any more:
         // the other side closed first, so we answer it like any ClosePort.
-        auto& control = step.state.control;
-        control.erase(std::remove_if(control.begin(), control.end(),
-                                     [&](const ControlEntry& entry) {
-                                         return entry.kind == ControlKind::close_port &&
-                                                entry.port == port_id;
-                                     }),
-                      control.end());
+        erase_close_entry(step, port_id);
         port.close_deferred = false;
         step.send(message.closer, Acknowledge{message.control_id});
         detach_peer(step, port_id);
@@ -229,13 +233,7 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
     if (port.close_sent) {
         // Both ends closed at once: their ClosePort is our Acknowledge and ours is theirs
         // (model-findings.md §2); neither side answers.
-        auto& control = step.state.control;
-        control.erase(std::remove_if(control.begin(), control.end(),
-                                     [&](const ControlEntry& entry) {
-                                         return entry.kind == ControlKind::close_port &&
-                                                entry.port == port_id;
-                                     }),
-                      control.end());
+        erase_close_entry(step, port_id);
         detach_peer(step, port_id);
         try_finish_exit(step);
         return;
