@@ -34,24 +34,41 @@ bool holds_handle(const ComponentState& state, CompId comp) {
 void try_decide(Step& step);
 void merge_part(Step& step, SolutionPart part);
 
+void insert_sorted(std::vector<CompId>& ids, CompId id) {
+    auto at = std::lower_bound(ids.begin(), ids.end(), id);
+    if (at == ids.end() || *at != id) ids.insert(at, id);
+}
+
+// The next hop towards the leader: the neighbour that told us of it, else the leader itself.
+CompId leader_route(const RoundState& round) {
+    return round.leader_via.valid() ? round.leader_via : round.highest;
+}
+
 // Parts travel hop by hop towards the leader, through the neighbour that told us of it
 // (reowolf-notes §1.7: sync messages follow ports). When that neighbour failed inside the round
 // we are cut off: we decide the parts we hold (the round fails; we know a participant failed).
 void send_towards_leader(Step& step, std::vector<SolutionPart> parts) {
     RoundState& round = step.state.round;
-    if (round.highest == step.state.self || round.orphaned) {
-        for (SolutionPart& part : parts) merge_part(step, std::move(part));
-        try_decide(step);
-        return;
-    }
-    const CompId target = round.leader_via.valid() ? round.leader_via : round.highest;
-    if (std::binary_search(round.failed_peers.begin(), round.failed_peers.end(), target)) {
+    const CompId target = leader_route(round);
+    if (round.highest != step.state.self && !round.orphaned &&
+        std::binary_search(round.failed_peers.begin(), round.failed_peers.end(), target)) {
         round.orphaned = true;
-        for (SolutionPart& part : parts) merge_part(step, std::move(part));
-        try_decide(step);
+    }
+    if (round.highest != step.state.self && !round.orphaned) {
+        step.send(target, Submission{std::move(parts)});
         return;
     }
-    step.send(target, Submission{std::move(parts)});
+    for (SolutionPart& part : parts) merge_part(step, std::move(part));
+    try_decide(step);
+}
+
+// Parts we held as a (former) leader candidate go on towards the leader.
+void forward_held_parts(Step& step) {
+    RoundState& round = step.state.round;
+    if (round.combined.empty()) return;
+    std::vector<SolutionPart> forwarded = std::move(round.combined);
+    round.combined.clear();
+    send_towards_leader(step, std::move(forwarded));
 }
 
 void notify(Step& step, const RoundPeer& peer) {
@@ -219,13 +236,9 @@ void decide(Step& step, bool agreed) {
     round.last_error = decision.error;
     for (const SolutionPart& part : parts) {
         decision.submitters.push_back(part.submitter);
-        decision.participants.push_back(part.submitter);
-        for (CompId failed : part.failed_peers) decision.participants.push_back(failed);
+        insert_sorted(decision.participants, part.submitter);
+        for (CompId failed : part.failed_peers) insert_sorted(decision.participants, failed);
     }
-    std::sort(decision.participants.begin(), decision.participants.end());
-    decision.participants.erase(
-        std::unique(decision.participants.begin(), decision.participants.end()),
-        decision.participants.end());
     round.last_participants = decision.participants;
     step.emit(FactDecided{decision.solution, parts});
     bool own_part = false;
@@ -326,11 +339,7 @@ void round_learn_highest(Step& step, CompId highest, CompId source) {
     for (const RoundPeer& peer : round.peers) {
         if (peer.comp != source) notify(step, peer);
     }
-    if (!round.combined.empty() && !round.orphaned) {
-        std::vector<SolutionPart> forwarded = std::move(round.combined);
-        round.combined.clear();
-        send_towards_leader(step, std::move(forwarded));
-    }
+    if (!round.orphaned) forward_held_parts(step);
 }
 
 void round_after_accept(Step& step, const Data& data) {
@@ -412,10 +421,8 @@ SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
     // then shared with it (its data may still have been accepted).
     for (const Port& port : state.ports) {
         if (!port.closer_failed_in_round) continue;
-        if (!std::binary_search(peers.begin(), peers.end(), port.peer_comp)) continue;
-        auto at = std::lower_bound(part.failed_peers.begin(), part.failed_peers.end(), port.peer_comp);
-        if (at == part.failed_peers.end() || *at != port.peer_comp) {
-            part.failed_peers.insert(at, port.peer_comp);
+        if (std::binary_search(peers.begin(), peers.end(), port.peer_comp)) {
+            insert_sorted(part.failed_peers, port.peer_comp);
         }
     }
     part.peers = std::move(peers);
@@ -425,40 +432,32 @@ SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
 
 }  // namespace
 
-void submit(Step& step, bool failed, const ErrorInfo& error) {
-    ComponentState& state = step.state;
-    RoundState& round = state.round;
-    SolutionPart part = build_part(step, failed, error);
-    if (part.holds_ref) step.emit(RefInc{state.self});
-    round.submitted = true;
+namespace {
+
+void submit_part(Step& step, SolutionPart part) {
+    if (part.holds_ref) step.emit(RefInc{step.state.self});
     std::vector<SolutionPart> parts;
     parts.push_back(std::move(part));
     send_towards_leader(step, std::move(parts));
 }
 
+}  // namespace
+
+void submit(Step& step, bool failed, const ErrorInfo& error) {
+    step.state.round.submitted = true;
+    submit_part(step, build_part(step, failed, error));
+}
+
 void resubmit_failed(Step& step, const ErrorInfo& error) {
-    ComponentState& state = step.state;
-    RoundState& round = state.round;
     SolutionPart part = build_part(step, true, error);
     part.update = true;
-    if (part.holds_ref) step.emit(RefInc{state.self});
-    if (round.highest == state.self || round.orphaned) {
-        merge_part(step, std::move(part));
-        try_decide(step);
-        return;
-    }
-    std::vector<SolutionPart> parts;
-    parts.push_back(std::move(part));
-    send_towards_leader(step, std::move(parts));
+    submit_part(step, std::move(part));
 }
 
 void round_note_failed_peer(Step& step, CompId comp) {
     RoundState& round = step.state.round;
-    auto& failed = round.failed_peers;
-    auto it = std::lower_bound(failed.begin(), failed.end(), comp);
-    if (it == failed.end() || *it != comp) failed.insert(it, comp);
-    const CompId target = round.leader_via.valid() ? round.leader_via : round.highest;
-    if (round.active && target == comp && round.highest != step.state.self) {
+    insert_sorted(round.failed_peers, comp);
+    if (round.active && leader_route(round) == comp && round.highest != step.state.self) {
         round.orphaned = true;  // our way to the leader is gone; what we hold, we decide
         try_decide(step);
     }
@@ -504,11 +503,7 @@ void on_submission(Step& step, const Submission& message) {
                 late.submitters = {part.submitter};
                 // The same decision, reaching one more participant.
                 late.participants = round.last_participants;
-                auto at = std::lower_bound(late.participants.begin(), late.participants.end(),
-                                           part.submitter);
-                if (at == late.participants.end() || *at != part.submitter) {
-                    late.participants.insert(at, part.submitter);
-                }
+                insert_sorted(late.participants, part.submitter);
                 late.holds_ref = part.holds_ref;
                 step.send(part.submitter, std::move(late));
             } else if (part.holds_ref) {
@@ -531,11 +526,7 @@ void on_submission(Step& step, const Submission& message) {
     if (top > round.highest && !round.orphaned) {
         round_learn_highest(step, top, CompId::none());
     } else if (round.highest != step.state.self && !round.orphaned) {
-        if (!round.combined.empty()) {
-            std::vector<SolutionPart> forwarded = std::move(round.combined);
-            round.combined.clear();
-            send_towards_leader(step, std::move(forwarded));
-        }
+        forward_held_parts(step);
     } else {
         try_decide(step);
     }

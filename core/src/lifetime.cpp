@@ -120,9 +120,9 @@ void close_all_ports(Step& step) {
     }
 }
 
-// Whether a ClosePort makes this component fail now (contract §8 close_port_info).
-bool close_fails_round(const Step& step, const Port& port, const ClosePort& message) {
-    if (!step.state.round.active || !port.used_in_round) return false;
+// Whether the closer failed inside the round this port is (or will next be) in, as far as the
+// ClosePort's information tells (contract §8 close_port_info).
+bool closer_failed_in_our_round(const Step& step, const Port& port, const ClosePort& message) {
     switch (step.variants().close_port_info) {
         case ClosePortInfo::round_number:
             // Equal counts: the closer had not completed the round we are in.
@@ -131,6 +131,13 @@ bool close_fails_round(const Step& step, const Port& port, const ClosePort& mess
         case ClosePortInfo::none: return true;
     }
     return false;
+}
+
+// Whether a ClosePort makes this component fail now: it is in an undecided round that used
+// the port, and the closer failed inside that round.
+bool close_fails_round(const Step& step, const Port& port, const ClosePort& message) {
+    return step.state.round.active && port.used_in_round &&
+           closer_failed_in_our_round(step, port, message);
 }
 
 void erase_close_entry(Step& step, PortId port_id) {
@@ -211,14 +218,11 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
     if (message.has_error) {
         port.has_close_error = true;
         port.close_error = message.error;
-        // The closer failed inside our current round (same test as close_fails_round, minus
-        // the port's use): the leader counts it as failed instead of waiting for its part.
-        const bool same_round =
-            step.variants().close_port_info == ClosePortInfo::none ||
-            (message.in_sync && (step.variants().close_port_info != ClosePortInfo::round_number ||
-                                 message.rounds_completed == port.rounds_completed));
-        port.closer_failed_in_round = same_round;
-        if (step.state.round.active && same_round) round_note_failed_peer(step, message.closer);
+        // The leader counts such a closer as failed instead of waiting for its part.
+        port.closer_failed_in_round = closer_failed_in_our_round(step, port, message);
+        if (step.state.round.active && port.closer_failed_in_round) {
+            round_note_failed_peer(step, message.closer);
+        }
     }
     if (port.close_sent && port.close_deferred) {
         // Our ClosePort was still waiting for the port to unblock and is not needed any more:
