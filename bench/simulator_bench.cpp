@@ -3,8 +3,8 @@
 // message that stays within 2x across sizes. Run: build/release/protocheck_bench
 #include <benchmark/benchmark.h>
 
-#include "psim/simulator.hpp"
 #include "pscenario/loader.hpp"
+#include "psim/simulator.hpp"
 #include "ring.hpp"
 
 namespace {

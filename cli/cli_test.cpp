@@ -43,9 +43,11 @@ std::string slurp(const std::string& path) {
 }
 
 TEST(Cli, SimulatePrintsOutcomesAndPasses) {
-    const auto result = run({"simulate", scenario("error-before-sync"), "--runs", "50", "--seed", "1"});
+    const auto result =
+        run({"simulate", scenario("error-before-sync"), "--runs", "50", "--seed", "1"});
     EXPECT_EQ(result.code, 0) << result.out << result.err;
-    EXPECT_NE(result.out.find("r: failed IndexOutOfBounds (origin s, remote)"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("r: failed IndexOutOfBounds (origin s, remote)"), std::string::npos)
+        << result.out;
     EXPECT_NE(result.out.find("DF-1: holds in all 50 run(s)"), std::string::npos);
     EXPECT_NE(result.out.find("NM-4: not checked"), std::string::npos);
 }
@@ -56,13 +58,15 @@ TEST(Cli, ReportsAndTracesAreByteIdenticalAcrossRuns) {
     std::vector<std::map<std::string, std::string>> traces(2);
     for (int attempt = 0; attempt < 2; ++attempt) {
         std::filesystem::remove_all(dir + "/traces");
-        const auto result = run({"simulate", scenario("chain-leader-crash"), "--runs", "30", "--seed", "4",
-                                 "--report", dir + "/r.json", "--trace-out", dir + "/traces",
-                                 "--keep-traces", "all", "--variant", "leader_holds_refs=off"});
+        const auto result =
+            run({"simulate", scenario("chain-leader-crash"), "--runs", "30", "--seed", "4",
+                 "--report", dir + "/r.json", "--trace-out", dir + "/traces", "--keep-traces",
+                 "all", "--variant", "leader_holds_refs=off"});
         EXPECT_EQ(result.code, 1);
         reports.push_back(slurp(dir + "/r.json"));
         for (const auto& entry : std::filesystem::directory_iterator(dir + "/traces")) {
-            traces[static_cast<std::size_t>(attempt)][entry.path().filename().string()] = slurp(entry.path().string());
+            traces[static_cast<std::size_t>(attempt)][entry.path().filename().string()] =
+                slurp(entry.path().string());
         }
     }
     EXPECT_EQ(reports[0], reports[1]);
@@ -73,14 +77,15 @@ TEST(Cli, ReportsAndTracesAreByteIdenticalAcrossRuns) {
 
 TEST(Cli, FailingRunsBecomeReplayableTraces) {
     const std::string dir = temp_dir("replay");
-    const auto result = run({"simulate", scenario("chain"), "--runs", "100", "--seed", "1", "--variant",
-                             "close_port_info=none", "--trace-out", dir});
+    const auto result = run({"simulate", scenario("chain"), "--runs", "100", "--seed", "1",
+                             "--variant", "close_port_info=none", "--trace-out", dir});
     ASSERT_EQ(result.code, 1) << result.out;
     int replayed = 0;
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         const auto replay = run({"replay", entry.path().string()});
         EXPECT_EQ(replay.code, 1);
-        EXPECT_NE(replay.out.find("reproduced violation of SY-3"), std::string::npos) << replay.out << replay.err;
+        EXPECT_NE(replay.out.find("reproduced violation of SY-3"), std::string::npos)
+            << replay.out << replay.err;
         ++replayed;
     }
     EXPECT_GT(replayed, 0);
@@ -91,7 +96,8 @@ TEST(Cli, BadUsageAndBadInputExitTwo) {
     EXPECT_EQ(run({"frobnicate"}).code, 2);
     const auto missing = run({"simulate", "/nonexistent.json"});
     EXPECT_EQ(missing.code, 2);
-    EXPECT_NE(missing.err.find("/nonexistent.json: $: cannot open"), std::string::npos) << missing.err;
+    EXPECT_NE(missing.err.find("/nonexistent.json: $: cannot open"), std::string::npos)
+        << missing.err;
     const auto variant = run({"simulate", scenario("chain"), "--variant", "network=carrier"});
     EXPECT_EQ(variant.code, 2);
     EXPECT_NE(variant.err.find("allowed: fifo_pair, fifo_channel, unordered"), std::string::npos);

@@ -53,19 +53,22 @@ std::optional<std::string> parse_faults(const std::string& spec, ptrace::FaultBu
                               : kind == "signal" ? &budget.signal
                                                  : nullptr;
         if (slot == nullptr || colon == std::string::npos) {
-            return "--faults: expected crash:K,cancel:K,signal:K (any of them, K a count), found \"" +
+            return "--faults: expected crash:K,cancel:K,signal:K (any of them, K a count), found "
+                   "\"" +
                    item + "\"";
         }
         const std::string count = item.substr(colon + 1);
-        if (count.empty() || count.size() > 6 || count.find_first_not_of("0123456789") != std::string::npos) {
-            return "--faults: the count of " + kind + " must be a whole number from 0 to 999999, found \"" +
-                   count + "\"";
+        if (count.empty() || count.size() > 6 ||
+            count.find_first_not_of("0123456789") != std::string::npos) {
+            return "--faults: the count of " + kind +
+                   " must be a whole number from 0 to 999999, found \"" + count + "\"";
         }
         *slot = static_cast<std::uint32_t>(std::stoul(count));
     }
     if (budget.crash != 0 || budget.cancel != 0 || budget.signal != 0) {
-        return std::string("--faults: fault injection (crash, cancel, signal) is not supported by this "
-                           "version of protocheck yet; use none or counts of 0");
+        return std::string(
+            "--faults: fault injection (crash, cancel, signal) is not supported by this "
+            "version of protocheck yet; use none or counts of 0");
     }
     return std::nullopt;
 }
@@ -120,7 +123,8 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
 
     const auto started = std::chrono::steady_clock::now();
     std::vector<psim::RunResult> results(options.runs);
-    const unsigned jobs = std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(options.runs)));
+    const unsigned jobs =
+        std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(options.runs)));
     auto worker = [&](unsigned job) {
         for (std::uint64_t run = job; run < options.runs; run += jobs) {
             psim::SimOptions sim;
@@ -179,14 +183,15 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
         } else if (strict_deadlock) {
             ++runs_violating;
         }
-        const bool save = !result.violations.empty() || strict_deadlock || options.keep_traces == "all";
+        const bool save =
+            !result.violations.empty() || strict_deadlock || options.keep_traces == "all";
         if (!save) continue;
         if (!trace_dir_ready) {
             std::error_code error;
             std::filesystem::create_directories(options.trace_out, error);
             if (error) {
-                err << "protocheck: --trace-out: cannot create directory " << options.trace_out << ": "
-                    << error.message() << '\n';
+                err << "protocheck: --trace-out: cannot create directory " << options.trace_out
+                    << ": " << error.message() << '\n';
                 return exit_bad_input;
             }
             trace_dir_ready = true;
@@ -206,13 +211,15 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
             }
             result.trace = std::move(recorded.trace);
         }
-        const std::string name = scenario->compiled->name.empty() ? "scenario" : scenario->compiled->name;
-        const std::string path =
-            (std::filesystem::path(options.trace_out) / (name + "-seed-" + std::to_string(result.seed) + ".json"))
-                .string();
+        const std::string name =
+            scenario->compiled->name.empty() ? "scenario" : scenario->compiled->name;
+        const std::string path = (std::filesystem::path(options.trace_out) /
+                                  (name + "-seed-" + std::to_string(result.seed) + ".json"))
+                                     .string();
         try {
             ptrace::write_json_atomic(
-                path, ptrace::make_trace(*scenario, variants, faults, result.seed, "simulate", result, tool_version));
+                path, ptrace::make_trace(*scenario, variants, faults, result.seed, "simulate",
+                                         result, tool_version));
         } catch (const pscenario::InputError& error) {
             err << "protocheck: " << error.what() << '\n';
             return exit_bad_input;
@@ -222,8 +229,9 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     }
 
     // Text summary.
-    out << "protocheck simulate: " << (scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name)
-        << ", " << options.runs << " run(s) from seed " << options.seed << '\n';
+    out << "protocheck simulate: "
+        << (scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name) << ", "
+        << options.runs << " run(s) from seed " << options.seed << '\n';
     out << "outcomes of the run with seed " << results.front().seed << ":\n";
     const json first = ptrace::outcomes_json(*scenario->compiled, results.front());
     for (const auto& entry : results.front().outcomes) {
@@ -242,7 +250,9 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     for (const pmodel::PropertyInfo& info : pmodel::property_catalogue()) {
         const std::string id(info.id);
         const auto found = tallies.find(id);
-        std::string status = !info.checked ? "not_checked" : found != tallies.end() ? "violated" : "holds";
+        std::string status = !info.checked            ? "not_checked"
+                             : found != tallies.end() ? "violated"
+                                                      : "holds";
         json entry = {{"status", status}};
         out << "  " << id << ": ";
         if (status == "violated") {
@@ -258,9 +268,11 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
         out << '\n';
         properties[id] = entry;
     }
-    out << "runs: " << (options.runs - runs_violating - runs_incomplete) << " passed, " << runs_violating
-        << " violating, " << runs_incomplete << " incomplete (--steps-max " << options.steps_max << ")\n";
-    out << "application deadlocks (wait-for cycles, " << (options.strict ? "violations with --strict" : "reported only")
+    out << "runs: " << (options.runs - runs_violating - runs_incomplete) << " passed, "
+        << runs_violating << " violating, " << runs_incomplete << " incomplete (--steps-max "
+        << options.steps_max << ")\n";
+    out << "application deadlocks (wait-for cycles, "
+        << (options.strict ? "violations with --strict" : "reported only")
         << "): " << runs_with_deadlock << " run(s)";
     if (!first_deadlock.is_null()) out << ", first with seed " << first_deadlock["seed"];
     out << '\n';
@@ -272,11 +284,14 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
         out << "(" << traces.size() - 5 << " more traces in " << options.trace_out << ")\n";
     }
     if (options.timing || !options.report.empty()) {
-        err << "time: " << elapsed << " s, " << (elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0)
+        err << "time: " << elapsed << " s, "
+            << (elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0)
             << " messages delivered per second\n";
     }
 
-    const std::string verdict = runs_violating > 0 ? "violation" : runs_incomplete > 0 ? "incomplete" : "pass";
+    const std::string verdict = runs_violating > 0    ? "violation"
+                                : runs_incomplete > 0 ? "incomplete"
+                                                      : "pass";
     if (!options.report.empty()) {
         json outcome_counts = json::object();
         for (const auto& [name, counts] : variety) {
@@ -291,7 +306,8 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
             {"runs", options.runs},
             {"steps_max", options.steps_max},
             {"variants", ptrace::variants_json(variants)},
-            {"faults", {{"crash", faults.crash}, {"cancel", faults.cancel}, {"signal", faults.signal}}},
+            {"faults",
+             {{"crash", faults.crash}, {"cancel", faults.cancel}, {"signal", faults.signal}}},
             {"result", verdict},
             {"runs_passed", options.runs - runs_violating - runs_incomplete},
             {"runs_violating", runs_violating},
@@ -306,8 +322,10 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
         if (options.timing) {
             report["timing"] = {
                 {"elapsed_seconds", elapsed},
-                {"events_per_second", elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0},
-                {"steps_per_second", elapsed > 0 ? static_cast<double>(steps_total) / elapsed : 0.0}};
+                {"events_per_second",
+                 elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0},
+                {"steps_per_second",
+                 elapsed > 0 ? static_cast<double>(steps_total) / elapsed : 0.0}};
         }
         try {
             ptrace::write_json_atomic(options.report, report);
@@ -332,7 +350,8 @@ int replay(const std::string& path, bool verbose, std::ostream& out, std::ostrea
     if (verbose) {
         for (const std::string& line : result.log) out << line << '\n';
     }
-    (result.diverged ? err : out) << "protocheck replay: " << path << ": " << result.message << '\n';
+    (result.diverged ? err : out) << "protocheck replay: " << path << ": " << result.message
+                                  << '\n';
     return result.exit_code;
 }
 
@@ -340,7 +359,8 @@ void list_variants(std::ostream& out) {
     for (const pmodel::VariantInfo& info : pmodel::variant_catalogue()) {
         out << info.key << " = ";
         for (std::size_t index = 0; index < info.values.size(); ++index) {
-            out << (index == 0 ? "" : " | ") << info.values[index] << (index == 0 ? " (default)" : "");
+            out << (index == 0 ? "" : " | ") << info.values[index]
+                << (index == 0 ? " (default)" : "");
         }
         out << "\n    the alternatives show " << info.alternative_shows << "; expected to break "
             << info.breaks << '\n';
@@ -349,36 +369,49 @@ void list_variants(std::ostream& out) {
 
 void list_properties(std::ostream& out) {
     for (const pmodel::PropertyInfo& info : pmodel::property_catalogue()) {
-        out << info.id << (info.checked ? "" : " [not checked yet]") << ": " << info.statement << '\n';
+        out << info.id << (info.checked ? "" : " [not checked yet]") << ": " << info.statement
+            << '\n';
     }
 }
 
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CLI::App app{"protocheck: proves and tests the runtime protocols of a component/channel runtime"};
+    CLI::App app{
+        "protocheck: proves and tests the runtime protocols of a component/channel runtime"};
     app.require_subcommand(1);
     app.set_version_flag("--version", tool_version);
 
     SimulateOptions simulate_options;
-    CLI::App* simulate_command = app.add_subcommand("simulate", "random simulation campaign: N runs from seed S");
-    simulate_command->add_option("SCENARIO", simulate_options.scenario, "scenario file (JSON)")->required();
-    simulate_command->add_option("--seed", simulate_options.seed, "first seed; run i uses seed S+i");
+    CLI::App* simulate_command =
+        app.add_subcommand("simulate", "random simulation campaign: N runs from seed S");
+    simulate_command->add_option("SCENARIO", simulate_options.scenario, "scenario file (JSON)")
+        ->required();
+    simulate_command->add_option("--seed", simulate_options.seed,
+                                 "first seed; run i uses seed S+i");
     simulate_command->add_option("--runs", simulate_options.runs, "number of runs");
-    simulate_command->add_option("--jobs", simulate_options.jobs, "runs in parallel (results stay in run order)");
-    simulate_command->add_option("--steps-max", simulate_options.steps_max, "steps per run before it counts as incomplete");
+    simulate_command->add_option("--jobs", simulate_options.jobs,
+                                 "runs in parallel (results stay in run order)");
+    simulate_command->add_option("--steps-max", simulate_options.steps_max,
+                                 "steps per run before it counts as incomplete");
     simulate_command->add_option("--faults", simulate_options.faults, "crash:K,cancel:K,signal:K");
-    simulate_command->add_option("--variant", simulate_options.variants, "design variant K=V (repeatable)");
-    simulate_command->add_option("--trace-out", simulate_options.trace_out, "directory for traces of failing runs");
+    simulate_command->add_option("--variant", simulate_options.variants,
+                                 "design variant K=V (repeatable)");
+    simulate_command->add_option("--trace-out", simulate_options.trace_out,
+                                 "directory for traces of failing runs");
     simulate_command->add_option("--report", simulate_options.report, "write the summary as JSON");
-    simulate_command->add_option("--keep-traces", simulate_options.keep_traces, "failing (default) or all")
+    simulate_command
+        ->add_option("--keep-traces", simulate_options.keep_traces, "failing (default) or all")
         ->check(CLI::IsMember({"failing", "all"}));
-    simulate_command->add_flag("--timing", simulate_options.timing, "add wall-clock figures to the report");
-    simulate_command->add_flag("--strict", simulate_options.strict, "application deadlocks count as violations");
+    simulate_command->add_flag("--timing", simulate_options.timing,
+                               "add wall-clock figures to the report");
+    simulate_command->add_flag("--strict", simulate_options.strict,
+                               "application deadlocks count as violations");
 
     std::string trace_path;
     bool verbose = false;
-    CLI::App* replay_command = app.add_subcommand("replay", "re-run a trace and verify every fingerprint");
+    CLI::App* replay_command =
+        app.add_subcommand("replay", "re-run a trace and verify every fingerprint");
     replay_command->add_option("TRACE", trace_path, "trace file (JSON)")->required();
     replay_command->add_flag("--verbose", verbose, "print every step");
 

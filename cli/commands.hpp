@@ -16,6 +16,8 @@ inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_incomplete = 3;
 
 // args[0] is the program name.
-[[nodiscard]] int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+[[nodiscard]] int run_cli(const std::vector<std::string>& args,
+                          std::ostream& out,
+                          std::ostream& err);
 
 }  // namespace pcli

@@ -8,16 +8,19 @@
 
 namespace {
 
-const std::vector<std::string> scenario_names = {
-    "error-before-sync", "error-in-sync-before-first", "error-between-puts", "error-after-interactions",
-    "error-after-sync",  "chain", "chain-leader-crash", "transfer-in-flight", "both-ends-exit",
-    "out-of-order-get",  "port-in-message"};
+const std::vector<std::string> scenario_names = {"error-before-sync",  "error-in-sync-before-first",
+                                                 "error-between-puts", "error-after-interactions",
+                                                 "error-after-sync",   "chain",
+                                                 "chain-leader-crash", "transfer-in-flight",
+                                                 "both-ends-exit",     "out-of-order-get",
+                                                 "port-in-message"};
 
 std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
     static std::map<std::string, std::shared_ptr<const pmodel::Scenario>> cache;
     auto& entry = cache[name];
     if (!entry) {
-        entry = pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name + ".json");
+        entry = pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" +
+                                              name + ".json");
     }
     return entry;
 }

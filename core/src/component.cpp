@@ -7,42 +7,49 @@ namespace pcore {
 
 namespace detail {
 
-void Step::send(CompId to, Message message) { effects.push_back(Send{to, std::move(message)}); }
+void Step::send(CompId to, Message message) {
+    effects.push_back(Send{to, std::move(message)});
+}
 
 }  // namespace detail
 
 const char* message_name(const Message& message) {
-    static constexpr const char* names[] = {"Data",
-                                            "PeerChangeBlockPort",
-                                            "Acknowledge",
-                                            "PeerChangeUnblockPort",
-                                            "ClosePort",
-                                            "DataMessageFailed",
-                                            "NotificationOfLeader",
-                                            "Submission",
-                                            "Decision"};
+    static constexpr const char* names[] = {
+        "Data",      "PeerChangeBlockPort", "Acknowledge",          "PeerChangeUnblockPort",
+        "ClosePort", "DataMessageFailed",   "NotificationOfLeader", "Submission",
+        "Decision"};
     static_assert(std::size(names) == std::variant_size_v<Message>);
     return names[message.index()];
 }
 
 const char* mode_name(Mode mode) {
     switch (mode) {
-        case Mode::waiting_for_creator: return "waiting_for_creator";
-        case Mode::running: return "running";
-        case Mode::transferring: return "transferring";
-        case Mode::sync_end: return "sync_end";
-        case Mode::busy_exit: return "busy_exit";
-        case Mode::exited: return "exited";
+        case Mode::waiting_for_creator:
+            return "waiting_for_creator";
+        case Mode::running:
+            return "running";
+        case Mode::transferring:
+            return "transferring";
+        case Mode::sync_end:
+            return "sync_end";
+        case Mode::busy_exit:
+            return "busy_exit";
+        case Mode::exited:
+            return "exited";
     }
     return "?";
 }
 
 const char* outcome_name(OutcomeKind kind) {
     switch (kind) {
-        case OutcomeKind::running: return "running";
-        case OutcomeKind::completed: return "completed";
-        case OutcomeKind::failed: return "failed";
-        case OutcomeKind::cancelled: return "cancelled";
+        case OutcomeKind::running:
+            return "running";
+        case OutcomeKind::completed:
+            return "completed";
+        case OutcomeKind::failed:
+            return "failed";
+        case OutcomeKind::cancelled:
+            return "cancelled";
     }
     return "?";
 }
@@ -58,7 +65,9 @@ ComponentState make_host(const CompiledScenario& scenario) {
     return host;
 }
 
-bool receptive(const ComponentState& state) { return state.mode != Mode::waiting_for_creator; }
+bool receptive(const ComponentState& state) {
+    return state.mode != Mode::waiting_for_creator;
+}
 
 namespace {
 
@@ -86,7 +95,8 @@ bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
     if (state.pc >= program.code.size()) return true;  // implicit exit
     const Instruction& instruction = program.code[state.pc];
     switch (instruction.op) {
-        case Op::put_value: return port_ready_for_put(state, state.slots[instruction.slot_a]);
+        case Op::put_value:
+            return port_ready_for_put(state, state.slots[instruction.slot_a]);
         case Op::put_ports: {
             if (!port_ready_for_put(state, state.slots[instruction.slot_a])) return false;
             for (Slot slot : program.lists[instruction.list]) {
@@ -100,7 +110,8 @@ bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
             }
             return true;
         }
-        case Op::get: return port_ready_for_get(state, state.slots[instruction.slot_a]);
+        case Op::get:
+            return port_ready_for_get(state, state.slots[instruction.slot_a]);
         case Op::select: {
             for (const SelectBranch& branch : program.select_branches[instruction.list]) {
                 if (port_ready_for_get(state, state.slots[branch.port])) return true;
@@ -113,7 +124,8 @@ bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
         case Op::jump:
         case Op::fail:
         case Op::cancel:
-        case Op::exit: return true;
+        case Op::exit:
+            return true;
     }
     return false;
 }
@@ -217,22 +229,22 @@ WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario
                     }
                     for (const ChannelEntry& entry : part.entries) {
                         if (entry.kind != PortKind::putter) continue;
-                        const bool twin = std::any_of(
-                            parts.begin(), parts.end(), [&](const SolutionPart& other) {
-                                return std::any_of(
-                                    other.entries.begin(), other.entries.end(),
-                                    [&](const ChannelEntry& getter) {
-                                        return getter.kind == PortKind::getter &&
-                                               getter.peer_comp == entry.comp &&
-                                               getter.peer_port == entry.port;
-                                    });
+                        const bool twin =
+                            std::any_of(parts.begin(), parts.end(), [&](const SolutionPart& other) {
+                                return std::any_of(other.entries.begin(), other.entries.end(),
+                                                   [&](const ChannelEntry& getter) {
+                                                       return getter.kind == PortKind::getter &&
+                                                              getter.peer_comp == entry.comp &&
+                                                              getter.peer_port == entry.port;
+                                                   });
                             });
                         if (!twin) add(entry.peer_comp);  // whoever should accept our put
                     }
                 }
             }
             break;
-        case Mode::exited: break;
+        case Mode::exited:
+            break;
     }
     return waits;
 }

@@ -480,8 +480,7 @@ void on_notification_of_leader(Step& step, CompId from, const NotificationOfLead
     }
     auto it = std::find_if(round.peers.begin(), round.peers.end(),
                            [&](const RoundPeer& peer) { return peer.comp == from; });
-    if (it == round.peers.end() || !it->round_known ||
-        message.header.sender_round > it->round) {
+    if (it == round.peers.end() || !it->round_known || message.header.sender_round > it->round) {
         round.buffered.push_back(BufferedNotification{from, message});
     } else if (message.header.sender_round == it->round) {
         process_notification(step, from, message);

@@ -6,8 +6,12 @@ namespace pcore {
 
 namespace {
 
-void encode(ByteWriter& out, CompId id) { out.u32(id.value()); }
-void encode(ByteWriter& out, PortId id) { out.u32(id.value()); }
+void encode(ByteWriter& out, CompId id) {
+    out.u32(id.value());
+}
+void encode(ByteWriter& out, PortId id) {
+    out.u32(id.value());
+}
 void encode(ByteWriter& out, ChannelId id) {
     out.u32(id.creator);
     out.u32(id.serial);

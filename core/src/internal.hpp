@@ -43,8 +43,8 @@ void detach_peer(Step& step, PortId port);
 // ---- ending (lifetime.cpp) ----
 // Ends the component once (NM-5): records the outcome, submits a failure into an undecided
 // round, closes every open port. `decided` says the round's decision is already known.
-void end_component(Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote,
-                   bool decided = false);
+void end_component(
+    Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote, bool decided = false);
 void fail_local(Step& step, ErrorType type);
 void fail_remote(Step& step, const ErrorInfo& error);
 void try_finish_exit(Step& step);

@@ -156,8 +156,12 @@ void run(Step& step) {
     }
     const Instruction& instruction = program.code[state.pc];
     switch (instruction.op) {
-        case Op::channel: run_channel(step, instruction); break;
-        case Op::spawn: run_spawn(step, instruction); break;
+        case Op::channel:
+            run_channel(step, instruction);
+            break;
+        case Op::spawn:
+            run_spawn(step, instruction);
+            break;
         case Op::sync_begin:
             ++state.pc;
             round_begin(step);
@@ -167,19 +171,33 @@ void run(Step& step) {
             state.mode = Mode::sync_end;
             submit(step, false, {});
             break;
-        case Op::put_value: run_put_value(step, instruction); break;
-        case Op::put_ports: run_put_ports(step, instruction); break;
-        case Op::get: run_get(step, instruction); break;
-        case Op::select: run_select(step, instruction); break;
-        case Op::jump: state.pc = instruction.target; break;
-        case Op::fail: fail_local(step, instruction.error); break;
+        case Op::put_value:
+            run_put_value(step, instruction);
+            break;
+        case Op::put_ports:
+            run_put_ports(step, instruction);
+            break;
+        case Op::get:
+            run_get(step, instruction);
+            break;
+        case Op::select:
+            run_select(step, instruction);
+            break;
+        case Op::jump:
+            state.pc = instruction.target;
+            break;
+        case Op::fail:
+            fail_local(step, instruction.error);
+            break;
         case Op::cancel:
             // Cancellation layers belong to the error-propagation issue; the scenario loader
             // refuses `cancel` until then, so this is unreachable.
             PCORE_ASSERT(false && "cancel is refused by the loader");
             ++state.pc;
             break;
-        case Op::exit: end_component(step, OutcomeKind::completed, {}, false); break;
+        case Op::exit:
+            end_component(step, OutcomeKind::completed, {}, false);
+            break;
     }
 }
 

@@ -89,14 +89,10 @@ void send_close_port(Step& step, PortId port_id) {
     Port& port = step.port(port_id);
     const bool failed = state.outcome.kind == OutcomeKind::failed;
     port.close_deferred = false;
-    step.send(port.peer_comp, ClosePort{PortRef{port.peer_port, CompId::none()},
-                                        state.self,
-                                        port_id,
-                                        port.close_control_id,
-                                        state.outcome.in_sync,
-                                        port.rounds_completed,
-                                        failed,
-                                        failed ? error_to_relay(step) : ErrorInfo{}});
+    step.send(port.peer_comp,
+              ClosePort{PortRef{port.peer_port, CompId::none()}, state.self, port_id,
+                        port.close_control_id, state.outcome.in_sync, port.rounds_completed, failed,
+                        failed ? error_to_relay(step) : ErrorInfo{}});
 }
 
 namespace {
@@ -127,8 +123,10 @@ bool closer_failed_in_our_round(const Step& step, const Port& port, const CloseP
         case ClosePortInfo::round_number:
             // Equal counts: the closer had not completed the round we are in.
             return message.in_sync && message.rounds_completed == port.rounds_completed;
-        case ClosePortInfo::in_sync_flag: return message.in_sync;
-        case ClosePortInfo::none: return true;
+        case ClosePortInfo::in_sync_flag:
+            return message.in_sync;
+        case ClosePortInfo::none:
+            return true;
     }
     return false;
 }
@@ -152,8 +150,8 @@ void erase_close_entry(Step& step, PortId port_id) {
 
 }  // namespace
 
-void end_component(Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote,
-                   bool decided) {
+void end_component(
+    Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote, bool decided) {
     ComponentState& state = step.state;
     if (step.ended()) return;  // the failure handler runs once (NM-5)
     const bool in_round = state.round.active;
@@ -184,7 +182,9 @@ void end_component(Step& step, OutcomeKind kind, const ErrorInfo& error, bool re
     try_finish_exit(step);
 }
 
-void close_open_ports(Step& step) { close_all_ports(step); }
+void close_open_ports(Step& step) {
+    close_all_ports(step);
+}
 
 void fail_local(Step& step, ErrorType type) {
     end_component(step, OutcomeKind::failed, local_error(step, type), false);
@@ -264,10 +264,9 @@ void on_acknowledge(Step& step, const Acknowledge& message) {
     if (entry.kind == ControlKind::close_port) {
         detach_peer(step, entry.port);
     } else {
-        const bool more_blocks =
-            std::any_of(control.begin(), control.end(), [](const ControlEntry& other) {
-                return other.kind == ControlKind::block_peer;
-            });
+        const bool more_blocks = std::any_of(
+            control.begin(), control.end(),
+            [](const ControlEntry& other) { return other.kind == ControlKind::block_peer; });
         if (!more_blocks && step.state.transfer.active) complete_transfer(step);
     }
     try_finish_exit(step);

@@ -60,9 +60,8 @@ int index_of_port(const std::vector<PortId>& ports, PortId port) {
 }  // namespace
 
 void forward(Step& step, const Port& port, PortId port_id, Message message) {
-    const PortRef target = port.moved_to_port.valid()
-                               ? PortRef{port.moved_to_port, CompId::none()}
-                               : PortRef{port_id, step.state.self};
+    const PortRef target = port.moved_to_port.valid() ? PortRef{port.moved_to_port, CompId::none()}
+                                                      : PortRef{port_id, step.state.self};
     if (std::holds_alternative<DataMessageFailed>(message)) {
         // The put it reports on was ours; the port has left, so only the fact remains.
         const auto& failed = std::get<DataMessageFailed>(message);
@@ -109,9 +108,8 @@ void run_spawn(Step& step, const Instruction& instruction) {
         moved.pending = std::move(source.pending);
         source.pending.clear();
         if (!source.closed) {
-            const int peer_index = source.peer_comp == creator.self
-                                       ? index_of_port(args, source.peer_port)
-                                       : -1;
+            const int peer_index =
+                source.peer_comp == creator.self ? index_of_port(args, source.peer_port) : -1;
             if (peer_index >= 0) {  // case 1: both ends move
                 moved.peer_comp = fresh;
                 moved.peer_port = PortId(static_cast<std::uint32_t>(peer_index));

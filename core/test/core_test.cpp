@@ -21,7 +21,7 @@ constexpr const char* scenario_text = R"({
 })";
 
 class CoreTest : public ::testing::Test {
-protected:
+  protected:
     CoreTest()
         : scenario_(pscenario::load_scenario_text(scenario_text, "unit")),
           compiled_(*scenario_->compiled) {}
@@ -31,8 +31,8 @@ protected:
     }
 
     // A component of `definition` owning one port whose peer is (peer, peer_port).
-    ComponentState component(std::uint32_t definition, CompId self, PortKind kind, CompId peer,
-                             PortId peer_port) const {
+    ComponentState component(
+        std::uint32_t definition, CompId self, PortKind kind, CompId peer, PortId peer_port) const {
         ComponentState state;
         state.self = self;
         state.definition = definition;
@@ -84,7 +84,8 @@ TEST_F(CoreTest, ChannelCreatesBothEndsOwnedLocallyWithoutHandles) {
 }
 
 TEST_F(CoreTest, PutSendsAnnotatedDataAndRecordsTheFact) {
-    ComponentState putter = component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
     putter = step(putter, context(), RunInput{}).next;  // sync {
     ASSERT_TRUE(putter.round.active);
     const StepResult result = step(putter, context(), RunInput{});
@@ -104,8 +105,10 @@ TEST_F(CoreTest, PutSendsAnnotatedDataAndRecordsTheFact) {
 }
 
 TEST_F(CoreTest, ClosePortOutsideARoundClosesAcknowledgesAndDropsTheHandle) {
-    ComponentState getter = component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
-    ClosePort close{PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 5, false, 0, false, {}};
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    ClosePort close{
+        PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 5, false, 0, false, {}};
     const StepResult result = step(getter, context(), ReceiveInput{CompId(1), close});
     ASSERT_EQ(result.effects.size(), 2u);
     const auto& ack = std::get<Send>(result.effects[0]);
@@ -118,9 +121,11 @@ TEST_F(CoreTest, ClosePortOutsideARoundClosesAcknowledgesAndDropsTheHandle) {
 }
 
 TEST_F(CoreTest, GetOnAPortClosedByAFailedPeerFailsWithThePeersError) {
-    ComponentState getter = component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
     ErrorInfo error{ErrorType(builtin_error::count), CompId(1), {}};
-    ClosePort close{PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 5, false, 0, true, error};
+    ClosePort close{
+        PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 5, false, 0, true, error};
     getter = step(getter, context(), ReceiveInput{CompId(1), close}).next;
     getter = step(getter, context(), RunInput{}).next;  // sync {
     ASSERT_TRUE(runnable(getter, compiled_));           // a closed port makes get runnable
@@ -131,11 +136,13 @@ TEST_F(CoreTest, GetOnAPortClosedByAFailedPeerFailsWithThePeersError) {
 }
 
 TEST_F(CoreTest, ClosePortInsideTheRoundFailsAParticipantThatUsedThePort) {
-    ComponentState putter = component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
     putter = step(putter, context(), RunInput{}).next;  // sync {
     putter = step(putter, context(), RunInput{}).next;  // put
     ErrorInfo error{ErrorType(builtin_error::count), CompId(2), {}};
-    ClosePort close{PortRef{PortId(0), CompId::none()}, CompId(2), PortId(0), 3, true, 0, true, error};
+    ClosePort close{
+        PortRef{PortId(0), CompId::none()}, CompId(2), PortId(0), 3, true, 0, true, error};
     const StepResult result = step(putter, context(), ReceiveInput{CompId(2), close});
     EXPECT_EQ(result.next.outcome.kind, OutcomeKind::failed);
     EXPECT_EQ(result.next.outcome.error.origin, CompId(2));
@@ -143,12 +150,14 @@ TEST_F(CoreTest, ClosePortInsideTheRoundFailsAParticipantThatUsedThePort) {
 }
 
 TEST_F(CoreTest, ClosePortFromALaterRoundDoesNotFailUnderTheRoundNumberRule) {
-    ComponentState putter = component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
     putter = step(putter, context(), RunInput{}).next;
     putter = step(putter, context(), RunInput{}).next;
     ErrorInfo error{ErrorType(builtin_error::count), CompId(2), {}};
     // The closer completed this round already (its count is one ahead): seed 004 case 2/4.
-    ClosePort close{PortRef{PortId(0), CompId::none()}, CompId(2), PortId(0), 3, true, 1, true, error};
+    ClosePort close{
+        PortRef{PortId(0), CompId::none()}, CompId(2), PortId(0), 3, true, 1, true, error};
     EXPECT_EQ(step(putter, context(), ReceiveInput{CompId(2), close}).next.outcome.kind,
               OutcomeKind::running);
     Variants flag_only;
@@ -159,14 +168,16 @@ TEST_F(CoreTest, ClosePortFromALaterRoundDoesNotFailUnderTheRoundNumberRule) {
 }
 
 TEST_F(CoreTest, CrossingClosePortCountsAsTheAcknowledge) {
-    ComponentState getter = component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
     getter.pc = 99;  // past the end: the next run ends the component normally
     StepResult ending = step(getter, context(), RunInput{});
     ASSERT_EQ(ending.next.mode, Mode::busy_exit);
     const auto sends = effects_of<Send>(ending.effects);
     ASSERT_EQ(sends.size(), 1u);
     ASSERT_TRUE(std::holds_alternative<ClosePort>(sends[0].message));
-    ClosePort theirs{PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 8, false, 0, false, {}};
+    ClosePort theirs{
+        PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 8, false, 0, false, {}};
     const StepResult result = step(ending.next, context(), ReceiveInput{CompId(1), theirs});
     EXPECT_EQ(result.next.mode, Mode::exited);
     EXPECT_TRUE(effects_of<Send>(result.effects).empty());  // no Acknowledge either way
@@ -177,7 +188,8 @@ TEST_F(CoreTest, CrossingClosePortCountsAsTheAcknowledge) {
 }
 
 TEST_F(CoreTest, DataReachingAnExitingComponentIsAnsweredWithDataMessageFailed) {
-    ComponentState getter = component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
     getter.pc = 99;
     getter = step(getter, context(), RunInput{}).next;
     Data data;
@@ -198,7 +210,8 @@ TEST_F(CoreTest, DataReachingAnExitingComponentIsAnsweredWithDataMessageFailed) 
 }
 
 TEST_F(CoreTest, BlockAcknowledgesAndBlocksPutsUntilUnblockRetargets) {
-    ComponentState putter = component(definition("putter"), CompId(1), PortKind::putter, CompId(0), PortId(1));
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(0), PortId(1));
     PeerChangeBlockPort block{PortRef{PortId(0), CompId::none()}, CompId(0), 4};
     StepResult blocked = step(putter, context(), ReceiveInput{CompId(0), block});
     ASSERT_EQ(blocked.effects.size(), 1u);
@@ -219,8 +232,8 @@ TEST_F(CoreTest, BlockAcknowledgesAndBlocksPutsUntilUnblockRetargets) {
 TEST_F(CoreTest, SpawnWithAThirdPartyPeerWaitsForTheAcknowledgeBeforeScheduling) {
     // The host owns rx whose peer tx was given to component 1: spawning with rx is case 3.
     ComponentState host = make_host(compiled_);
-    host = step(host, context(1), RunInput{}).next;   // channel
-    const StepResult first = step(host, context(1), RunInput{});  // spawn putter with tx
+    host = step(host, context(1), RunInput{}).next;                      // channel
+    const StepResult first = step(host, context(1), RunInput{});         // spawn putter with tx
     ASSERT_EQ(effects_of<ScheduleComponent>(first.effects).size(), 1u);  // case 2: no protocol
     const StepResult second = step(first.next, context(2), RunInput{});  // spawn getter with rx
     EXPECT_EQ(second.next.mode, Mode::transferring);

@@ -4,14 +4,22 @@ namespace pmodel {
 
 const std::vector<PropertyInfo>& property_catalogue() {
     static const std::vector<PropertyInfo> catalogue = {
-        {"DF-1", "no protocol hang: no live component waits in a terminal state on a peer that "
-                 "terminated or failed", true, PropertyKind::terminal},
-        {"DF-2", "exit completes: every terminated component got its Acks, reached Exit and was "
-                 "freed", true, PropertyKind::terminal},
-        {"DF-3", "every round decides (needs timeouts=on to be judged apart from application "
-                 "deadlocks)", false, PropertyKind::terminal},
-        {"NM-1", "attribution: every failure names a root cause that happened, along a real relay "
-                 "path", false, PropertyKind::terminal},
+        {"DF-1",
+         "no protocol hang: no live component waits in a terminal state on a peer that "
+         "terminated or failed",
+         true, PropertyKind::terminal},
+        {"DF-2",
+         "exit completes: every terminated component got its Acks, reached Exit and was "
+         "freed",
+         true, PropertyKind::terminal},
+        {"DF-3",
+         "every round decides (needs timeouts=on to be judged apart from application "
+         "deadlocks)",
+         false, PropertyKind::terminal},
+        {"NM-1",
+         "attribution: every failure names a root cause that happened, along a real relay "
+         "path",
+         false, PropertyKind::terminal},
         {"NM-2", "no downgrade: an end caused by a remote error is `failed`", false,
          PropertyKind::terminal},
         {"NM-3", "precedence: local error > remote error > foreign cancel > own cancel > result",
@@ -23,22 +31,27 @@ const std::vector<PropertyInfo>& property_catalogue() {
          PropertyKind::monitor},
         {"SY-2", "validity: Solution only with agreeing channels and no failed participant", true,
          PropertyKind::monitor},
-        {"SY-3", "no false failure: a round decided Solution is not failed at a participant by a "
-                 "ClosePort", true, PropertyKind::monitor},
+        {"SY-3",
+         "no false failure: a round decided Solution is not failed at a participant by a "
+         "ClosePort",
+         true, PropertyKind::monitor},
         {"SY-4", "failure spreads: no participant of a failed round reports Solution", false,
          PropertyKind::monitor},
-        {"PT-1", "per channel, the getter accepts what the putter sent, in order, across "
-                 "transfers", true, PropertyKind::monitor},
+        {"PT-1",
+         "per channel, the getter accepts what the putter sent, in order, across "
+         "transfers",
+         true, PropertyKind::monitor},
         {"PT-2", "a created component is not scheduled before every Acknowledge of its hand-off",
          true, PropertyKind::monitor},
         {"LC-1", "no message is sent to (or reference taken on) a freed component", true,
          PropertyKind::monitor},
-        {"LC-2", "conservation: every put is received, reported failed, or its sender failed in "
-                 "that round", true, PropertyKind::terminal},
+        {"LC-2",
+         "conservation: every put is received, reported failed, or its sender failed in "
+         "that round",
+         true, PropertyKind::terminal},
         {"LC-3", "reference counts never go negative; freed exactly at count 0", true,
          PropertyKind::monitor},
-        {"EXPECT", "the scenario's expect block holds in every run", true,
-         PropertyKind::terminal},
+        {"EXPECT", "the scenario's expect block holds in every run", true, PropertyKind::terminal},
     };
     return catalogue;
 }

@@ -96,7 +96,8 @@ bool operator==(const World& a, const World& b) {
 void World::enabled_actions(std::vector<Action>& out) const {
     out.clear();
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {
-        if (runnable(CompId(index))) out.push_back(Action{ActionKind::run, CompId(index), {}, {}, 0});
+        if (runnable(CompId(index)))
+            out.push_back(Action{ActionKind::run, CompId(index), {}, {}, 0});
     }
     for (const Link* sorted : links()) {
         const Link& link = *sorted;
@@ -136,8 +137,10 @@ bool World::enabled(const Action& action) const {
     if (!pcore::receptive(comps_[action.to.value()].state)) return false;
     if (action.index == 0) return true;
     switch (variants_.network) {
-        case pcore::NetworkOrder::fifo_pair: return false;
-        case pcore::NetworkOrder::unordered: return true;
+        case pcore::NetworkOrder::fifo_pair:
+            return false;
+        case pcore::NetworkOrder::unordered:
+            return true;
         case pcore::NetworkOrder::fifo_channel: {
             const ChannelId key = ordering_key(found->queue[action.index]);
             for (std::uint32_t position = 0; position < action.index; ++position) {
@@ -241,33 +244,36 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                 } else if constexpr (std::is_same_v<T, pcore::RefDec>) {
                     CompSlot& slot = comps_[concrete.comp.value()];
                     if (--slot.refcount < 0) {
-                        violation("LC-3", {concrete.comp},
-                                  "reference count of " + name_of(concrete.comp) +
-                                      " went negative");
+                        violation(
+                            "LC-3", {concrete.comp},
+                            "reference count of " + name_of(concrete.comp) + " went negative");
                     }
                     result.touched.push_back(concrete.comp);
                 } else if constexpr (std::is_same_v<T, pcore::FactPut>) {
                     auto& list = ghost_.outstanding;
-                    OutstandingPut put{concrete.channel, concrete.seq, source, concrete.sender_round};
+                    OutstandingPut put{concrete.channel, concrete.seq, source,
+                                       concrete.sender_round};
                     auto it = std::lower_bound(
-                        list.begin(), list.end(), put, [](const OutstandingPut& a, const OutstandingPut& b) {
+                        list.begin(), list.end(), put,
+                        [](const OutstandingPut& a, const OutstandingPut& b) {
                             return std::pair(a.channel, a.seq) < std::pair(b.channel, b.seq);
                         });
                     list.insert(it, put);
                 } else if constexpr (std::is_same_v<T, pcore::FactAccepted> ||
                                      std::is_same_v<T, pcore::FactPutFailed>) {
                     auto& list = ghost_.outstanding;
-                    auto it = std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
-                        return put.channel == concrete.channel && put.seq == concrete.seq;
-                    });
+                    auto it =
+                        std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
+                            return put.channel == concrete.channel && put.seq == concrete.seq;
+                        });
                     if (it != list.end()) list.erase(it);
                     if constexpr (std::is_same_v<T, pcore::FactAccepted>) {
                         auto& channels = ghost_.channels;
-                        auto at = std::lower_bound(
-                            channels.begin(), channels.end(), concrete.channel,
-                            [](const ChannelProgress& progress, ChannelId id) {
-                                return progress.channel < id;
-                            });
+                        auto at =
+                            std::lower_bound(channels.begin(), channels.end(), concrete.channel,
+                                             [](const ChannelProgress& progress, ChannelId id) {
+                                                 return progress.channel < id;
+                                             });
                         if (at == channels.end() || at->channel != concrete.channel) {
                             at = channels.insert(at, ChannelProgress{concrete.channel, 0});
                         }
@@ -341,8 +347,9 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                                     });
                     if (acks_missing) {
                         violation("PT-2", {source, concrete.comp},
-                                  name_of(concrete.comp) + " was scheduled before every "
-                                                           "Acknowledge of its hand-off arrived");
+                                  name_of(concrete.comp) +
+                                      " was scheduled before every "
+                                      "Acknowledge of its hand-off arrived");
                     }
                 }
             },
@@ -355,9 +362,9 @@ void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
     if (slot.freed || slot.refcount > 0) return;
     slot.freed = true;
     if (slot.state.mode != Mode::exited) {
-        violation("LC-3", {comp},
-                  name_of(comp) + " lost its last reference while " +
-                      pcore::mode_name(slot.state.mode));
+        violation(
+            "LC-3", {comp},
+            name_of(comp) + " lost its last reference while " + pcore::mode_name(slot.state.mode));
     } else if (!slot.state.peers.empty()) {
         violation("LC-3", {comp, slot.state.peers.front().comp},
                   name_of(comp) + " was freed while still holding a reference to " +
@@ -398,10 +405,10 @@ std::vector<AppDeadlock> World::check_terminal() {
         for (CompId other : why.comps) {
             const CompSlot& peer = comps_[other.value()];
             if (peer.state.outcome.kind != OutcomeKind::running) {
-                violation("DF-1", {CompId(index), other},
-                          slot.name + " " + why.reason + " on " + peer.name + ", which " +
-                              (peer.state.outcome.kind == OutcomeKind::failed ? "failed"
-                                                                              : "terminated"));
+                violation(
+                    "DF-1", {CompId(index), other},
+                    slot.name + " " + why.reason + " on " + peer.name + ", which " +
+                        (peer.state.outcome.kind == OutcomeKind::failed ? "failed" : "terminated"));
                 break;
             }
         }
@@ -409,9 +416,9 @@ std::vector<AppDeadlock> World::check_terminal() {
     // LC-2: every put was received, reported failed, or its sender failed in that round.
     for (const OutstandingPut& put : ghost_.outstanding) {
         const CompSlot& sender = comps_[put.sender.value()];
-        const bool sender_failed_in_round =
-            sender.state.outcome.kind == OutcomeKind::failed && sender.ended_in_round &&
-            sender.ended_round == put.sender_round;
+        const bool sender_failed_in_round = sender.state.outcome.kind == OutcomeKind::failed &&
+                                            sender.ended_in_round &&
+                                            sender.ended_round == put.sender_round;
         if (!sender_failed_in_round) {
             std::ostringstream detail;
             detail << "put #" << put.seq << " of " << sender.name << " on channel "

@@ -1,16 +1,18 @@
 // The world: canonical actions, monitors, terminal checks, and properties failing on the
 // variants that break them.
+#include "pmodel/world.hpp"
+
 #include <gtest/gtest.h>
 
 #include "pmodel/variant_names.hpp"
-#include "pmodel/world.hpp"
 #include "pscenario/loader.hpp"
 #include "psim/simulator.hpp"
 
 namespace {
 
 std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
-    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name + ".json");
+    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name +
+                                         ".json");
 }
 
 // Runs the world with a fixed scheduler (always the first enabled action) to the end.
@@ -36,10 +38,10 @@ TEST(World, EnabledActionsAreCanonicalRunsThenDeliveries) {
 }
 
 TEST(World, EveryBundledScenarioEndsCleanlyUnderAFixedSchedule) {
-    for (const char* name : {"error-before-sync", "error-in-sync-before-first", "error-between-puts",
-                             "error-after-interactions", "error-after-sync", "chain",
-                             "chain-leader-crash", "transfer-in-flight", "both-ends-exit",
-                             "out-of-order-get", "port-in-message"}) {
+    for (const char* name :
+         {"error-before-sync", "error-in-sync-before-first", "error-between-puts",
+          "error-after-interactions", "error-after-sync", "chain", "chain-leader-crash",
+          "transfer-in-flight", "both-ends-exit", "out-of-order-get", "port-in-message"}) {
         pmodel::World world = run_first_action(bundled(name));
         const auto deadlocks = world.check_terminal();
         EXPECT_TRUE(world.violations().empty())
@@ -67,7 +69,7 @@ TEST(World, ApplicationDeadlockIsReportedWithItsCycle) {
       "main": [{"channel": ["a", "b"]}, {"channel": ["c", "d"]},
                {"spawn": "node", "args": ["b", "c"], "as": "x"},
                {"spawn": "node", "args": ["d", "a"], "as": "y"}]})",
-                                                         "cycle");
+                                                        "cycle");
     pmodel::World world = run_first_action(scenario);
     const auto deadlocks = world.check_terminal();
     EXPECT_TRUE(world.violations().empty());
@@ -95,7 +97,8 @@ TEST_P(PropertyFailsOnItsVariant, WithinAFewHundredRuns) {
         psim::SimOptions options;
         options.seed = seed;
         const psim::RunResult run = psim::simulate_run(scenario, variants, options);
-        for (const auto& violation : run.violations) found = found || violation.property == broken.property;
+        for (const auto& violation : run.violations)
+            found = found || violation.property == broken.property;
     }
     EXPECT_TRUE(found) << broken.property << " not seen with " << broken.variant;
     // And the default design keeps it.
@@ -107,7 +110,8 @@ TEST_P(PropertyFailsOnItsVariant, WithinAFewHundredRuns) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Variants, PropertyFailsOnItsVariant,
+    Variants,
+    PropertyFailsOnItsVariant,
     ::testing::Values(Broken{"chain-leader-crash", "leader_holds_refs=off", "LC-1"},
                       Broken{"chain", "close_port_info=none", "SY-3"},
                       Broken{"error-after-sync", "transfer_blocks_peer=off", "PT-1"},

@@ -23,24 +23,34 @@ constexpr std::size_t max_instructions = 1u << 20;
 constexpr const char* format_name = "protocheck-scenario/1";
 
 const char* builtin_error_names[pcore::builtin_error::count] = {
-    "PeerClosed", "InconsistentRound", "OutOfOrder",      "UnexpectedValue",
-    "Crash",      "Timeout",           "MessageFailed",   "WrongPortDirection"};
+    "PeerClosed", "InconsistentRound", "OutOfOrder",    "UnexpectedValue",
+    "Crash",      "Timeout",           "MessageFailed", "WrongPortDirection"};
 
 std::string type_name(const json& value) {
     switch (value.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::boolean: return "a boolean";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::boolean:
+            return "a boolean";
         case json::value_t::number_integer:
-        case json::value_t::number_unsigned: return "an integer";
-        case json::value_t::number_float: return "a number";
-        case json::value_t::string: return "a string";
-        case json::value_t::array: return "an array";
-        case json::value_t::object: return "an object";
-        default: return "something else";
+        case json::value_t::number_unsigned:
+            return "an integer";
+        case json::value_t::number_float:
+            return "a number";
+        case json::value_t::string:
+            return "a string";
+        case json::value_t::array:
+            return "an array";
+        case json::value_t::object:
+            return "an object";
+        default:
+            return "something else";
     }
 }
 
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+std::string quoted(const std::string& text) {
+    return "\"" + text + "\"";
+}
 
 struct Variable {
     bool live = false;
@@ -56,28 +66,32 @@ struct FunctionContext {
 };
 
 class Compiler {
-public:
-    Compiler(std::string file, std::string prefix) : file_(std::move(file)), prefix_(std::move(prefix)) {}
+  public:
+    Compiler(std::string file, std::string prefix)
+        : file_(std::move(file)), prefix_(std::move(prefix)) {}
 
     std::shared_ptr<pmodel::Scenario> compile(const json& root, const std::string& text) {
         const std::string root_path = prefix_;
         expect_object(root, root_path);
-        check_keys(root, root_path, {"format", "name", "description", "definitions", "main", "expect"});
+        check_keys(root, root_path,
+                   {"format", "name", "description", "definitions", "main", "expect"});
         const json& format = require(root, root_path, "format");
         if (!format.is_string() || format.get<std::string>() != format_name) {
-            if (format.is_string() && format.get<std::string>().rfind("protocheck-scenario/", 0) == 0) {
+            if (format.is_string() &&
+                format.get<std::string>().rfind("protocheck-scenario/", 0) == 0) {
                 fail(root_path + ".format", "unsupported scenario version " +
                                                 quoted(format.get<std::string>()) +
                                                 ", this protocheck reads " + quoted(format_name));
             }
-            fail(root_path + ".format", std::string("expected ") + quoted(format_name) + ", found " +
-                                            describe(format));
+            fail(root_path + ".format",
+                 std::string("expected ") + quoted(format_name) + ", found " + describe(format));
         }
         if (root.contains("name")) {
             expect_string(root["name"], root_path + ".name");
             out_.name = root["name"].get<std::string>();
         }
-        if (root.contains("description")) expect_string(root["description"], root_path + ".description");
+        if (root.contains("description"))
+            expect_string(root["description"], root_path + ".description");
         for (std::uint16_t index = 0; index < pcore::builtin_error::count; ++index) {
             error_index_[builtin_error_names[index]] = index;
             out_.error_types.emplace_back(builtin_error_names[index]);
@@ -88,7 +102,8 @@ public:
         for (auto it = definitions.begin(); it != definitions.end(); ++it) {
             const std::string path = root_path + ".definitions." + it.key();
             if (it.key().empty()) fail(path, "a definition needs a non-empty name");
-            if (it.key() == "main") fail(path, "\"main\" is the host's program; name the definition otherwise");
+            if (it.key() == "main")
+                fail(path, "\"main\" is the host's program; name the definition otherwise");
             expect_object(it.value(), path);
             check_keys(it.value(), path, {"params", "program", "description"});
             const json& params = require(it.value(), path, "params");
@@ -125,14 +140,15 @@ public:
             if (!compiled_[def]) compile_definition(definitions, def);
         }
         auto scenario = std::make_shared<pmodel::Scenario>();
-        if (root.contains("expect")) compile_expect(root["expect"], root_path + ".expect", *scenario);
+        if (root.contains("expect"))
+            compile_expect(root["expect"], root_path + ".expect", *scenario);
         scenario->compiled = std::make_shared<const CompiledScenario>(std::move(out_));
         scenario->source_text = text;
         scenario->path = file_;
         return scenario;
     }
 
-private:
+  private:
     [[noreturn]] void fail(const std::string& path, const std::string& message) const {
         throw InputError(file_, path, message);
     }
@@ -168,15 +184,18 @@ private:
         if (!object.contains(key)) fail(path, std::string("missing required key \"") + key + "\"");
         return object[key];
     }
-    void check_keys(const json& object, const std::string& path,
+    void check_keys(const json& object,
+                    const std::string& path,
                     std::initializer_list<const char*> allowed) const {
         for (auto it = object.begin(); it != object.end(); ++it) {
             bool known = false;
             for (const char* key : allowed) known = known || it.key() == key;
             if (!known) {
                 std::string list;
-                for (const char* key : allowed) list += (list.empty() ? "" : ", ") + std::string(key);
-                fail(path + "." + it.key(), "unknown key " + quoted(it.key()) + " (allowed: " + list + ")");
+                for (const char* key : allowed)
+                    list += (list.empty() ? "" : ", ") + std::string(key);
+                fail(path + "." + it.key(),
+                     "unknown key " + quoted(it.key()) + " (allowed: " + list + ")");
             }
         }
     }
@@ -189,8 +208,11 @@ private:
                          prefix_ + ".definitions." + name + ".program");
     }
 
-    void compile_function(std::uint32_t def, const std::string& name, const json& params,
-                          const json& program, const std::string& path) {
+    void compile_function(std::uint32_t def,
+                          const std::string& name,
+                          const json& params,
+                          const json& program,
+                          const std::string& path) {
         FunctionContext context;
         context.name = name;
         for (std::size_t index = 0; index < params.size(); ++index) {
@@ -224,8 +246,9 @@ private:
             fail(path, "unknown port " + quoted(name) + " in " + context.name);
         }
         if (!context.vars[it->second].live) {
-            fail(path, "port " + quoted(name) +
-                           " was already given away (spawn or put ... ports) and cannot be used again");
+            fail(path,
+                 "port " + quoted(name) +
+                     " was already given away (spawn or put ... ports) and cannot be used again");
         }
         return it->second;
     }
@@ -241,7 +264,9 @@ private:
         return new_slot(context, name);
     }
 
-    void emit(FunctionContext& context, Instruction instruction, const std::string& path,
+    void emit(FunctionContext& context,
+              Instruction instruction,
+              const std::string& path,
               std::string label) {
         if (context.program.code.size() >= max_instructions) {
             fail(path, "the program grows past " + std::to_string(max_instructions) +
@@ -264,12 +289,18 @@ private:
         }
     }
 
-    void require_sync(const FunctionContext& context, const std::string& path, const char* what) const {
-        if (!context.in_sync) fail(path, std::string(what) + " is only allowed inside a sync block");
+    void require_sync(const FunctionContext& context,
+                      const std::string& path,
+                      const char* what) const {
+        if (!context.in_sync)
+            fail(path, std::string(what) + " is only allowed inside a sync block");
     }
 
-    void require_kind(const FunctionContext& context, Slot slot, PortKind kind,
-                      const std::string& path, const char* what) const {
+    void require_kind(const FunctionContext& context,
+                      Slot slot,
+                      PortKind kind,
+                      const std::string& path,
+                      const char* what) const {
         const auto& known = context.vars[slot].kind;
         if (known && *known != kind) {
             fail(path, std::string(what) + " needs the " +
@@ -279,24 +310,28 @@ private:
         }
     }
 
-    void compile_statement(FunctionContext& context, const json& statement, const std::string& path) {
+    void compile_statement(FunctionContext& context,
+                           const json& statement,
+                           const std::string& path) {
         expect_object(statement, path);
-        static const char* keywords[] = {"channel", "spawn", "sync",   "put",    "get",
-                                         "select",  "repeat", "fail",  "cancel", "exit"};
+        static const char* keywords[] = {"channel", "spawn",  "sync", "put",    "get",
+                                         "select",  "repeat", "fail", "cancel", "exit"};
         const char* keyword = nullptr;
         for (const char* candidate : keywords) {
             if (statement.contains(candidate)) {
                 if (keyword != nullptr) {
-                    fail(path, std::string("a statement has exactly one of channel, spawn, sync, put, "
-                                           "get, select, repeat, fail, cancel, exit; found both \"") +
-                                   keyword + "\" and \"" + candidate + "\"");
+                    fail(path,
+                         std::string("a statement has exactly one of channel, spawn, sync, put, "
+                                     "get, select, repeat, fail, cancel, exit; found both \"") +
+                             keyword + "\" and \"" + candidate + "\"");
                 }
                 keyword = candidate;
             }
         }
         if (keyword == nullptr) {
-            fail(path, "expected a statement (one of channel, spawn, sync, put, get, select, repeat, "
-                       "fail, cancel, exit)");
+            fail(path,
+                 "expected a statement (one of channel, spawn, sync, put, get, select, repeat, "
+                 "fail, cancel, exit)");
         }
         const std::string kw(keyword);
         const std::string key_path = path + "." + kw;
@@ -360,7 +395,8 @@ private:
                     const Slot sent = live_port(context, ports[index], item);
                     if (sent == port) fail(item, "a port cannot be sent over itself");
                     if (std::find(list.begin(), list.end(), sent) != list.end()) {
-                        fail(item, "port " + quoted(ports[index].get<std::string>()) + " is used twice");
+                        fail(item,
+                             "port " + quoted(ports[index].get<std::string>()) + " is used twice");
                     }
                     list.push_back(sent);
                     label += " " + ports[index].get<std::string>();
@@ -377,7 +413,8 @@ private:
         } else if (kw == "repeat") {
             check_keys(statement, path, {"repeat", "body"});
             const std::int64_t count = expect_integer(statement["repeat"], key_path);
-            if (count < 0) fail(key_path, "expected a count of 0 or more, found " + std::to_string(count));
+            if (count < 0)
+                fail(key_path, "expected a count of 0 or more, found " + std::to_string(count));
             const json& body = require(statement, path, "body");
             expect_array(body, path + ".body");
             if (count == 0) {
@@ -397,8 +434,9 @@ private:
             emit(context, instruction, path, "fail " + statement["fail"].get<std::string>());
         } else if (kw == "cancel") {
             check_keys(statement, path, {"cancel", "layer"});
-            fail(key_path, "cancel is not supported by this version of protocheck yet "
-                           "(cancellation layers arrive with error propagation)");
+            fail(key_path,
+                 "cancel is not supported by this version of protocheck yet "
+                 "(cancellation layers arrive with error propagation)");
         } else {
             check_keys(statement, path, {"exit"});
             if (!statement["exit"].is_object() || !statement["exit"].empty()) {
@@ -500,7 +538,8 @@ private:
                 const std::string item = path + ".bind[" + std::to_string(index) + "]";
                 const Slot slot = fresh_port(context, binds[index], item);
                 if (slot == port || std::find(list.begin(), list.end(), slot) != list.end()) {
-                    fail(item, "port name " + quoted(binds[index].get<std::string>()) + " is used twice");
+                    fail(item,
+                         "port name " + quoted(binds[index].get<std::string>()) + " is used twice");
                 }
                 list.push_back(slot);
                 label += " bind " + binds[index].get<std::string>();
@@ -527,7 +566,8 @@ private:
             const std::string item = path + ".select[" + std::to_string(index) + "]";
             expect_object(branches[index], item);
             check_keys(branches[index], item, {"get", "then"});
-            const Slot port = live_port(context, require(branches[index], item, "get"), item + ".get");
+            const Slot port =
+                live_port(context, require(branches[index], item, "get"), item + ".get");
             require_kind(context, port, PortKind::getter, item + ".get", "select");
             for (const auto& other : table) {
                 if (other.port == port) fail(item + ".get", "port used by two branches");
@@ -615,7 +655,8 @@ private:
                 scenario.expect.push_back(std::move(expectation));
                 continue;
             }
-            if (!value.is_object()) fail(item, "expected \"any\" or an object, found " + describe(value));
+            if (!value.is_object())
+                fail(item, "expected \"any\" or an object, found " + describe(value));
             check_keys(value, item, {"outcome", "error", "origin", "relay", "canceller", "layer"});
             const json& outcome = require(value, item, "outcome");
             const std::string outcome_name = outcome.is_string() ? outcome.get<std::string>() : "";
@@ -626,8 +667,9 @@ private:
             } else if (outcome_name == "cancelled") {
                 expectation.outcome = pcore::OutcomeKind::cancelled;
             } else {
-                fail(item + ".outcome", "expected \"completed\", \"failed\" or \"cancelled\", found " +
-                                            describe(outcome));
+                fail(item + ".outcome",
+                     "expected \"completed\", \"failed\" or \"cancelled\", found " +
+                         describe(outcome));
             }
             const bool failed = expectation.outcome == pcore::OutcomeKind::failed;
             const bool cancelled = expectation.outcome == pcore::OutcomeKind::cancelled;
@@ -636,8 +678,8 @@ private:
                 expect_name(value["error"], item + ".error", "an error type name");
                 const std::string error = value["error"].get<std::string>();
                 if (error_index_.find(error) == error_index_.end()) {
-                    fail(item + ".error", "error type " + quoted(error) +
-                                              " is never raised in this scenario");
+                    fail(item + ".error",
+                         "error type " + quoted(error) + " is never raised in this scenario");
                 }
                 expectation.error = error;
             }
@@ -645,7 +687,8 @@ private:
                 if (!failed) fail(item + ".origin", "\"origin\" goes with outcome \"failed\"");
                 expect_name(value["origin"], item + ".origin", "a component name");
                 if (!known_instance(value["origin"].get<std::string>())) {
-                    fail(item + ".origin", "no component is spawned as " + describe(value["origin"]));
+                    fail(item + ".origin",
+                         "no component is spawned as " + describe(value["origin"]));
                 }
                 expectation.origin = value["origin"].get<std::string>();
             }
@@ -664,13 +707,15 @@ private:
                 expectation.relay = relay;
             }
             if (value.contains("canceller")) {
-                if (!cancelled) fail(item + ".canceller", "\"canceller\" goes with outcome \"cancelled\"");
+                if (!cancelled)
+                    fail(item + ".canceller", "\"canceller\" goes with outcome \"cancelled\"");
                 expect_name(value["canceller"], item + ".canceller", "a component name");
                 expectation.canceller = value["canceller"].get<std::string>();
             }
             if (value.contains("layer")) {
                 if (!cancelled) fail(item + ".layer", "\"layer\" goes with outcome \"cancelled\"");
-                const std::string layer = value["layer"].is_string() ? value["layer"].get<std::string>() : "";
+                const std::string layer =
+                    value["layer"].is_string() ? value["layer"].get<std::string>() : "";
                 if (layer != "os" && layer != "component" && layer != "round") {
                     fail(item + ".layer", "expected \"os\", \"component\" or \"round\", found " +
                                               describe(value["layer"]));

@@ -1,11 +1,13 @@
 // Bad input of contract §4: each mistake is one InputError naming the JSON path.
-#include <gtest/gtest.h>
-
 #include "pscenario/loader.hpp"
+
+#include <gtest/gtest.h>
 
 namespace {
 
-std::string wrap(const std::string& definitions, const std::string& main, const std::string& extra = "") {
+std::string wrap(const std::string& definitions,
+                 const std::string& main,
+                 const std::string& extra = "") {
     return R"({"format": "protocheck-scenario/1", "name": "t", "definitions": )" + definitions +
            R"(, "main": )" + main + extra + "}";
 }
@@ -35,17 +37,19 @@ TEST_P(LoaderBadInput, IsRefusedWithItsJsonPath) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Contract4, LoaderBadInput,
+    Contract4,
+    LoaderBadInput,
     ::testing::Values(
         BadCase{"not_json", "{\"format\": ", "line 1, column 12", "not valid JSON"},
         BadCase{"wrong_format", R"({"format": "x"})", "$.format", "expected"},
-        BadCase{"newer_version", R"({"format": "protocheck-scenario/9"})", "$.format", "unsupported"},
+        BadCase{"newer_version", R"({"format": "protocheck-scenario/9"})", "$.format",
+                "unsupported"},
         BadCase{"unknown_top_key", wrap("{}", "[]", R"(, "colour": 1)"), "$.colour", "unknown key"},
         BadCase{"main_not_array", wrap("{}", "{}"), "$.main", "expected an array"},
         BadCase{"unknown_statement_key", wrap("{}", R"([{"channel": ["a", "b"], "x": 1}])"),
                 "$.main[0].x", "unknown key"},
-        BadCase{"two_statements", wrap("{}", R"([{"channel": ["a", "b"], "exit": {}}])"), "$.main[0]",
-                "exactly one"},
+        BadCase{"two_statements", wrap("{}", R"([{"channel": ["a", "b"], "exit": {}}])"),
+                "$.main[0]", "exactly one"},
         BadCase{"unknown_definition", wrap("{}", R"([{"spawn": "ghost", "args": []}])"),
                 "$.main[0].spawn", "unknown definition"},
         BadCase{"unknown_port", wrap(putter_def, R"([{"spawn": "p", "args": ["nope"]}])"),
@@ -62,30 +66,33 @@ INSTANTIATE_TEST_SUITE_P(
                 wrap("{}", R"([{"channel": ["a", "b"]}, {"put": "a", "value": 1}])"), "$.main[1]",
                 "only allowed inside a sync"},
         BadCase{"spawn_inside_sync",
-                wrap(putter_def, R"([{"channel": ["a", "b"]}, {"sync": [{"spawn": "p", "args": ["a"]}]}])"),
+                wrap(putter_def,
+                     R"([{"channel": ["a", "b"]}, {"sync": [{"spawn": "p", "args": ["a"]}]}])"),
                 "$.main[1].sync[0].spawn", "not allowed inside a sync"},
-        BadCase{"nested_sync", wrap("{}", R"([{"sync": [{"sync": []}]}])"), "$.main[0].sync[0].sync",
-                "nested"},
+        BadCase{"nested_sync", wrap("{}", R"([{"sync": [{"sync": []}]}])"),
+                "$.main[0].sync[0].sync", "nested"},
         BadCase{"put_on_getter",
                 wrap("{}", R"([{"channel": ["a", "b"]}, {"sync": [{"put": "b", "value": 1}]}])"),
                 "$.main[1].sync[0].put", "putter"},
         BadCase{"value_not_integer",
                 wrap("{}", R"([{"channel": ["a", "b"]}, {"sync": [{"put": "a", "value": "x"}]}])"),
                 "$.main[1].sync[0].value", "expected an integer"},
-        BadCase{"wrong_arity", wrap(putter_def, R"([{"spawn": "p", "args": []}])"), "$.main[0].args",
-                "takes 1 port"},
-        BadCase{"exit_in_sync", wrap("{}", R"([{"sync": [{"exit": {}}]}])"), "$.main[0].sync[0].exit",
-                "not allowed inside a sync"},
-        BadCase{"negative_repeat", wrap("{}", R"([{"repeat": -1, "body": []}])"), "$.main[0].repeat",
-                "0 or more"},
+        BadCase{"wrong_arity", wrap(putter_def, R"([{"spawn": "p", "args": []}])"),
+                "$.main[0].args", "takes 1 port"},
+        BadCase{"exit_in_sync", wrap("{}", R"([{"sync": [{"exit": {}}]}])"),
+                "$.main[0].sync[0].exit", "not allowed inside a sync"},
+        BadCase{"negative_repeat", wrap("{}", R"([{"repeat": -1, "body": []}])"),
+                "$.main[0].repeat", "0 or more"},
         BadCase{"expect_unknown_component", wrap("{}", "[]", R"(, "expect": {"zz": "any"})"),
                 "$.expect.zz", "no component"},
         BadCase{"expect_unknown_error",
-                wrap(putter_def, R"([{"channel": ["a", "b"]}, {"spawn": "p", "args": ["a"], "as": "s"}])",
+                wrap(putter_def,
+                     R"([{"channel": ["a", "b"]}, {"spawn": "p", "args": ["a"], "as": "s"}])",
                      R"(, "expect": {"s": {"outcome": "failed", "error": "Nope"}})"),
                 "$.expect.s.error", "never raised"},
         BadCase{"expect_bad_outcome",
-                wrap(putter_def, R"([{"channel": ["a", "b"]}, {"spawn": "p", "args": ["a"], "as": "s"}])",
+                wrap(putter_def,
+                     R"([{"channel": ["a", "b"]}, {"spawn": "p", "args": ["a"], "as": "s"}])",
                      R"(, "expect": {"s": {"outcome": "maybe"}})"),
                 "$.expect.s.outcome", "expected \"completed\""},
         BadCase{"definition_named_main", wrap(R"({"main": {"params": [], "program": []}})", "[]"),
@@ -94,8 +101,9 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(Loader, CompilesRepeatByUnrollingAndNamesInstances) {
     const auto scenario = pscenario::load_scenario_text(
-        wrap(R"({"two": {"params": ["a", "b"], "program": []}})",
-             R"([{"repeat": 3, "body": [{"channel": ["a", "b"]}, {"spawn": "two", "args": ["a", "b"], "as": "w"}]}])"),
+        wrap(
+            R"({"two": {"params": ["a", "b"], "program": []}})",
+            R"([{"repeat": 3, "body": [{"channel": ["a", "b"]}, {"spawn": "two", "args": ["a", "b"], "as": "w"}]}])"),
         "ok.json");
     const auto& main = scenario->compiled->definitions[scenario->compiled->main_definition].program;
     EXPECT_EQ(main.code.size(), 6u);
@@ -104,7 +112,8 @@ TEST(Loader, CompilesRepeatByUnrollingAndNamesInstances) {
 
 TEST(Loader, BundledScenariosAllLoad) {
     for (const char* name : {"error-before-sync", "chain", "transfer-in-flight", "ring-1000"}) {
-        const std::string path = std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name + ".json";
+        const std::string path =
+            std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name + ".json";
         EXPECT_NO_THROW((void)pscenario::load_scenario_file(path)) << path;
     }
 }

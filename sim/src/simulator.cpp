@@ -42,7 +42,7 @@ struct LinkTiming {
 };
 
 class Simulation {
-public:
+  public:
     Simulation(const std::shared_ptr<const pmodel::Scenario>& scenario,
                const pcore::Variants& variants,
                const SimOptions& options)
@@ -101,7 +101,7 @@ public:
         return result;
     }
 
-private:
+  private:
     void push(Event event) {
         event.seq = next_seq_++;
         queue_.push(event);

@@ -1,14 +1,16 @@
 // The simulator: determinism and the PRNG's integer distributions.
+#include "psim/simulator.hpp"
+
 #include <gtest/gtest.h>
 
-#include "psim/prng.hpp"
-#include "psim/simulator.hpp"
 #include "pscenario/loader.hpp"
+#include "psim/prng.hpp"
 
 namespace {
 
 std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
-    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name + ".json");
+    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name +
+                                         ".json");
 }
 
 TEST(Prng, SameSeedSameStreamAndBoundsHold) {
@@ -52,7 +54,8 @@ TEST(Simulator, SameSeedGivesTheSameTraceAndDifferentSeedsDiffer) {
     for (std::uint64_t seed = 12; seed < 40 && !some_differ; ++seed) {
         options.seed = seed;
         const auto other = psim::simulate_run(scenario, {}, options);
-        for (std::size_t index = 0; index < other.trace.size() && index < first.trace.size(); ++index) {
+        for (std::size_t index = 0; index < other.trace.size() && index < first.trace.size();
+             ++index) {
             some_differ = some_differ || !(other.trace[index].action == first.trace[index].action);
         }
     }

@@ -62,9 +62,8 @@ json violation_json(const std::vector<std::string>& names, const pmodel::Violati
         components.push_back(comp.value() < names.size() ? names[comp.value()]
                                                          : pcore::unnamed_component(comp));
     }
-    return {{"property", violation.property},
-            {"components", components},
-            {"detail", violation.detail}};
+    return {
+        {"property", violation.property}, {"components", components}, {"detail", violation.detail}};
 }
 
 namespace {
@@ -79,9 +78,12 @@ json action_json(const std::vector<std::string>& names, const pmodel::Action& ac
 
 const char* end_name(psim::RunEnd end) {
     switch (end) {
-        case psim::RunEnd::terminal: return "terminal";
-        case psim::RunEnd::violation: return "violation";
-        case psim::RunEnd::steps_exhausted: return "steps_exhausted";
+        case psim::RunEnd::terminal:
+            return "terminal";
+        case psim::RunEnd::violation:
+            return "violation";
+        case psim::RunEnd::steps_exhausted:
+            return "steps_exhausted";
     }
     return "?";
 }
@@ -115,8 +117,8 @@ json make_trace(const pmodel::Scenario& scenario,
         {"steps", steps},
         {"end", end_name(run.end)},
         {"outcomes", outcomes_json(*scenario.compiled, run)},
-        {"violation", run.violations.empty() ? json(nullptr)
-                                             : violation_json(names, run.violations.front())},
+        {"violation",
+         run.violations.empty() ? json(nullptr) : violation_json(names, run.violations.front())},
     };
     json deadlocks = json::array();
     for (const pmodel::AppDeadlock& deadlock : run.deadlocks) {
@@ -139,13 +141,14 @@ void write_json_atomic(const std::string& path, const json& document) {
     }
     std::error_code error;
     std::filesystem::rename(temporary, path, error);
-    if (error) throw InputError(path, "$", "cannot move the finished file into place: " + error.message());
+    if (error)
+        throw InputError(path, "$", "cannot move the finished file into place: " + error.message());
 }
 
 namespace {
 
 class TraceReader {
-public:
+  public:
     explicit TraceReader(std::string file) : file_(std::move(file)) {}
 
     [[noreturn]] void fail(const std::string& path, const std::string& message) const {
@@ -172,7 +175,7 @@ public:
         return std::stoull(hex.substr(2), nullptr, 16);
     }
 
-private:
+  private:
     std::string file_;
 };
 
@@ -184,7 +187,8 @@ ReplayResult replay_file(const std::string& path) {
     try {
         trace = json::parse(text);
     } catch (const json::parse_error& error) {
-        throw InputError(path, pscenario::line_and_column(text, error.byte == 0 ? 0 : error.byte - 1),
+        throw InputError(path,
+                         pscenario::line_and_column(text, error.byte == 0 ? 0 : error.byte - 1),
                          std::string("not valid JSON: ") + error.what());
     }
     TraceReader reader(path);
@@ -195,7 +199,8 @@ ReplayResult replay_file(const std::string& path) {
             reader.fail("$.format", "unsupported trace version \"" + format +
                                         "\"; this protocheck reads \"" + trace_format + "\"");
         }
-        reader.fail("$.format", std::string("expected \"") + trace_format + "\", found \"" + format + "\"");
+        reader.fail("$.format",
+                    std::string("expected \"") + trace_format + "\", found \"" + format + "\"");
     }
     const json& embedded = reader.field(trace, "$", "scenario");
     if (!embedded.is_object()) reader.fail("$.scenario", "expected the embedded scenario object");
@@ -265,8 +270,8 @@ ReplayResult replay_file(const std::string& path) {
         } else {
             reader.fail(item + ".action", "expected {\"run\": NAME} or {\"deliver\": [FROM, TO]}");
         }
-        step.fingerprint =
-            reader.fingerprint(reader.field(steps[index], item, "fingerprint"), item + ".fingerprint");
+        step.fingerprint = reader.fingerprint(reader.field(steps[index], item, "fingerprint"),
+                                              item + ".fingerprint");
         parsed.push_back(std::move(step));
     }
 
@@ -301,7 +306,8 @@ ReplayResult replay_file(const std::string& path) {
         const std::string label = world.describe(action);
         world.apply(action);
         const std::uint64_t fingerprint = world.fingerprint();
-        result.log.push_back("[" + std::to_string(index + 1) + "] " + label + "  " + hex64(fingerprint));
+        result.log.push_back("[" + std::to_string(index + 1) + "] " + label + "  " +
+                             hex64(fingerprint));
         if (fingerprint != step.fingerprint) {
             return diverge(index + 1, "state fingerprint " + hex64(fingerprint) + ", trace says " +
                                           hex64(step.fingerprint) + " (after: " + label + ")");
@@ -326,7 +332,8 @@ ReplayResult replay_file(const std::string& path) {
         }
         line += ", awaits";
         for (const pcore::ControlEntry& entry : slot.state.control) {
-            line += std::string(" ") + (entry.kind == pcore::ControlKind::close_port ? "close-ack" : "block-ack") +
+            line += std::string(" ") +
+                    (entry.kind == pcore::ControlKind::close_port ? "close-ack" : "block-ack") +
                     " from " + names[entry.awaited_from.value()];
         }
         result.log.push_back(line);
@@ -335,7 +342,8 @@ ReplayResult replay_file(const std::string& path) {
         const pmodel::Link& link = *pointer;
         if (link.queue.empty()) continue;
         std::string line = "link " + names[link.from.value()] + "->" + names[link.to.value()] + ":";
-        for (const pcore::Message& message : link.queue) line += std::string(" ") + pcore::message_name(message);
+        for (const pcore::Message& message : link.queue)
+            line += std::string(" ") + pcore::message_name(message);
         result.log.push_back(line);
     }
     json outcomes = json::object();
@@ -349,15 +357,16 @@ ReplayResult replay_file(const std::string& path) {
     }
     const bool violated = !world.violations().empty();
     if (violated != !recorded_violation.is_null()) {
-        return diverge(parsed.size(), violated ? "replay finds a violation the trace does not record"
-                                               : "the recorded violation does not happen");
+        return diverge(parsed.size(), violated
+                                          ? "replay finds a violation the trace does not record"
+                                          : "the recorded violation does not happen");
     }
     if (violated) {
         const json found = violation_json(names, world.violations().front());
         if (found["property"] != recorded_violation.value("property", "")) {
-            return diverge(parsed.size(), "replay violates " + found["property"].get<std::string>() +
-                                              ", the trace records " +
-                                              recorded_violation.value("property", "?"));
+            return diverge(parsed.size(),
+                           "replay violates " + found["property"].get<std::string>() +
+                               ", the trace records " + recorded_violation.value("property", "?"));
         }
         result.exit_code = 1;
         result.message = "reproduced violation of " + found["property"].get<std::string>() + ": " +

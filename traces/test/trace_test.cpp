@@ -1,12 +1,13 @@
 // Traces: record, replay bit-exactly, refuse edited or malformed files.
+#include "ptrace/trace.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 
 #include "pscenario/loader.hpp"
-#include "ptrace/trace.hpp"
 
 namespace {
 
@@ -14,9 +15,11 @@ std::string temp_path(const std::string& name) {
     return (std::filesystem::temp_directory_path() / ("protocheck-test-" + name)).string();
 }
 
-nlohmann::json recorded_trace(const std::string& scenario_name, std::uint64_t seed, pcore::Variants variants = {}) {
-    const auto scenario = pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" +
-                                                        scenario_name + ".json");
+nlohmann::json recorded_trace(const std::string& scenario_name,
+                              std::uint64_t seed,
+                              pcore::Variants variants = {}) {
+    const auto scenario = pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) +
+                                                        "/scenarios/" + scenario_name + ".json");
     psim::SimOptions options;
     options.seed = seed;
     options.record = true;
@@ -66,7 +69,8 @@ TEST(Trace, ViolationReplaysToTheSameProperty) {
         const auto result = ptrace::replay_file(path);
         EXPECT_EQ(result.exit_code, 1);
         EXPECT_FALSE(result.diverged);
-        EXPECT_NE(result.message.find("reproduced violation of LC-1"), std::string::npos) << result.message;
+        EXPECT_NE(result.message.find("reproduced violation of LC-1"), std::string::npos)
+            << result.message;
         return;
     }
     FAIL() << "no LC-1 violation found to replay";
@@ -100,19 +104,27 @@ std::string edit(const std::function<void(nlohmann::json&)>& change) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, TraceMalformed,
-    ::testing::Values(
-        Malformed{"truncated", good.substr(0, good.size() / 2),
-                  "line 1, column " + std::to_string(good.size() / 2 + 1)},
-        Malformed{"newer_format", edit([](auto& trace) { trace["format"] = "protocheck-trace/2"; }), "$.format"},
-        Malformed{"bad_fingerprint", edit([](auto& trace) { trace["steps"][0]["fingerprint"] = "xyz"; }),
-                  "$.steps[0].fingerprint"},
-        Malformed{"bad_action", edit([](auto& trace) { trace["steps"][1]["action"] = {{"jump", 1}}; }),
-                  "$.steps[1].action"},
-        Malformed{"bad_variant", edit([](auto& trace) { trace["variants"]["network"] = "carrier"; }),
-                  "$.variants.network"},
-        Malformed{"bad_scenario", edit([](auto& trace) { trace["scenario"]["main"] = 3; }), "$.scenario.main"},
-        Malformed{"no_steps", edit([](auto& trace) { trace.erase("steps"); }), "$"}),
+    Cases,
+    TraceMalformed,
+    ::testing::Values(Malformed{"truncated", good.substr(0, good.size() / 2),
+                                "line 1, column " + std::to_string(good.size() / 2 + 1)},
+                      Malformed{"newer_format",
+                                edit([](auto& trace) { trace["format"] = "protocheck-trace/2"; }),
+                                "$.format"},
+                      Malformed{"bad_fingerprint",
+                                edit([](auto& trace) { trace["steps"][0]["fingerprint"] = "xyz"; }),
+                                "$.steps[0].fingerprint"},
+                      Malformed{"bad_action", edit([](auto& trace) {
+                                    trace["steps"][1]["action"] = {{"jump", 1}};
+                                }),
+                                "$.steps[1].action"},
+                      Malformed{"bad_variant",
+                                edit([](auto& trace) { trace["variants"]["network"] = "carrier"; }),
+                                "$.variants.network"},
+                      Malformed{"bad_scenario",
+                                edit([](auto& trace) { trace["scenario"]["main"] = 3; }),
+                                "$.scenario.main"},
+                      Malformed{"no_steps", edit([](auto& trace) { trace.erase("steps"); }), "$"}),
     [](const ::testing::TestParamInfo<Malformed>& param_info) { return param_info.param.name; });
 
 }  // namespace

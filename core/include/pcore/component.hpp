@@ -44,7 +44,7 @@ struct Port {
     PortKind kind = PortKind::putter;
     CompId peer_comp;  // putter: where data goes; getter: who sends (eventually consistent)
     PortId peer_port;
-    ChannelId channel;  // ghost
+    ChannelId channel;          // ghost
     bool closed = false;        // the peer closed it, or we did; any later use fails
     bool blocked = false;       // the peer is moving: a put waits (PeerChangeBlockPort)
     bool transferring = false;  // we are handing this port off and wait for Acks
@@ -55,7 +55,7 @@ struct Port {
     // (the old owner may be gone by the time it would arrive there).
     bool close_deferred = false;
     std::uint32_t close_control_id = 0;
-    bool has_close_error = false;  // the peer that closed it had failed with close_error
+    bool has_close_error = false;         // the peer that closed it had failed with close_error
     bool closer_failed_in_round = false;  // ...inside the round this port is (or will be) in
     ErrorInfo close_error;
     // Solution rounds in which this channel was used; both ends count the same rounds.
@@ -63,7 +63,7 @@ struct Port {
     // The current round.
     std::uint32_t mapping = 0;  // last put (putter) or accepted (getter) mapping; 0 = none
     bool used_in_round = false;
-    std::uint32_t round_puts = 0;     // ghost tallies for SY-2
+    std::uint32_t round_puts = 0;  // ghost tallies for SY-2
     std::uint32_t round_accepts = 0;
     CompId accepted_peer_comp;  // the sender stamped on the last accepted message
     PortId accepted_peer_port;
@@ -106,10 +106,10 @@ struct PortPair {
 struct PendingTransfer {
     bool active = false;
     bool is_spawn = false;
-    CompId new_comp;             // spawn
-    std::vector<PortPair> moves; // spawn: our old port -> its port at new_comp
-    PortId put_port;             // put ports: the port the data goes out on
-    std::vector<PortId> bundle;  // put ports: the ports that travel
+    CompId new_comp;              // spawn
+    std::vector<PortPair> moves;  // spawn: our old port -> its port at new_comp
+    PortId put_port;              // put ports: the port the data goes out on
+    std::vector<PortId> bundle;   // put ports: the ports that travel
     friend bool operator==(const PendingTransfer&, const PendingTransfer&) = default;
 };
 
@@ -127,18 +127,18 @@ struct BufferedNotification {
 };
 
 struct RoundState {
-    bool active = false;           // from sync_begin until the decision
-    std::uint32_t completed = 0;   // completed (Solution) rounds
-    CompId highest;                // leader candidate
-    CompId leader_via;             // the neighbour that told us of `highest`
-    bool orphaned = false;         // cannot reach the leader: decides the parts it holds
-    bool last_failed = false;      // our last decision as leader was Failure...
-    ErrorInfo last_error;          // ...with this root cause (answers late parts)
+    bool active = false;                    // from sync_begin until the decision
+    std::uint32_t completed = 0;            // completed (Solution) rounds
+    CompId highest;                         // leader candidate
+    CompId leader_via;                      // the neighbour that told us of `highest`
+    bool orphaned = false;                  // cannot reach the leader: decides the parts it holds
+    bool last_failed = false;               // our last decision as leader was Failure...
+    ErrorInfo last_error;                   // ...with this root cause (answers late parts)
     std::vector<CompId> last_participants;  // ghost: who that decision covered (SY-1)
     std::uint32_t mapping_counter = 0;
     std::vector<RoundPeer> peers;  // sorted by comp
     bool submitted = false;
-    bool failed_after_submit = false;  // SY-3: a ClosePort failed us after we submitted
+    bool failed_after_submit = false;    // SY-3: a ClosePort failed us after we submitted
     std::vector<CompId> failed_peers;    // ClosePort(error) received in this round (sorted)
     std::vector<SolutionPart> combined;  // parts held while we believe we lead
     std::vector<BufferedNotification> buffered;
@@ -150,9 +150,9 @@ enum class OutcomeKind : std::uint8_t { running, completed, failed, cancelled };
 
 struct Outcome {
     OutcomeKind kind = OutcomeKind::running;
-    ErrorInfo error;      // failed: the root cause with its provenance
-    bool remote = false;  // failed because of another component's error
-    bool in_sync = false; // ended inside a sync round
+    ErrorInfo error;       // failed: the root cause with its provenance
+    bool remote = false;   // failed because of another component's error
+    bool in_sync = false;  // ended inside a sync round
     friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 

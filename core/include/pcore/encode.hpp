@@ -15,7 +15,7 @@
 namespace pcore {
 
 class ByteWriter {
-public:
+  public:
     void u8(std::uint8_t value) { bytes_.push_back(value); }
     void boolean(bool value) { u8(value ? 1 : 0); }
     void u16(std::uint16_t value) {
@@ -36,7 +36,7 @@ public:
     void clear() { bytes_.clear(); }
     [[nodiscard]] const std::vector<std::uint8_t>& bytes() const { return bytes_; }
 
-private:
+  private:
     std::vector<std::uint8_t> bytes_;
 };
 
@@ -46,7 +46,8 @@ void encode(ByteWriter& out, const ComponentState& state);
 
 // A 64-bit hash of bytes (multiply-xorshift over 8-byte words; seedable). Not cryptographic;
 // fingerprint collisions are estimated by the checker from the state count.
-[[nodiscard]] std::uint64_t hash_bytes(const std::uint8_t* data, std::size_t size,
+[[nodiscard]] std::uint64_t hash_bytes(const std::uint8_t* data,
+                                       std::size_t size,
                                        std::uint64_t seed = 0x9E3779B97F4A7C15ull);
 [[nodiscard]] inline std::uint64_t hash_bytes(const std::vector<std::uint8_t>& bytes,
                                               std::uint64_t seed = 0x9E3779B97F4A7C15ull) {

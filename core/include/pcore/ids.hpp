@@ -15,7 +15,7 @@ namespace pcore {
 
 template <class Tag, class Rep>
 class Id {
-public:
+  public:
     using rep_type = Rep;
     constexpr Id() = default;
     constexpr explicit Id(Rep value) : value_(value) {}
@@ -26,7 +26,7 @@ public:
 
     static constexpr Rep invalid_value = std::numeric_limits<Rep>::max();
 
-private:
+  private:
     Rep value_ = invalid_value;
 };
 

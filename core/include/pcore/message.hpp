@@ -43,7 +43,7 @@ struct PortRef {
 // Every data message and leader notification carries the sender's view of the round.
 struct SyncHeader {
     CompId sender;
-    CompId highest;             // the highest component id the sender knows in this round
+    CompId highest;                  // the highest component id the sender knows in this round
     std::uint32_t sender_round = 0;  // the sender's completed-round counter
     friend bool operator==(const SyncHeader&, const SyncHeader&) = default;
 };
@@ -60,12 +60,12 @@ struct Data;
 // A port travelling inside a data message, with the messages that were waiting in its slot.
 struct TransferredPort {
     PortKind kind = PortKind::putter;
-    PortId old_id;               // its id at the sender
-    CompId peer_comp;            // where the other end lives (the receiver takes a handle)
+    PortId old_id;     // its id at the sender
+    CompId peer_comp;  // where the other end lives (the receiver takes a handle)
     PortId peer_port;
-    ChannelId channel;           // ghost
+    ChannelId channel;  // ghost
     bool closed = false;
-    bool peer_in_bundle = false; // the other end travels in the same message
+    bool peer_in_bundle = false;  // the other end travels in the same message
     std::uint32_t peer_bundle_index = 0;
     bool has_close_error = false;
     ErrorInfo close_error;
@@ -81,12 +81,12 @@ struct Data {
     SyncHeader header;
     PortRef target;
     PortId sending_port;
-    std::uint32_t mapping = 0;             // the mapping this put gave the sending port
+    std::uint32_t mapping = 0;  // the mapping this put gave the sending port
     std::vector<PortAnnotation> annotations;
     std::int64_t value = 0;
-    std::vector<TransferredPort> ports;    // non-empty for `put ... ports`
-    ChannelId channel;                     // ghost
-    std::uint32_t seq = 0;                 // ghost: per-channel put sequence number
+    std::vector<TransferredPort> ports;  // non-empty for `put ... ports`
+    ChannelId channel;                   // ghost
+    std::uint32_t seq = 0;               // ghost: per-channel put sequence number
     friend bool operator==(const Data&, const Data&) = default;
 };
 
@@ -173,11 +173,11 @@ struct SolutionPart {
     bool failed = false;
     ErrorInfo error;
     std::vector<ChannelEntry> entries;
-    std::vector<CompId> peers;  // senders it accepted from or holds data from (sorted)
-    std::vector<CompId> failed_peers;  // peers whose ClosePort(error) reached it in the round
+    std::vector<CompId> peers;          // senders it accepted from or holds data from (sorted)
+    std::vector<CompId> failed_peers;   // peers whose ClosePort(error) reached it in the round
     std::vector<ChannelTally> tallies;  // ghost
-    bool holds_ref = false;     // a handle on the submitter travels with this part
-    bool update = false;        // replaces an earlier part: the submitter failed after it
+    bool holds_ref = false;             // a handle on the submitter travels with this part
+    bool update = false;                // replaces an earlier part: the submitter failed after it
     friend bool operator==(const SolutionPart&, const SolutionPart&) = default;
 };
 
@@ -191,11 +191,11 @@ struct Submission {
 // The leader's decision for every submitter. Carries back the handle the leader held.
 struct Decision {
     bool solution = false;
-    ErrorInfo error;                 // the root cause of a failure
+    ErrorInfo error;  // the root cause of a failure
     CompId leader;
-    std::uint32_t decision_serial = 0;   // ghost: (leader, serial) names the decision
-    std::vector<CompId> submitters;    // who gets this decision
-    std::vector<CompId> participants;  // ghost: submitters and failed peers (SY-1)
+    std::uint32_t decision_serial = 0;  // ghost: (leader, serial) names the decision
+    std::vector<CompId> submitters;     // who gets this decision
+    std::vector<CompId> participants;   // ghost: submitters and failed peers (SY-1)
     bool holds_ref = false;
     friend bool operator==(const Decision&, const Decision&) = default;
 };

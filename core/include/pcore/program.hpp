@@ -38,7 +38,7 @@ struct Instruction {
     Op op = Op::exit;
     Slot slot_a = 0;
     Slot slot_b = 0;
-    bool expects = false;          // get: compare the received value with `value`
+    bool expects = false;  // get: compare the received value with `value`
     CancelLayer layer = CancelLayer::os;
     ErrorType error;               // fail
     std::uint32_t definition = 0;  // spawn

@@ -15,7 +15,7 @@ struct VariantInfo {
     std::string_view key;
     std::vector<std::string_view> values;  // the first is the default
     std::string_view alternative_shows;
-    std::string_view breaks;               // the property ids the alternative is expected to break
+    std::string_view breaks;  // the property ids the alternative is expected to break
 };
 
 [[nodiscard]] const std::vector<VariantInfo>& variant_catalogue();

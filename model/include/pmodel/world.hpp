@@ -12,9 +12,9 @@
 
 #include <cstdint>
 #include <map>
-#include <unordered_map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "pcore/component.hpp"
@@ -32,9 +32,9 @@ enum class ActionKind : std::uint8_t { run, deliver };
 
 struct Action {
     ActionKind kind = ActionKind::run;
-    CompId comp;      // run
-    CompId from;      // deliver
-    CompId to;        // deliver
+    CompId comp;              // run
+    CompId from;              // deliver
+    CompId to;                // deliver
     std::uint32_t index = 0;  // deliver: position in the link (0 with FIFO links)
     friend bool operator==(const Action&, const Action&) = default;
 };
@@ -80,8 +80,8 @@ struct ChannelProgress {
 // Monitor state. Part of the world's identity: two states with different monitors may have
 // different futures of violations.
 struct Ghost {
-    std::vector<ChannelProgress> channels;     // sorted: PT-1
-    std::vector<OutstandingPut> outstanding;   // sorted: LC-2
+    std::vector<ChannelProgress> channels;    // sorted: PT-1
+    std::vector<OutstandingPut> outstanding;  // sorted: LC-2
     friend bool operator==(const Ghost&, const Ghost&) = default;
 };
 
@@ -91,12 +91,12 @@ struct AppDeadlock {
 };
 
 struct ApplyResult {
-    std::vector<CompId> touched;            // components whose runnability may have changed
+    std::vector<CompId> touched;                  // components whose runnability may have changed
     std::vector<std::pair<CompId, CompId>> sent;  // links that received a message, in order
 };
 
 class World {
-public:
+  public:
     World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants);
 
     [[nodiscard]] const Scenario& scenario() const { return *scenario_; }
@@ -132,7 +132,7 @@ public:
     // Equal states: same components, same non-empty links, same monitors.
     friend bool operator==(const World& a, const World& b);
 
-private:
+  private:
     Link& link_for(CompId from, CompId to);
     void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);

@@ -13,7 +13,7 @@
 namespace pscenario {
 
 class InputError : public std::runtime_error {
-public:
+  public:
     InputError(std::string file, std::string path, std::string message)
         : std::runtime_error(file + ": " + path + ": " + message),
           file_(std::move(file)),
@@ -23,7 +23,7 @@ public:
     [[nodiscard]] const std::string& path() const { return path_; }
     [[nodiscard]] const std::string& message() const { return message_; }
 
-private:
+  private:
     std::string file_;
     std::string path_;
     std::string message_;

@@ -18,7 +18,7 @@ __extension__ using uint128 = unsigned __int128;  // GCC and Clang; silences -Wp
 
 // xoshiro256** (Blackman and Vigna).
 class Prng {
-public:
+  public:
     explicit Prng(std::uint64_t seed) {
         std::uint64_t state = seed;
         for (auto& word : s_) word = splitmix64(state);
@@ -51,15 +51,19 @@ public:
     }
 
     // Uniform in [low, high].
-    std::uint64_t between(std::uint64_t low, std::uint64_t high) { return low + below(high - low + 1); }
+    std::uint64_t between(std::uint64_t low, std::uint64_t high) {
+        return low + below(high - low + 1);
+    }
 
     // True with probability numerator/denominator (a ratio, never a double).
     bool chance(std::uint64_t numerator, std::uint64_t denominator) {
         return below(denominator) < numerator;
     }
 
-private:
-    static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  private:
+    static constexpr std::uint64_t rotl(std::uint64_t x, int k) {
+        return (x << k) | (x >> (64 - k));
+    }
     std::uint64_t s_[4]{};
 };
 

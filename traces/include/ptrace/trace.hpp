@@ -52,11 +52,11 @@ struct FaultBudget {
 void write_json_atomic(const std::string& path, const nlohmann::json& document);
 
 struct ReplayResult {
-    int exit_code = 0;            // 0 reproduced, no violation; 1 reproduced violation or diverged
+    int exit_code = 0;  // 0 reproduced, no violation; 1 reproduced violation or diverged
     bool diverged = false;
     std::size_t divergent_step = 0;  // 1-based, when diverged
-    std::string message;          // one line for the user
-    std::vector<std::string> log; // per step, for --verbose
+    std::string message;             // one line for the user
+    std::vector<std::string> log;    // per step, for --verbose
 };
 
 // Replays a trace file. Malformed input throws pscenario::InputError (exit 2).
