@@ -65,11 +65,6 @@ std::optional<std::string> parse_faults(const std::string& spec, ptrace::FaultBu
         }
         *slot = static_cast<std::uint32_t>(std::stoul(count));
     }
-    if (budget.crash != 0 || budget.cancel != 0 || budget.signal != 0) {
-        return std::string(
-            "--faults: fault injection (crash, cancel, signal) is not supported by this "
-            "version of protocheck yet; use none or counts of 0");
-    }
     return std::nullopt;
 }
 
@@ -83,6 +78,10 @@ std::string outcome_text(const json& outcome) {
             for (const auto& hop : outcome["relay"]) text += " " + hop.get<std::string>();
         }
         text += outcome["remote"].get<bool>() ? ", remote)" : ")";
+    }
+    if (outcome.contains("canceller")) {
+        text += " by " + outcome["canceller"].get<std::string>() + " (layer " +
+                outcome["layer"].get<std::string>() + ")";
     }
     return text;
 }
@@ -131,6 +130,7 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
             sim.seed = options.seed + run;
             sim.steps_max = options.steps_max;
             sim.record = options.keep_traces == "all";
+            sim.faults = faults;
             results[run] = psim::simulate_run(scenario, variants, sim);
         }
     };
@@ -149,6 +149,7 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     std::uint64_t runs_violating = 0;
     std::uint64_t runs_incomplete = 0;
     std::uint64_t runs_with_deadlock = 0;
+    std::uint64_t runs_with_faults = 0;
     std::uint64_t steps_total = 0;
     std::uint64_t delivered_total = 0;
     json first_deadlock = nullptr;
@@ -157,6 +158,7 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     for (psim::RunResult& result : results) {
         steps_total += result.steps;
         delivered_total += result.delivered;
+        if (result.fault_injected) ++runs_with_faults;
         const json outcomes = ptrace::outcomes_json(*scenario->compiled, result);
         for (auto it = outcomes.begin(); it != outcomes.end(); ++it) {
             ++variety[it.key()][outcome_text(it.value())];
@@ -203,6 +205,7 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
             sim.seed = result.seed;
             sim.steps_max = options.steps_max;
             sim.record = true;
+            sim.faults = faults;
             psim::RunResult recorded = psim::simulate_run(scenario, variants, sim);
             if (recorded.final_fingerprint != result.final_fingerprint) {
                 err << "protocheck: internal error: seed " << result.seed
@@ -276,6 +279,10 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
         << "): " << runs_with_deadlock << " run(s)";
     if (!first_deadlock.is_null()) out << ", first with seed " << first_deadlock["seed"];
     out << '\n';
+    if (faults.any()) {
+        out << "runs with an injected fault: " << runs_with_faults << " (EXPECT is checked on the "
+            << options.runs - runs_with_faults << " run(s) without one)\n";
+    }
     out << "steps: " << steps_total << ", messages delivered: " << delivered_total << '\n';
     for (std::size_t index = 0; index < traces.size() && index < 5; ++index) {
         out << "trace written: " << traces[index].get<std::string>() << '\n';
@@ -312,6 +319,7 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
             {"runs_passed", options.runs - runs_violating - runs_incomplete},
             {"runs_violating", runs_violating},
             {"runs_incomplete", runs_incomplete},
+            {"runs_with_faults", runs_with_faults},
             {"steps_total", steps_total},
             {"events_total", delivered_total},
             {"properties", properties},

@@ -17,7 +17,7 @@ const char* message_name(const Message& message) {
     static constexpr const char* names[] = {
         "Data",      "PeerChangeBlockPort", "Acknowledge",          "PeerChangeUnblockPort",
         "ClosePort", "DataMessageFailed",   "NotificationOfLeader", "Submission",
-        "Decision"};
+        "Decision",  "CancelRequest"};
     static_assert(std::size(names) == std::variant_size_v<Message>);
     return names[message.index()];
 }
@@ -54,6 +54,35 @@ const char* outcome_name(OutcomeKind kind) {
     return "?";
 }
 
+EndCause cause_of(const Outcome& outcome, CompId self) {
+    switch (outcome.kind) {
+        case OutcomeKind::running:
+        case OutcomeKind::completed:
+            return EndCause::result;
+        case OutcomeKind::cancelled:
+            return outcome.error.origin == self ? EndCause::own_cancel : EndCause::foreign_cancel;
+        case OutcomeKind::failed:
+            return outcome.remote ? EndCause::remote_error : EndCause::local_error;
+    }
+    return EndCause::result;
+}
+
+const char* cause_name(EndCause cause) {
+    switch (cause) {
+        case EndCause::result:
+            return "result";
+        case EndCause::own_cancel:
+            return "cancel requested by this side";
+        case EndCause::foreign_cancel:
+            return "cancel not requested by this side";
+        case EndCause::remote_error:
+            return "remote error";
+        case EndCause::local_error:
+            return "local error";
+    }
+    return "?";
+}
+
 ComponentState make_host(const CompiledScenario& scenario) {
     ComponentState host;
     host.self = CompId(0);
@@ -66,7 +95,8 @@ ComponentState make_host(const CompiledScenario& scenario) {
 }
 
 bool receptive(const ComponentState& state) {
-    return state.mode != Mode::waiting_for_creator;
+    // A component stuck in its own failure handler (shutdown_guard=lock) handles nothing more.
+    return state.mode != Mode::waiting_for_creator && !state.shutdown.deadlocked;
 }
 
 namespace {
@@ -90,6 +120,8 @@ bool port_movable(const ComponentState& state, PortId id) {
 }  // namespace
 
 bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
+    if (state.shutdown.deadlocked) return false;
+    if (!state.shutdown.queued.empty()) return true;  // the failure handler's own step
     if (state.mode != Mode::running) return false;
     const Program& program = scenario.definitions[state.definition].program;
     if (state.pc >= program.code.size()) return true;  // implicit exit
@@ -137,7 +169,29 @@ void step_in_place(ComponentState& state,
     detail::Step step{state, context, effects};
     if (std::holds_alternative<RunInput>(input)) {
         PCORE_ASSERT(runnable(state, *context.scenario));
-        detail::run(step);
+        if (!state.shutdown.queued.empty()) {
+            detail::run_queued_handler(step);
+        } else {
+            detail::run(step);
+        }
+        return;
+    }
+    if (const auto* fault = std::get_if<FaultInput>(&input)) {
+        switch (fault->kind) {
+            case FaultKind::crash:
+                detail::fail_local(step, builtin_error::crash);
+                break;
+            case FaultKind::cancel:
+                detail::on_cancel(step, CompId(0), CancelLayer::component);
+                break;
+            case FaultKind::signal:
+                detail::on_cancel(step, CompId::none(), CancelLayer::os);
+                break;
+        }
+        return;
+    }
+    if (std::holds_alternative<TimeoutInput>(input)) {
+        detail::fail_local(step, builtin_error::timeout);
         return;
     }
     const auto& receive = std::get<ReceiveInput>(input);
@@ -160,9 +214,11 @@ void step_in_place(ComponentState& state,
                 detail::on_notification_of_leader(step, receive.from, message);
             } else if constexpr (std::is_same_v<T, Submission>) {
                 detail::on_submission(step, message);
-            } else {
-                static_assert(std::is_same_v<T, Decision>, "every message has a handler");
+            } else if constexpr (std::is_same_v<T, Decision>) {
                 detail::on_decision(step, message);
+            } else {
+                static_assert(std::is_same_v<T, CancelRequest>, "every message has a handler");
+                detail::on_cancel(step, message.canceller, message.layer);
             }
         },
         receive.message);
@@ -182,6 +238,11 @@ WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario
             waits.comps.push_back(comp);
         }
     };
+    if (state.shutdown.deadlocked) {
+        waits.reason = "is stuck in its failure handler: the signal handler waits for the "
+                       "shutdown lock its own thread holds";
+        return waits;
+    }
     switch (state.mode) {
         case Mode::waiting_for_creator:
             waits.reason = "waits to be scheduled by its creator";

@@ -543,7 +543,11 @@ void on_decision(Step& step, const Decision& message) {
                 break;
             }
         }
-        step.emit(FactDecisionReceived{message.solution, round.failed_after_submit, missing});
+        const CompId failed_peer = step.ended() || round.failed_peers.empty()
+                                       ? CompId::none()
+                                       : round.failed_peers.front();
+        step.emit(FactDecisionReceived{message.solution, round.failed_after_submit, missing,
+                                       failed_peer});
         if (message.solution) {
             if (!step.ended()) {
                 ++round.completed;
@@ -558,8 +562,7 @@ void on_decision(Step& step, const Decision& message) {
             conclude_round(step);
         } else {
             if (!step.ended()) {
-                const bool remote = message.error.origin != state.self;
-                end_component(step, OutcomeKind::failed, message.error, remote, true);
+                trigger_end(step, outcome_for_error(state, message.error), true, EndPath::main);
             }
             conclude_round(step);
         }

@@ -156,6 +156,10 @@ struct MessageEncoder {
         encode_list(out, m.participants);
         out.boolean(m.holds_ref);
     }
+    void operator()(const CancelRequest& m) const {
+        encode(out, m.canceller);
+        out.u8(static_cast<std::uint8_t>(m.layer));
+    }
 };
 
 void encode(ByteWriter& out, const Port& port) {
@@ -225,6 +229,7 @@ void encode(ByteWriter& out, const ErrorInfo& error) {
     out.u16(error.type.value());
     encode(out, error.origin);
     encode_list(out, error.relay);
+    out.u8(static_cast<std::uint8_t>(error.layer));
 }
 
 void encode(ByteWriter& out, const Message& message) {
@@ -273,6 +278,17 @@ void encode(ByteWriter& out, const ComponentState& state) {
     encode(out, state.outcome.error);
     out.boolean(state.outcome.remote);
     out.boolean(state.outcome.in_sync);
+    const ShutdownState& shutdown = state.shutdown;
+    out.u8(static_cast<std::uint8_t>((shutdown.flag ? 1 : 0) | (shutdown.lock_held ? 2 : 0) |
+                                     (shutdown.deadlocked ? 4 : 0)));
+    out.u8(shutdown.handler_runs);
+    out.u32(static_cast<std::uint32_t>(shutdown.queued.size()));
+    for (const QueuedEnd& queued : shutdown.queued) {
+        out.u8(static_cast<std::uint8_t>(queued.outcome.kind));
+        encode(out, queued.outcome.error);
+        out.boolean(queued.outcome.remote);
+        out.boolean(queued.decided);
+    }
 }
 
 std::uint64_t hash_bytes(const std::uint8_t* data, std::size_t size, std::uint64_t seed) {

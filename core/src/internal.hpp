@@ -41,12 +41,27 @@ void detach_peer(Step& step, PortId port);
 [[nodiscard]] PortId resolve(const ComponentState& state, const PortRef& target);
 
 // ---- ending (lifetime.cpp) ----
-// Ends the component once (NM-5): records the outcome, submits a failure into an undecided
-// round, closes every open port. `decided` says the round's decision is already known.
-void end_component(
-    Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote, bool decided = false);
+// Which thread of the component a failure arrives on (RayFed's threading model, seed 000): its
+// own execution, or a signal (an OS signal, a failed send raising SIGINT).
+enum class EndPath : std::uint8_t { main, signal };
+// Ends the component once: records the outcome, submits a failure into an undecided round,
+// closes every open port. `decided` says the round's decision is already known.
+void end_component(Step& step, const Outcome& how, bool decided);
+// The program finished: no handler, no guard.
+void complete_component(Step& step);
+// Every other end goes through here: the cause is recorded (NM-2/3), then the shutdown guard
+// decides when (and how often: NM-5) the failure handler runs. While the component unwinds,
+// a later cause merges by precedence.
+void trigger_end(Step& step, const Outcome& how, bool decided, EndPath path);
+// The handler step of shutdown_guard lock / none.
+void run_queued_handler(Step& step);
 void fail_local(Step& step, ErrorType type);
-void fail_remote(Step& step, const ErrorInfo& error);
+void fail_remote(Step& step, const ErrorInfo& error, EndPath path = EndPath::main);
+[[nodiscard]] Outcome outcome_for_error(const ComponentState& state, const ErrorInfo& error);
+void on_cancel(Step& step, CompId canceller, CancelLayer layer);
+// The error an ending component hands on: a relayed one names the relay (tractor relay_uid).
+[[nodiscard]] ErrorInfo relayed_error(const ComponentState& state);
+[[nodiscard]] bool ends_with_error(const ComponentState& state);
 void try_finish_exit(Step& step);
 // An ended component closes ports it still received (ports that arrived inside data).
 void close_open_ports(Step& step);

@@ -151,7 +151,7 @@ void run(Step& step) {
     ComponentState& state = step.state;
     const Program& program = step.program();
     if (state.pc >= program.code.size()) {
-        end_component(step, OutcomeKind::completed, {}, false);
+        complete_component(step);
         return;
     }
     const Instruction& instruction = program.code[state.pc];
@@ -190,13 +190,11 @@ void run(Step& step) {
             fail_local(step, instruction.error);
             break;
         case Op::cancel:
-            // Cancellation layers belong to the error-propagation issue; the scenario loader
-            // refuses `cancel` until then, so this is unreachable.
-            PCORE_ASSERT(false && "cancel is refused by the loader");
             ++state.pc;
+            step.emit(RequestCancel{instruction.name, instruction.layer});
             break;
         case Op::exit:
-            end_component(step, OutcomeKind::completed, {}, false);
+            complete_component(step);
             break;
     }
 }
@@ -220,10 +218,9 @@ void on_data(Step& step, CompId from, Data data) {
         const bool closed_by_peer = port.closed && !port.close_sent;
         if (step.variants().data_message_failed == OnOff::on && !closed_by_peer) {
             DataMessageFailed failed{data.sending_port, data.channel, data.seq, false, {}};
-            if (step.state.outcome.kind == OutcomeKind::failed) {
+            if (ends_with_error(step.state)) {
                 failed.has_error = true;
-                failed.error = step.state.outcome.error;
-                if (step.state.outcome.remote) failed.error.relay.push_back(step.state.self);
+                failed.error = relayed_error(step.state);
             }
             step.send(data.header.sender, failed);
         }

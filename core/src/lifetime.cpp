@@ -73,37 +73,48 @@ void detach_peer(Step& step, PortId port_id) {
     }
 }
 
-namespace {
-
-// The error an ending component hands on: a relayed error names the relay (tractor relay_uid).
-ErrorInfo error_to_relay(const Step& step) {
-    ErrorInfo error = step.state.outcome.error;
-    if (step.state.outcome.remote) error.relay.push_back(step.state.self);
+ErrorInfo relayed_error(const ComponentState& state) {
+    ErrorInfo error = state.outcome.error;
+    if (state.outcome.remote) error.relay.push_back(state.self);
     return error;
 }
 
-}  // namespace
+bool ends_with_error(const ComponentState& state) {
+    return state.outcome.kind == OutcomeKind::failed ||
+           state.outcome.kind == OutcomeKind::cancelled;
+}
 
 void send_close_port(Step& step, PortId port_id) {
     ComponentState& state = step.state;
     Port& port = step.port(port_id);
-    const bool failed = state.outcome.kind == OutcomeKind::failed;
+    const bool failed = ends_with_error(state);
     port.close_deferred = false;
     step.send(port.peer_comp,
               ClosePort{PortRef{port.peer_port, CompId::none()}, state.self, port_id,
                         port.close_control_id, state.outcome.in_sync, port.rounds_completed, failed,
-                        failed ? error_to_relay(step) : ErrorInfo{}});
+                        failed ? relayed_error(state) : ErrorInfo{}});
 }
 
 namespace {
 
+// error_relay=none: the failed party just stops (RayFed before its proposal): nobody is told.
+bool silent_failure(const Step& step) {
+    return step.variants().error_relay == ErrorRelay::none &&
+           step.state.outcome.kind == OutcomeKind::failed;
+}
+
 void close_all_ports(Step& step) {
     ComponentState& state = step.state;
+    const bool silent = silent_failure(step);
     for (std::uint32_t index = 0; index < state.ports.size(); ++index) {
         Port& port = state.ports[index];
         if (port.closed || port.moved) continue;
         port.closed = true;
         if (port.peer_comp == state.self) continue;  // both ends are ours
+        if (silent) {
+            detach_peer(step, PortId(index));
+            continue;
+        }
         port.close_sent = true;
         port.close_control_id = state.next_control_id++;
         state.control.push_back(ControlEntry{port.close_control_id, ControlKind::close_port,
@@ -131,13 +142,6 @@ bool closer_failed_in_our_round(const Step& step, const Port& port, const CloseP
     return false;
 }
 
-// Whether a ClosePort makes this component fail now: it is in an undecided round that used
-// the port, and the closer failed inside that round.
-bool close_fails_round(const Step& step, const Port& port, const ClosePort& message) {
-    return step.state.round.active && port.used_in_round &&
-           closer_failed_in_our_round(step, port, message);
-}
-
 void erase_close_entry(Step& step, PortId port_id) {
     auto& control = step.state.control;
     control.erase(std::remove_if(control.begin(), control.end(),
@@ -150,18 +154,19 @@ void erase_close_entry(Step& step, PortId port_id) {
 
 }  // namespace
 
-void end_component(
-    Step& step, OutcomeKind kind, const ErrorInfo& error, bool remote, bool decided) {
+void end_component(Step& step, const Outcome& how, bool decided) {
     ComponentState& state = step.state;
-    if (step.ended()) return;  // the failure handler runs once (NM-5)
+    if (step.ended()) return;
     const bool in_round = state.round.active;
-    state.outcome = Outcome{kind, error, remote, in_round};
+    state.outcome = how;
+    state.outcome.in_sync = in_round;
     state.mode = Mode::busy_exit;
     state.in_sync = false;
-    step.emit(FactEnded{in_round, state.round.completed});
+    step.emit(FactEnded{in_round, state.round.completed, state.round.submitted});
+    const bool silent = silent_failure(step);
     // Ports first: submitting can decide the round on the spot, and the exit must not finish
     // before the ClosePorts it owes are out.
-    if (in_round) {
+    if (in_round && !silent) {
         // Peers that get our ClosePort(sync) fail in this round too (the cascade), so the
         // leader must not wait for parts from them.
         for (const Port& port : state.ports) {
@@ -171,7 +176,8 @@ void end_component(
         }
     }
     close_all_ports(step);
-    if (in_round && !decided) {
+    if (in_round && !decided && !silent) {
+        const ErrorInfo error = relayed_error(state);
         if (!state.round.submitted) {
             submit(step, true, error);
         } else {
@@ -182,20 +188,126 @@ void end_component(
     try_finish_exit(step);
 }
 
+void complete_component(Step& step) {
+    end_component(step, Outcome{OutcomeKind::completed, {}, false, false}, false);
+}
+
 void close_open_ports(Step& step) {
     close_all_ports(step);
 }
 
-void fail_local(Step& step, ErrorType type) {
-    end_component(step, OutcomeKind::failed, local_error(step, type), false);
+namespace {
+
+// Whether `candidate` replaces `current` as the way the component ended (contract §8
+// cancel_precedence). error_first is NM-3's order; cancel_overrides is tractor's masking bug:
+// a cancellation that arrives while an error unwinds replaces it.
+bool replaces(const Step& step, const Outcome& candidate, const Outcome& current) {
+    const CompId self = step.state.self;
+    if (step.variants().cancel_precedence == CancelPrecedence::cancel_overrides) {
+        if (current.kind == OutcomeKind::cancelled) return false;
+        if (candidate.kind == OutcomeKind::cancelled) return true;
+    }
+    return cause_of(candidate, self) > cause_of(current, self);
 }
 
-void fail_remote(Step& step, const ErrorInfo& error) {
-    if (error.origin == step.state.self) {
-        end_component(step, OutcomeKind::failed, error, false);
+void merge_into(Step& step, Outcome& current, const Outcome& candidate) {
+    if (!replaces(step, candidate, current)) return;
+    const bool in_sync = current.in_sync;
+    current = candidate;
+    current.in_sync = in_sync;
+}
+
+// The failure handler: reports the end to the host and, the first time, ends the component.
+void run_handler(Step& step, const Outcome& how, bool decided) {
+    ShutdownState& shutdown = step.state.shutdown;
+    if (shutdown.handler_runs < 0xFF) ++shutdown.handler_runs;
+    step.emit(FactHandlerRun{});
+    if (step.ended()) {
+        merge_into(step, step.state.outcome, how);
         return;
     }
-    end_component(step, OutcomeKind::failed, error, true);
+    end_component(step, how, decided);
+}
+
+}  // namespace
+
+void trigger_end(Step& step, const Outcome& how, bool decided, EndPath path) {
+    ComponentState& state = step.state;
+    // Final already: an exited component, or one whose result came first (a result that
+    // arrived before a cancel wins over it), or one stuck in its own handler.
+    if (state.mode == Mode::exited || state.shutdown.deadlocked) return;
+    if (state.mode == Mode::busy_exit && state.outcome.kind == OutcomeKind::completed) return;
+    step.emit(FactCause{cause_of(how, state.self), how.error});
+    if (step.ended()) {
+        merge_into(step, state.outcome, how);  // it arrived while the end unwinds
+        return;
+    }
+    ShutdownState& shutdown = state.shutdown;
+    switch (step.variants().shutdown_guard) {
+        case ShutdownGuard::atomic_flag:
+            shutdown.flag = true;
+            run_handler(step, how, decided);
+            return;
+        case ShutdownGuard::none:
+            // The flag was clear when we looked; it is set by the handler step, later.
+            shutdown.queued.push_back(QueuedEnd{how, decided});
+            return;
+        case ShutdownGuard::lock:
+            if (path == EndPath::signal) {
+                if (shutdown.lock_held) {
+                    shutdown.deadlocked = true;  // the signal handler waits on its own thread
+                    return;
+                }
+                if (shutdown.flag) return;  // unreachable: the flag is set under the lock
+                shutdown.flag = true;
+                run_handler(step, how, decided);
+                return;
+            }
+            if (shutdown.flag) {
+                merge_into(step, shutdown.queued.front().outcome, how);
+                return;
+            }
+            shutdown.flag = true;
+            shutdown.lock_held = true;
+            shutdown.queued.push_back(QueuedEnd{how, decided});
+            return;
+    }
+}
+
+void run_queued_handler(Step& step) {
+    ShutdownState& shutdown = step.state.shutdown;
+    PCORE_ASSERT(!shutdown.queued.empty());
+    const QueuedEnd next = shutdown.queued.front();
+    shutdown.queued.erase(shutdown.queued.begin());
+    shutdown.flag = true;
+    run_handler(step, next.outcome, next.decided);
+    if (shutdown.queued.empty()) shutdown.lock_held = false;
+}
+
+void fail_local(Step& step, ErrorType type) {
+    trigger_end(step, Outcome{OutcomeKind::failed, local_error(step, type), false, false}, false,
+                EndPath::main);
+}
+
+Outcome outcome_for_error(const ComponentState& state, const ErrorInfo& error) {
+    const OutcomeKind kind = error.type == builtin_error::cancelled ? OutcomeKind::cancelled
+                                                                    : OutcomeKind::failed;
+    // A cancel always came from elsewhere (its origin is the canceller, or the OS), so the
+    // cancelled component relays it; an error of our own that came back is still ours.
+    const bool remote = kind == OutcomeKind::cancelled || error.origin != state.self;
+    return Outcome{kind, error, remote, false};
+}
+
+void fail_remote(Step& step, const ErrorInfo& error, EndPath path) {
+    trigger_end(step, outcome_for_error(step.state, error), false, path);
+}
+
+void on_cancel(Step& step, CompId canceller, CancelLayer layer) {
+    // A round cancel targets the round in progress; when none is, it has nothing to cancel.
+    if (layer == CancelLayer::round && !step.state.round.active) return;
+    const ErrorInfo error{builtin_error::cancelled, canceller, {}, layer};
+    trigger_end(step, outcome_for_error(step.state, error), false,
+                layer == CancelLayer::os ? EndPath::signal : EndPath::main);
 }
 
 void try_finish_exit(Step& step) {
@@ -205,16 +317,11 @@ void try_finish_exit(Step& step) {
     step.emit(RefDec{state.self});  // the self reference goes when every Ack is in (§1.6)
 }
 
-void on_close_port(Step& step, CompId from, const ClosePort& message) {
-    (void)from;
-    const PortId port_id = resolve(step.state, message.target);
-    PCORE_ASSERT(port_id.valid());
-    if (!port_id.valid()) return;
+namespace {
+
+// The port part of a ClosePort: records it and answers it (or takes it as our Ack).
+void take_close_port(Step& step, PortId port_id, const ClosePort& message) {
     Port& port = step.port(port_id);
-    if (port.moved) {
-        forward(step, port, port_id, message);
-        return;
-    }
     if (message.has_error) {
         port.has_close_error = true;
         port.close_error = message.error;
@@ -231,7 +338,6 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
         port.close_deferred = false;
         step.send(message.closer, Acknowledge{message.control_id});
         detach_peer(step, port_id);
-        try_finish_exit(step);
         return;
     }
     if (port.close_sent) {
@@ -239,15 +345,44 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
         // (model-findings.md §2); neither side answers.
         erase_close_entry(step, port_id);
         detach_peer(step, port_id);
-        try_finish_exit(step);
         return;
     }
     port.closed = true;
     step.send(message.closer, Acknowledge{message.control_id});
     detach_peer(step, port_id);
-    if (step.ended() || !close_fails_round(step, port, message)) return;
+}
+
+}  // namespace
+
+void on_close_port(Step& step, CompId from, const ClosePort& message) {
+    (void)from;
+    const PortId port_id = resolve(step.state, message.target);
+    PCORE_ASSERT(port_id.valid());
+    if (!port_id.valid()) return;
+    if (step.port(port_id).moved) {
+        forward(step, step.port(port_id), port_id, message);
+        return;
+    }
+    const bool was_ended = step.ended();
+    // Whether the closer's end belongs to the round we are (or were, when we ended) in.
+    const bool same_round = step.port(port_id).used_in_round &&
+                            closer_failed_in_our_round(step, step.port(port_id), message);
+    take_close_port(step, port_id, message);
+    if (was_ended) {
+        // We are unwinding an end of our own inside that round: the closer's error (or
+        // cancel) is one more cause of it (NM-2, NM-3).
+        if (message.has_error && same_round && step.state.outcome.in_sync) {
+            fail_remote(step, message.error, EndPath::main);
+        }
+        try_finish_exit(step);
+        return;
+    }
+    if (!step.state.round.active || !same_round) {
+        try_finish_exit(step);
+        return;
+    }
     if (message.has_error) {
-        fail_remote(step, message.error);
+        fail_remote(step, message.error, EndPath::main);
     } else {
         fail_local(step, builtin_error::peer_closed);
     }
@@ -275,10 +410,15 @@ void on_acknowledge(Step& step, const Acknowledge& message) {
 void on_data_message_failed(Step& step, const DataMessageFailed& message) {
     step.emit(FactPutFailed{message.channel, message.seq});
     if (step.ended() || !step.state.round.active) return;
+    // RayFed's data-sending thread: a failed send stops the component through a signal to its
+    // main thread (exit_on_sending_failure), the second path into the failure handler.
     if (message.has_error) {
-        fail_remote(step, message.error);
+        fail_remote(step, message.error, EndPath::signal);
     } else {
-        fail_local(step, builtin_error::message_failed);
+        trigger_end(step,
+                    Outcome{OutcomeKind::failed, local_error(step, builtin_error::message_failed),
+                            false, false},
+                    false, EndPath::signal);
     }
 }
 

@@ -13,19 +13,20 @@ const std::vector<PropertyInfo>& property_catalogue() {
          "freed",
          true, PropertyKind::terminal},
         {"DF-3",
-         "every round decides (needs timeouts=on to be judged apart from application "
-         "deadlocks)",
-         false, PropertyKind::terminal},
+         "every round decides: no component that finished its sync block is left without a "
+         "decision (application deadlocks are reported apart; timeouts=on breaks them)",
+         true, PropertyKind::terminal},
         {"NM-1",
          "attribution: every failure names a root cause that happened, along a real relay "
          "path",
-         false, PropertyKind::terminal},
-        {"NM-2", "no downgrade: an end caused by a remote error is `failed`", false,
+         true, PropertyKind::terminal},
+        {"NM-2", "no downgrade: an end caused by a remote error is `failed`", true,
          PropertyKind::terminal},
         {"NM-3", "precedence: local error > remote error > foreign cancel > own cancel > result",
-         false, PropertyKind::terminal},
-        {"NM-4", "the host observes every root error once", false, PropertyKind::terminal},
-        {"NM-5", "each component's failure handler runs exactly once", false,
+         true, PropertyKind::terminal},
+        {"NM-4", "the host observes every root error, none lost, none twice", true,
+         PropertyKind::terminal},
+        {"NM-5", "each component's failure handler runs exactly once", true,
          PropertyKind::monitor},
         {"SY-1", "agreement: a participant's decision covers every peer of its round", true,
          PropertyKind::monitor},
@@ -35,8 +36,10 @@ const std::vector<PropertyInfo>& property_catalogue() {
          "no false failure: a round decided Solution is not failed at a participant by a "
          "ClosePort",
          true, PropertyKind::monitor},
-        {"SY-4", "failure spreads: no participant of a failed round reports Solution", false,
-         PropertyKind::monitor},
+        {"SY-4",
+         "failure spreads: no participant reports Solution for a round in which it knew a "
+         "participant failed",
+         true, PropertyKind::monitor},
         {"PT-1",
          "per channel, the getter accepts what the putter sent, in order, across "
          "transfers",

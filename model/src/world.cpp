@@ -26,8 +26,22 @@ ChannelId ordering_key(const Message& message) {
 
 }  // namespace
 
-World::World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants)
-    : scenario_(std::move(scenario)), variants_(variants) {
+const char* fault_name(pcore::FaultKind kind) {
+    switch (kind) {
+        case pcore::FaultKind::crash:
+            return "crash";
+        case pcore::FaultKind::cancel:
+            return "cancel";
+        case pcore::FaultKind::signal:
+            return "signal";
+    }
+    return "?";
+}
+
+World::World(std::shared_ptr<const Scenario> scenario,
+             pcore::Variants variants,
+             FaultBudget faults)
+    : scenario_(std::move(scenario)), variants_(variants), faults_(faults) {
     CompSlot host;
     host.state = pcore::make_host(*scenario_->compiled);
     host.name = "main";
@@ -46,6 +60,39 @@ CompId World::find_by_name(const std::string& name) const {
         if (comps_[index].name == name) return CompId(index);
     }
     return CompId::none();
+}
+
+bool World::fault_injected() const {
+    return ghost_.faults_used[0] + ghost_.faults_used[1] + ghost_.faults_used[2] > 0;
+}
+
+// A fault hits a live component that handles input (not one still waiting for its creator);
+// the host cancels components, not itself.
+bool World::fault_target(CompId comp, pcore::FaultKind kind) const {
+    const CompSlot& slot = comps_[comp.value()];
+    if (slot.freed || slot.state.outcome.kind != OutcomeKind::running) return false;
+    if (!pcore::receptive(slot.state) || !slot.state.shutdown.queued.empty()) return false;
+    if (kind == pcore::FaultKind::cancel && comp == CompId(0)) return false;
+    return ghost_.faults_used[static_cast<std::size_t>(kind)] < faults_.of(kind);
+}
+
+// timeouts=on: a live component blocked on a peer may give up.
+bool World::timeout_target(CompId comp) const {
+    const CompSlot& slot = comps_[comp.value()];
+    if (slot.freed || slot.state.outcome.kind != OutcomeKind::running) return false;
+    if (!pcore::receptive(slot.state) || runnable(comp)) return false;
+    return !pcore::waits_for(slot.state, *scenario_->compiled).comps.empty();
+}
+
+void World::enabled_faults(std::vector<Action>& out) const {
+    if (!faults_.any()) return;
+    for (std::uint32_t kind = 0; kind < 3; ++kind) {
+        for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+            if (fault_target(CompId(index), static_cast<pcore::FaultKind>(kind))) {
+                out.push_back(Action{ActionKind::fault, CompId(index), {}, {}, kind});
+            }
+        }
+    }
 }
 
 bool World::runnable(CompId comp) const {
@@ -123,11 +170,33 @@ void World::enabled_actions(std::vector<Action>& out) const {
             }
         }
     }
+    const bool quiescent = out.empty();
+    enabled_faults(out);
+    if (variants_.timeouts == pcore::Timeouts::on && quiescent) {
+        for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+            if (timeout_target(CompId(index))) {
+                out.push_back(Action{ActionKind::timeout, CompId(index), {}, {}, 0});
+            }
+        }
+    }
 }
 
 bool World::enabled(const Action& action) const {
     if (action.kind == ActionKind::run) {
         return action.comp.valid() && action.comp.value() < comps_.size() && runnable(action.comp);
+    }
+    if (action.kind == ActionKind::fault) {
+        return action.comp.valid() && action.comp.value() < comps_.size() && action.index < 3 &&
+               fault_target(action.comp, static_cast<pcore::FaultKind>(action.index));
+    }
+    if (action.kind == ActionKind::timeout) {
+        if (variants_.timeouts != pcore::Timeouts::on || !action.comp.valid() ||
+            action.comp.value() >= comps_.size() || !timeout_target(action.comp)) {
+            return false;
+        }
+        std::vector<Action> all;
+        enabled_actions(all);
+        return std::find(all.begin(), all.end(), action) != all.end();
     }
     if (!action.from.valid() || !action.to.valid() || action.to.value() >= comps_.size()) {
         return false;
@@ -161,6 +230,12 @@ ApplyResult World::apply(const Action& action) {
     ApplyResult result;
     if (action.kind == ActionKind::run) {
         step_component(action.comp, pcore::RunInput{}, result);
+    } else if (action.kind == ActionKind::fault) {
+        ++ghost_.faults_used[action.index];
+        step_component(action.comp, pcore::FaultInput{static_cast<pcore::FaultKind>(action.index)},
+                       result);
+    } else if (action.kind == ActionKind::timeout) {
+        step_component(action.comp, pcore::TimeoutInput{}, result);
     } else {
         Link& source = link_for(action.from, action.to);
         Message message = std::move(source.queue[action.index]);
@@ -337,6 +412,45 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                                       " was failed by a ClosePort in a round that was decided "
                                       "Solution");
                     }
+                    if (concrete.solution && concrete.failed_peer.valid()) {
+                        violation("SY-4", {source, concrete.failed_peer},
+                                  name_of(source) + " got Solution although " +
+                                      name_of(concrete.failed_peer) +
+                                      " had failed inside that round, as it knew");
+                    }
+                } else if constexpr (std::is_same_v<T, pcore::RequestCancel>) {
+                    // Addressed by name through the runtime's registry: the first instance of
+                    // that name. Nothing happens if it does not exist yet or is gone.
+                    const CompId target =
+                        find_by_name(scenario_->compiled->names[concrete.name]);
+                    if (!target.valid() || comps_[target.value()].freed) return;
+                    link_for(source, target)
+                        .queue.push_back(pcore::CancelRequest{source, concrete.layer});
+                    ++inbound_[target.value()];
+                    result.sent.emplace_back(source, target);
+                } else if constexpr (std::is_same_v<T, pcore::FactCause>) {
+                    CompSlot& slot = comps_[source.value()];
+                    if (!slot.has_cause || concrete.cause > slot.strongest) {
+                        slot.strongest = concrete.cause;
+                    }
+                    slot.has_cause = true;
+                    if (concrete.cause == pcore::EndCause::local_error) {
+                        const RootError root{concrete.error.origin, concrete.error.type};
+                        auto& roots = ghost_.roots;
+                        auto at = std::lower_bound(roots.begin(), roots.end(), root);
+                        if (at == roots.end() || *at != root) roots.insert(at, root);
+                    } else if (concrete.cause == pcore::EndCause::remote_error) {
+                        ghost_.arrivals.push_back(ErrorArrival{source, concrete.error});
+                    }
+                } else if constexpr (std::is_same_v<T, pcore::FactHandlerRun>) {
+                    CompSlot& slot = comps_[source.value()];
+                    if (slot.reports < 0xFF) ++slot.reports;
+                    if (slot.state.shutdown.handler_runs > 1) {
+                        violation("NM-5", {source},
+                                  name_of(source) + " ran its failure handler " +
+                                      std::to_string(slot.state.shutdown.handler_runs) +
+                                      " times (the host got its report twice)");
+                    }
                 } else if constexpr (std::is_same_v<T, pcore::FactScheduled>) {
                     const ComponentState& creator = comps_[source.value()].state;
                     const bool acks_missing =
@@ -401,6 +515,10 @@ std::vector<AppDeadlock> World::check_terminal() {
         }
         live[index] = true;
         const pcore::WaitsFor why = pcore::waits_for(slot.state, compiled);
+        if (slot.state.shutdown.deadlocked) {
+            violation("DF-1", {CompId(index)}, slot.name + " " + why.reason);
+            continue;
+        }
         waits[index] = why.comps;
         for (CompId other : why.comps) {
             const CompSlot& peer = comps_[other.value()];
@@ -428,37 +546,8 @@ std::vector<AppDeadlock> World::check_terminal() {
             break;
         }
     }
-    // EXPECT.
-    for (const Expectation& expectation : scenario_->expect) {
-        if (expectation.any) continue;
-        const CompId comp = find_by_name(expectation.name);
-        if (!comp.valid()) {
-            violation("EXPECT", {}, "expected component " + expectation.name + " never existed");
-            continue;
-        }
-        const pcore::Outcome& outcome = comps_[comp.value()].state.outcome;
-        std::ostringstream problem;
-        if (outcome.kind != expectation.outcome) {
-            problem << expectation.name << " ended " << pcore::outcome_name(outcome.kind)
-                    << ", expected " << pcore::outcome_name(expectation.outcome);
-        } else if (expectation.error &&
-                   compiled.error_types[outcome.error.type.value()] != *expectation.error) {
-            problem << expectation.name << " failed with "
-                    << compiled.error_types[outcome.error.type.value()] << ", expected "
-                    << *expectation.error;
-        } else if (expectation.origin && name_of(outcome.error.origin) != *expectation.origin) {
-            problem << expectation.name << "'s error came from " << name_of(outcome.error.origin)
-                    << ", expected " << *expectation.origin;
-        } else if (expectation.relay) {
-            std::vector<std::string> relay;
-            for (CompId hop : outcome.error.relay) relay.push_back(name_of(hop));
-            if (relay != *expectation.relay) {
-                problem << expectation.name << "'s error relay path differs from the expected one";
-            }
-        }
-        const std::string text = problem.str();
-        if (!text.empty()) violation("EXPECT", {comp}, text);
-    }
+    check_attribution();
+    if (!fault_injected()) check_expectations();
     // Application deadlocks: live components waiting on each other in a cycle.
     std::vector<AppDeadlock> deadlocks;
     std::vector<int> colour(comps_.size(), 0);  // 0 new, 1 on stack, 2 done
@@ -495,8 +584,164 @@ std::vector<AppDeadlock> World::check_terminal() {
             visit(index);
         }
     }
+    // DF-3: a component that finished its sync block and never got a decision. Waits on an
+    // ended peer are DF-1's; with an application deadlock (timeouts=off) the programs are at
+    // fault, and it is reported as that.
+    if (deadlocks.empty()) {
+        for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+            const ComponentState& state = comps_[index].state;
+            if (!live[index] || state.mode != Mode::sync_end) continue;
+            const bool waits_on_ended =
+                std::any_of(waits[index].begin(), waits[index].end(), [&](CompId other) {
+                    return comps_[other.value()].state.outcome.kind != OutcomeKind::running;
+                });
+            if (waits_on_ended) continue;
+            violation("DF-3", {CompId(index)},
+                      comps_[index].name + " finished its sync block and never got a decision");
+        }
+    }
     return deadlocks;
 }
+
+// NM-1..NM-5 on a terminal state.
+void World::check_attribution() {
+    const pcore::CompiledScenario& compiled = *scenario_->compiled;
+    auto error_text = [&](const pcore::ErrorInfo& error) {
+        return compiled.error_types[error.type.value()] + " from " + name_of(error.origin);
+    };
+    auto is_root = [&](CompId origin, pcore::ErrorType type) {
+        return std::binary_search(ghost_.roots.begin(), ghost_.roots.end(),
+                                  RootError{origin, type});
+    };
+    auto arrived = [&](CompId comp, const pcore::ErrorInfo& error, std::size_t hops) {
+        return std::any_of(
+            ghost_.arrivals.begin(), ghost_.arrivals.end(), [&](const ErrorArrival& arrival) {
+                return arrival.comp == comp && arrival.error.type == error.type &&
+                       arrival.error.origin == error.origin &&
+                       arrival.error.relay.size() == hops &&
+                       std::equal(arrival.error.relay.begin(), arrival.error.relay.end(),
+                                  error.relay.begin());
+            });
+    };
+    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+        const CompSlot& slot = comps_[index];
+        const pcore::Outcome& outcome = slot.state.outcome;
+        const CompId comp(index);
+        if (outcome.kind == OutcomeKind::failed) {
+            // NM-1: the root cause happened, and every hop of the relay path received it.
+            if (!is_root(outcome.error.origin, outcome.error.type)) {
+                violation("NM-1", {comp, outcome.error.origin},
+                          slot.name + " failed citing " + error_text(outcome.error) +
+                              ", which never failed that way");
+            } else {
+                const auto& relay = outcome.error.relay;
+                for (std::size_t hop = 0; hop <= relay.size(); ++hop) {
+                    const CompId at = hop < relay.size() ? relay[hop] : comp;
+                    if (hop == relay.size() && !outcome.remote) break;
+                    if (!arrived(at, outcome.error, hop)) {
+                        violation("NM-1", {comp, at},
+                                  slot.name + "'s error names a relay path through " +
+                                      name_of(at) + " that the error did not travel");
+                        break;
+                    }
+                }
+            }
+        }
+        if (outcome.kind == OutcomeKind::running) continue;
+        // NM-2 and NM-3: the outcome is the strongest cause that counted.
+        if (slot.has_cause) {
+            const pcore::EndCause ended_as = pcore::cause_of(outcome, comp);
+            if (slot.strongest == pcore::EndCause::remote_error &&
+                outcome.kind != OutcomeKind::failed) {
+                violation("NM-2", {comp},
+                          slot.name + " was ended by a remote error but reports " +
+                              pcore::outcome_name(outcome.kind));
+            }
+            if (ended_as != slot.strongest) {
+                violation("NM-3", {comp},
+                          slot.name + " ended as a " + pcore::cause_name(ended_as) +
+                              " although a " + pcore::cause_name(slot.strongest) +
+                              " reached it first");
+            }
+        }
+        // NM-5: a component that failed or was cancelled ran its handler exactly once.
+        if (outcome.kind != OutcomeKind::completed && slot.state.shutdown.handler_runs != 1) {
+            violation("NM-5", {comp},
+                      slot.name + " ran its failure handler " +
+                          std::to_string(slot.state.shutdown.handler_runs) + " times");
+        }
+    }
+    // NM-4: the host sees every root error (in some component's end report), none twice.
+    for (const RootError& root : ghost_.roots) {
+        const bool observed = std::any_of(comps_.begin(), comps_.end(), [&](const CompSlot& slot) {
+            const pcore::Outcome& outcome = slot.state.outcome;
+            return slot.reports > 0 && outcome.kind == OutcomeKind::failed &&
+                   outcome.error.origin == root.origin && outcome.error.type == root.type;
+        });
+        if (!observed) {
+            violation("NM-4", {root.origin},
+                      "the host never observed the root error " +
+                          compiled.error_types[root.type.value()] + " of " +
+                          name_of(root.origin));
+        }
+    }
+    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
+        if (comps_[index].reports > 1) {
+            violation("NM-4", {CompId(index)},
+                      "the host got the end of " + comps_[index].name + " " +
+                          std::to_string(comps_[index].reports) + " times");
+        }
+    }
+}
+
+void World::check_expectations() {
+    const pcore::CompiledScenario& compiled = *scenario_->compiled;
+    // EXPECT.
+    for (const Expectation& expectation : scenario_->expect) {
+        if (expectation.any) continue;
+        const CompId comp = find_by_name(expectation.name);
+        if (!comp.valid()) {
+            violation("EXPECT", {}, "expected component " + expectation.name + " never existed");
+            continue;
+        }
+        const pcore::Outcome& outcome = comps_[comp.value()].state.outcome;
+        std::ostringstream problem;
+        if (outcome.kind != expectation.outcome) {
+            problem << expectation.name << " ended " << pcore::outcome_name(outcome.kind)
+                    << ", expected " << pcore::outcome_name(expectation.outcome);
+        } else if (expectation.error &&
+                   compiled.error_types[outcome.error.type.value()] != *expectation.error) {
+            problem << expectation.name << " failed with "
+                    << compiled.error_types[outcome.error.type.value()] << ", expected "
+                    << *expectation.error;
+        } else if (expectation.origin && name_of(outcome.error.origin) != *expectation.origin) {
+            problem << expectation.name << "'s error came from " << name_of(outcome.error.origin)
+                    << ", expected " << *expectation.origin;
+        } else if (expectation.relay) {
+            std::vector<std::string> relay;
+            for (CompId hop : outcome.error.relay) relay.push_back(name_of(hop));
+            if (relay != *expectation.relay) {
+                problem << expectation.name << "'s error relay path differs from the expected one";
+            }
+        }
+        if (problem.str().empty() && outcome.kind == OutcomeKind::cancelled) {
+            const std::string canceller =
+                outcome.error.origin.valid() ? name_of(outcome.error.origin) : "os";
+            static constexpr const char* layers[] = {"os", "component", "round"};
+            const char* layer = layers[static_cast<std::size_t>(outcome.error.layer)];
+            if (expectation.canceller && canceller != *expectation.canceller) {
+                problem << expectation.name << " was cancelled by " << canceller
+                        << ", expected " << *expectation.canceller;
+            } else if (expectation.layer && layer != *expectation.layer) {
+                problem << expectation.name << " was cancelled at layer " << layer
+                        << ", expected " << *expectation.layer;
+            }
+        }
+        const std::string text = problem.str();
+        if (!text.empty()) violation("EXPECT", {comp}, text);
+    }
+}
+
 
 void World::encode(pcore::ByteWriter& out) const {
     out.u32(static_cast<std::uint32_t>(comps_.size()));
@@ -506,6 +751,9 @@ void World::encode(pcore::ByteWriter& out) const {
         out.boolean(slot.freed);
         out.boolean(slot.ended_in_round);
         out.u32(slot.ended_round);
+        out.u8(static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest)
+                                                        : 0));
+        out.u8(slot.reports);
         pcore::encode(out, slot.state);
     }
     const std::vector<const Link*> sorted = links();
@@ -534,6 +782,17 @@ void World::encode(pcore::ByteWriter& out) const {
         out.u32(put.sender.value());
         out.u32(put.sender_round);
     }
+    out.u32(static_cast<std::uint32_t>(ghost_.roots.size()));
+    for (const RootError& root : ghost_.roots) {
+        out.u32(root.origin.value());
+        out.u16(root.type.value());
+    }
+    out.u32(static_cast<std::uint32_t>(ghost_.arrivals.size()));
+    for (const ErrorArrival& arrival : ghost_.arrivals) {
+        out.u32(arrival.comp.value());
+        pcore::encode(out, arrival.error);
+    }
+    for (std::uint32_t used : ghost_.faults_used) out.u32(used);
 }
 
 std::uint64_t World::fingerprint() const {
@@ -549,11 +808,22 @@ std::string World::describe(const Action& action) const {
         const pcore::Program& program =
             scenario_->compiled->definitions[slot.state.definition].program;
         text << "run " << slot.name;
-        if (slot.state.pc < program.code.size()) {
+        if (!slot.state.shutdown.queued.empty()) {
+            text << ": failure handler";
+        } else if (slot.state.pc < program.code.size()) {
             text << ": " << program.labels[slot.state.pc];
         } else {
             text << " (end of program)";
         }
+        return text.str();
+    }
+    if (action.kind == ActionKind::fault) {
+        text << "fault " << fault_name(static_cast<pcore::FaultKind>(action.index)) << " "
+             << name_of(action.comp);
+        return text.str();
+    }
+    if (action.kind == ActionKind::timeout) {
+        text << "timeout " << name_of(action.comp);
         return text.str();
     }
     text << "deliver " << name_of(action.from) << "->" << name_of(action.to);

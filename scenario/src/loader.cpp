@@ -24,7 +24,8 @@ constexpr const char* format_name = "protocheck-scenario/1";
 
 const char* builtin_error_names[pcore::builtin_error::count] = {
     "PeerClosed", "InconsistentRound", "OutOfOrder",    "UnexpectedValue",
-    "Crash",      "Timeout",           "MessageFailed", "WrongPortDirection"};
+    "Crash",      "Timeout",           "MessageFailed", "WrongPortDirection",
+    "Cancelled"};
 
 std::string type_name(const json& value) {
     switch (value.type()) {
@@ -139,6 +140,7 @@ class Compiler {
         for (std::uint32_t def = 0; def < def_order_.size(); ++def) {
             if (!compiled_[def]) compile_definition(definitions, def);
         }
+        check_cancels();
         auto scenario = std::make_shared<pmodel::Scenario>();
         if (root.contains("expect"))
             compile_expect(root["expect"], root_path + ".expect", *scenario);
@@ -428,15 +430,35 @@ class Compiler {
         } else if (kw == "fail") {
             check_keys(statement, path, {"fail"});
             expect_name(statement["fail"], key_path, "an error type name");
+            if (statement["fail"].get<std::string>() == "Cancelled") {
+                fail(key_path, "\"Cancelled\" is reserved for cancellations; use cancel");
+            }
             Instruction instruction;
             instruction.op = Op::fail;
             instruction.error = error_type(statement["fail"].get<std::string>());
             emit(context, instruction, path, "fail " + statement["fail"].get<std::string>());
         } else if (kw == "cancel") {
             check_keys(statement, path, {"cancel", "layer"});
-            fail(key_path,
-                 "cancel is not supported by this version of protocheck yet "
-                 "(cancellation layers arrive with error propagation)");
+            expect_name(statement["cancel"], key_path, "an instance name");
+            const json& layer_json = require(statement, path, "layer");
+            const std::string layer = layer_json.is_string() ? layer_json.get<std::string>() : "";
+            Instruction instruction;
+            instruction.op = Op::cancel;
+            if (layer == "os") {
+                instruction.layer = pcore::CancelLayer::os;
+            } else if (layer == "component") {
+                instruction.layer = pcore::CancelLayer::component;
+            } else if (layer == "round") {
+                instruction.layer = pcore::CancelLayer::round;
+            } else {
+                fail(path + ".layer", "expected \"os\", \"component\" or \"round\", found " +
+                                          describe(layer_json));
+            }
+            const std::string target = statement["cancel"].get<std::string>();
+            if (target == "main") fail(key_path, "the host cannot be cancelled by a statement");
+            instruction.name = instance_name(target);
+            cancels_.push_back(PendingCancel{key_path, target, instruction.layer, context.name});
+            emit(context, instruction, path, "cancel " + target + " (" + layer + ")");
         } else {
             check_keys(statement, path, {"exit"});
             if (!statement["exit"].is_object() || !statement["exit"].empty()) {
@@ -479,6 +501,7 @@ class Compiler {
                                      std::to_string(expected) + " port(s), found " +
                                      std::to_string(args.size()));
         }
+        spawners_[instance].insert(context.name);
         std::vector<Slot> list;
         std::string label = "spawn " + callee + " as " + instance;
         for (std::size_t index = 0; index < args.size(); ++index) {
@@ -725,6 +748,33 @@ class Compiler {
             scenario.expect.push_back(std::move(expectation));
         }
     }
+
+    // A cancel names an instance spawned somewhere; os and component cancels come from the host
+    // or the target's supervisor (the definition that spawns it), contract §4.
+    void check_cancels() const {
+        for (const PendingCancel& cancel : cancels_) {
+            auto spawned = spawners_.find(cancel.target);
+            if (spawned == spawners_.end()) {
+                fail(cancel.path, "no component is spawned as " + quoted(cancel.target));
+            }
+            if (cancel.layer != pcore::CancelLayer::round && cancel.issuer != "main" &&
+                spawned->second.count(cancel.issuer) == 0) {
+                fail(cancel.path, "only the host or the supervisor of " + quoted(cancel.target) +
+                                      " may cancel it at the os or component layer; " +
+                                      quoted(cancel.issuer) +
+                                      " does not spawn it (use layer \"round\" for a peer)");
+            }
+        }
+    }
+
+    struct PendingCancel {
+        std::string path;
+        std::string target;
+        pcore::CancelLayer layer = pcore::CancelLayer::component;
+        std::string issuer;  // the definition the statement is in
+    };
+    std::vector<PendingCancel> cancels_;
+    std::map<std::string, std::set<std::string>> spawners_;
 
     std::string file_;
     std::string prefix_;

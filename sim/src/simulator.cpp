@@ -34,6 +34,7 @@ struct Timing {
     std::uint64_t latency_max;
     std::uint64_t jitter_max;
     std::uint64_t run_delay_max;
+    std::uint64_t fault_odds = 0;  // 0: no faults
 };
 
 struct LinkTiming {
@@ -46,10 +47,12 @@ class Simulation {
     Simulation(const std::shared_ptr<const pmodel::Scenario>& scenario,
                const pcore::Variants& variants,
                const SimOptions& options)
-        : world_(scenario, variants), options_(options), prng_(options.seed) {
+        : world_(scenario, variants, options.faults), options_(options), prng_(options.seed) {
         timing_.latency_max = prng_.between(1, 40);
         timing_.jitter_max = prng_.between(0, 20);
         timing_.run_delay_max = prng_.between(1, 10);
+        // Faults: one chance in fault_odds per event (swarm-drawn), when a fault is possible.
+        if (options.faults.any()) timing_.fault_odds = prng_.between(2, 200);
         run_scheduled_.assign(1, false);
         schedule_run_if_runnable(CompId(0));
     }
@@ -57,21 +60,29 @@ class Simulation {
     RunResult run() {
         RunResult result;
         result.seed = options_.seed;
-        while (!queue_.empty()) {
+        while (true) {
             if (result.steps >= options_.steps_max) {
                 result.end = RunEnd::steps_exhausted;
                 break;
             }
-            const Event event = queue_.top();
-            queue_.pop();
-            now_ = event.time;
             Action action;
-            if (event.kind == EventKind::run) {
-                run_scheduled_[event.a.value()] = false;
-                if (!world_.runnable(event.a)) continue;
-                action = Action{ActionKind::run, event.a, {}, {}, 0};
+            if (queue_.empty()) {
+                // Quiescent: only an injected fault or (timeouts=on) a timeout can move on.
+                if (!choose_extra(action, true)) break;
+            } else if (timing_.fault_odds != 0 && prng_.below(timing_.fault_odds) == 0 &&
+                       choose_extra(action, false)) {
+                // a fault strikes before the next event
             } else {
-                if (!choose_delivery(event, action)) continue;
+                const Event event = queue_.top();
+                queue_.pop();
+                now_ = event.time;
+                if (event.kind == EventKind::run) {
+                    run_scheduled_[event.a.value()] = false;
+                    if (!world_.runnable(event.a)) continue;
+                    action = Action{ActionKind::run, event.a, {}, {}, 0};
+                } else {
+                    if (!choose_delivery(event, action)) continue;
+                }
             }
             std::string label;
             if (options_.record) label = world_.describe(action);
@@ -98,6 +109,7 @@ class Simulation {
             result.outcomes.emplace_back(slot.name, slot.state.outcome);
         }
         result.final_fingerprint = world_.fingerprint();
+        result.fault_injected = world_.fault_injected();
         return result;
     }
 
@@ -122,6 +134,28 @@ class Simulation {
         // Per-pair FIFO: never earlier than the link's previous message.
         link.last = std::max(link.last, due);
         push(Event{link.last, 0, EventKind::deliver, from, to});
+    }
+
+    // A fault (any time) or a timeout (only when nothing else can happen), chosen uniformly
+    // among those the world enables. In a quiescent state a remaining fault is injected with
+    // probability 1/2, so runs also end without using their budget.
+    bool choose_extra(Action& action, bool quiescent) {
+        world_.enabled_actions(scratch_);
+        std::vector<Action> faults;
+        std::vector<Action> timeouts;
+        for (const Action& candidate : scratch_) {
+            if (candidate.kind == ActionKind::fault) faults.push_back(candidate);
+            if (candidate.kind == ActionKind::timeout) timeouts.push_back(candidate);
+        }
+        if (!faults.empty() && (!quiescent || prng_.chance(1, 2))) {
+            action = faults[prng_.below(faults.size())];
+            return true;
+        }
+        if (quiescent && !timeouts.empty()) {
+            action = timeouts[prng_.below(timeouts.size())];
+            return true;
+        }
+        return false;
     }
 
     // With FIFO links the event delivers the head; with weaker network variants it picks one of
@@ -156,6 +190,7 @@ class Simulation {
     std::priority_queue<Event, std::vector<Event>, Later> queue_;
     std::vector<bool> run_scheduled_;
     std::unordered_map<std::uint64_t, LinkTiming> links_;  // looked up, never iterated
+    std::vector<Action> scratch_;
 };
 
 }  // namespace

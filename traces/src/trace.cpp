@@ -26,6 +26,15 @@ json outcome_json(const pcore::CompiledScenario& compiled,
                                                            : pcore::unnamed_component(comp);
     };
     json result = {{"outcome", pcore::outcome_name(outcome.kind)}};
+    if (outcome.kind == pcore::OutcomeKind::cancelled) {
+        static constexpr const char* layers[] = {"os", "component", "round"};
+        result["canceller"] = outcome.error.origin.valid() ? name(outcome.error.origin) : "os";
+        result["layer"] = layers[static_cast<std::size_t>(outcome.error.layer)];
+        json relay = json::array();
+        for (pcore::CompId hop : outcome.error.relay) relay.push_back(name(hop));
+        result["relay"] = relay;
+        result["in_sync"] = outcome.in_sync;
+    }
     if (outcome.kind == pcore::OutcomeKind::failed) {
         result["error"] = compiled.error_types[outcome.error.type.value()];
         result["origin"] = name(outcome.error.origin);
@@ -71,6 +80,12 @@ namespace {
 json action_json(const std::vector<std::string>& names, const pmodel::Action& action) {
     auto name = [&](pcore::CompId comp) { return names.at(comp.value()); };
     if (action.kind == pmodel::ActionKind::run) return {{"run", name(action.comp)}};
+    if (action.kind == pmodel::ActionKind::timeout) return {{"timeout", name(action.comp)}};
+    if (action.kind == pmodel::ActionKind::fault) {
+        return {{"fault", json::array({pmodel::fault_name(static_cast<pcore::FaultKind>(
+                                           action.index)),
+                                       name(action.comp)})}};
+    }
     json result = {{"deliver", json::array({name(action.from), name(action.to)})}};
     if (action.index != 0) result["index"] = action.index;
     return result;
@@ -217,13 +232,17 @@ ReplayResult replay_file(const std::string& path) {
         }
     }
     const json& faults = reader.field(trace, "$", "faults");
+    FaultBudget budget;
     for (const char* kind : {"crash", "cancel", "signal"}) {
         const std::string item = std::string("$.faults.") + kind;
-        const json& budget = reader.field(faults, "$.faults", kind);
-        if (!budget.is_number_unsigned()) reader.fail(item, "expected a count (0 or more)");
-        if (budget.get<std::uint64_t>() != 0) {
-            reader.fail(item, "fault injection is not supported by this version of protocheck");
+        const json& count = reader.field(faults, "$.faults", kind);
+        if (!count.is_number_unsigned() || count.get<std::uint64_t>() > 1000) {
+            reader.fail(item, "expected a count from 0 to 1000");
         }
+        const auto value = count.get<std::uint32_t>();
+        (std::string(kind) == "crash"    ? budget.crash
+         : std::string(kind) == "cancel" ? budget.cancel
+                                         : budget.signal) = value;
     }
     const json& steps = reader.field(trace, "$", "steps");
     if (!steps.is_array()) reader.fail("$.steps", "expected an array");
@@ -240,6 +259,7 @@ ReplayResult replay_file(const std::string& path) {
 
     // Parse every step before running, so that a malformed file is exit 2, not a divergence.
     struct ParsedStep {
+        pmodel::ActionKind kind = pmodel::ActionKind::run;
         bool run = true;
         std::string a;
         std::string b;
@@ -259,6 +279,7 @@ ReplayResult replay_file(const std::string& path) {
                 reader.fail(item + ".action.deliver", "expected [FROM, TO]");
             }
             step.run = false;
+            step.kind = pmodel::ActionKind::deliver;
             step.a = reader.text(pair[0], item + ".action.deliver[0]");
             step.b = reader.text(pair[1], item + ".action.deliver[1]");
             if (action.contains("index")) {
@@ -267,8 +288,34 @@ ReplayResult replay_file(const std::string& path) {
                 }
                 step.index = action["index"].get<std::uint32_t>();
             }
+        } else if (action.is_object() && action.contains("timeout")) {
+            step.run = false;
+            step.kind = pmodel::ActionKind::timeout;
+            step.a = reader.text(action["timeout"], item + ".action.timeout");
+        } else if (action.is_object() && action.contains("fault")) {
+            const json& pair = action["fault"];
+            if (!pair.is_array() || pair.size() != 2) {
+                reader.fail(item + ".action.fault", "expected [KIND, COMPONENT]");
+            }
+            step.run = false;
+            step.kind = pmodel::ActionKind::fault;
+            const std::string kind = reader.text(pair[0], item + ".action.fault[0]");
+            if (kind == "crash") {
+                step.index = 0;
+            } else if (kind == "cancel") {
+                step.index = 1;
+            } else if (kind == "signal") {
+                step.index = 2;
+            } else {
+                reader.fail(item + ".action.fault[0]",
+                            "expected \"crash\", \"cancel\" or \"signal\", found \"" + kind +
+                                "\"");
+            }
+            step.a = reader.text(pair[1], item + ".action.fault[1]");
         } else {
-            reader.fail(item + ".action", "expected {\"run\": NAME} or {\"deliver\": [FROM, TO]}");
+            reader.fail(item + ".action",
+                        "expected {\"run\": NAME}, {\"deliver\": [FROM, TO]}, "
+                        "{\"fault\": [KIND, NAME]} or {\"timeout\": NAME}");
         }
         step.fingerprint = reader.fingerprint(reader.field(steps[index], item, "fingerprint"),
                                               item + ".fingerprint");
@@ -276,7 +323,7 @@ ReplayResult replay_file(const std::string& path) {
     }
 
     ReplayResult result;
-    pmodel::World world(scenario, variants);
+    pmodel::World world(scenario, variants, budget);
     auto diverge = [&](std::size_t step, const std::string& why) {
         result.exit_code = 1;
         result.diverged = true;
@@ -287,9 +334,10 @@ ReplayResult replay_file(const std::string& path) {
     for (std::size_t index = 0; index < parsed.size(); ++index) {
         const ParsedStep& step = parsed[index];
         pmodel::Action action;
-        if (step.run) {
-            action.kind = pmodel::ActionKind::run;
+        if (step.kind != pmodel::ActionKind::deliver) {
+            action.kind = step.kind;
             action.comp = world.find_by_name(step.a);
+            action.index = step.kind == pmodel::ActionKind::fault ? step.index : 0;
             if (!action.comp.valid()) return diverge(index + 1, "no component named " + step.a);
         } else {
             action.kind = pmodel::ActionKind::deliver;

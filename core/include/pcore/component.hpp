@@ -150,10 +150,49 @@ enum class OutcomeKind : std::uint8_t { running, completed, failed, cancelled };
 
 struct Outcome {
     OutcomeKind kind = OutcomeKind::running;
-    ErrorInfo error;       // failed: the root cause with its provenance
-    bool remote = false;   // failed because of another component's error
+    // failed: the root cause with its provenance; cancelled: type builtin_error::cancelled,
+    // origin = the canceller (none: the OS), layer, and the components it was relayed through.
+    ErrorInfo error;
+    bool remote = false;   // the error or cancel came from another component
     bool in_sync = false;  // ended inside a sync round
     friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+// Why a component ended, in the order of contract §7 NM-3 (higher wins): tractor's rule that a
+// real error is never masked by a cancellation, and a cancel this side asked for is absorbed.
+enum class EndCause : std::uint8_t {
+    result,          // the program completed
+    own_cancel,      // a cancel this component requested came back (absorbed)
+    foreign_cancel,  // a cancel requested by someone else (host, supervisor, peer, OS)
+    remote_error,    // another component's error reached it
+    local_error,     // its own error
+};
+[[nodiscard]] EndCause cause_of(const Outcome& outcome, CompId self);
+[[nodiscard]] const char* cause_name(EndCause cause);
+
+// A failure waiting for its handler step (shutdown_guard lock / none): the trigger and the
+// handler are separate steps there, so the checker can interleave a second trigger.
+struct QueuedEnd {
+    Outcome outcome;
+    bool decided = false;  // the round's decision is already known
+    friend bool operator==(const QueuedEnd&, const QueuedEnd&) = default;
+};
+
+// RayFed's failure handler guard (seed 000, `_atomic_shutdown_flag`).
+//
+//   atomic_flag: test-and-set and handler in the trigger's own step: runs once.
+//   lock:        main path: lock, set flag, [step] handler, unlock. A signal (os cancel, or a
+//                failed send raising SIGINT) arriving in between runs its handler on the same
+//                thread, which waits for the lock forever: `deadlocked`.
+//   none:        check the flag at the trigger, set it in the handler step: two triggers
+//                before the first handler step run the handler twice (NM-5).
+struct ShutdownState {
+    bool flag = false;
+    bool lock_held = false;
+    bool deadlocked = false;
+    std::uint8_t handler_runs = 0;  // NM-5: at most one, exactly one for a failed end
+    std::vector<QueuedEnd> queued;
+    friend bool operator==(const ShutdownState&, const ShutdownState&) = default;
 };
 
 struct ComponentState {
@@ -172,6 +211,7 @@ struct ComponentState {
     PendingTransfer transfer;
     RoundState round;
     Outcome outcome;
+    ShutdownState shutdown;
     friend bool operator==(const ComponentState&, const ComponentState&) = default;
 };
 
@@ -182,7 +222,15 @@ struct ReceiveInput {
     CompId from;
     Message message;
 };
-using Input = std::variant<RunInput, ReceiveInput>;
+// Injected by the world (contract §5): crash fails the component with `Crash`; cancel is a
+// component-layer cancel by the host; signal an OS signal (os layer, no canceller).
+enum class FaultKind : std::uint8_t { crash, cancel, signal };
+struct FaultInput {
+    FaultKind kind = FaultKind::crash;
+};
+// timeouts=on: the component gave up waiting on a peer; it fails with `Timeout`.
+struct TimeoutInput {};
+using Input = std::variant<RunInput, ReceiveInput, FaultInput, TimeoutInput>;
 
 struct Send {
     CompId to;
@@ -200,6 +248,11 @@ struct SpawnComponent {
 };
 struct ScheduleComponent {
     CompId comp;
+};
+// The `cancel` statement: the world resolves the instance name and sends a CancelRequest.
+struct RequestCancel {
+    std::uint32_t name = 0;  // CompiledScenario::names index
+    CancelLayer layer = CancelLayer::component;
 };
 struct RefInc {
     CompId comp;
@@ -224,6 +277,7 @@ struct FactPutFailed {
 struct FactEnded {
     bool in_round = false;
     std::uint32_t round = 0;  // completed-round counter when it ended
+    bool submitted = false;   // it had submitted its part of that round (SY-4)
 };
 struct FactDecided {
     bool solution = false;
@@ -233,7 +287,16 @@ struct FactDecisionReceived {
     bool solution = false;
     bool failed_after_submit = false;
     CompId peer_not_in_decision;  // none: every peer of the round was a submitter
+    CompId failed_peer;           // SY-4: a participant it knew failed inside this round
 };
+// An end cause that counted (it arrived before the component's outcome was final): NM-2/NM-3
+// compare the outcome with the strongest of them; local errors are the root errors of NM-1/4.
+struct FactCause {
+    EndCause cause = EndCause::result;
+    ErrorInfo error;
+};
+// The failure handler ran (NM-5) and reported the component's end to the host (NM-4).
+struct FactHandlerRun {};
 struct FactScheduled {
     CompId comp;
     std::uint32_t acks_outstanding = 0;  // PT-2: must be 0
@@ -251,7 +314,10 @@ using Effect = std::variant<Send,
                             FactEnded,
                             FactDecided,
                             FactDecisionReceived,
-                            FactScheduled>;
+                            FactScheduled,
+                            RequestCancel,
+                            FactCause,
+                            FactHandlerRun>;
 using Effects = std::vector<Effect>;
 
 struct StepContext {

@@ -46,6 +46,10 @@ struct ChannelId {
     friend constexpr auto operator<=>(const ChannelId&, const ChannelId&) = default;
 };
 
+// Tractor's cancellation layers (seed 003): an OS signal, a cancel of a whole component by its
+// host or supervisor, or a cancel of one sync round by a peer of that round.
+enum class CancelLayer : std::uint8_t { os, component, round };
+
 // "#7" for a component without a name. Built by append: GCC 12 reports a false -Wrestrict on
 // `"#" + std::to_string(...)` at -O2.
 inline std::string unnamed_component(CompId comp) {

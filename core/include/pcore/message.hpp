@@ -23,11 +23,14 @@ namespace pcore {
 enum class PortKind : std::uint8_t { putter, getter };
 
 // An error as a value with provenance: what failed, where it started, which components it
-// travelled through (tractor's src_uid / relay_uid).
+// travelled through (tractor's src_uid / relay_uid). A cancellation travels the same way, with
+// type builtin_error::cancelled, the canceller as origin (none: the OS) and its layer, so that
+// ClosePort, DataMessageFailed and Decision carry either without a second code path.
 struct ErrorInfo {
     ErrorType type;
     CompId origin;
     std::vector<CompId> relay;
+    CancelLayer layer = CancelLayer::os;  // cancellations only
     friend bool operator==(const ErrorInfo&, const ErrorInfo&) = default;
 };
 
@@ -200,6 +203,15 @@ struct Decision {
     friend bool operator==(const Decision&, const Decision&) = default;
 };
 
+// A cancel request (the `cancel` statement): out of band, addressed through the runtime's
+// registry rather than a port, so the sender holds no handle on the target; the world drops it
+// when the target is already freed (tractor: cancelling a dead actor is a no-op).
+struct CancelRequest {
+    CompId canceller;
+    CancelLayer layer = CancelLayer::component;
+    friend bool operator==(const CancelRequest&, const CancelRequest&) = default;
+};
+
 using Message = std::variant<Data,
                              PeerChangeBlockPort,
                              Acknowledge,
@@ -208,7 +220,8 @@ using Message = std::variant<Data,
                              DataMessageFailed,
                              NotificationOfLeader,
                              Submission,
-                             Decision>;
+                             Decision,
+                             CancelRequest>;
 
 [[nodiscard]] const char* message_name(const Message& message);
 

@@ -32,8 +32,6 @@ enum class Op : std::uint8_t {
     exit,        // end normally
 };
 
-enum class CancelLayer : std::uint8_t { os, component, round };
-
 struct Instruction {
     Op op = Op::exit;
     Slot slot_a = 0;
@@ -84,7 +82,10 @@ inline constexpr ErrorType crash{4};               // injected fault
 inline constexpr ErrorType timeout{5};             // timeouts=on
 inline constexpr ErrorType message_failed{6};      // DataMessageFailed for a put of ours
 inline constexpr ErrorType wrong_direction{7};     // put on a getter or get on a putter
-inline constexpr std::uint16_t count = 8;
+// Not an error: the type a cancellation travels under (ErrorInfo::origin is the canceller).
+// Scenarios cannot `fail` with it.
+inline constexpr ErrorType cancelled{8};
+inline constexpr std::uint16_t count = 9;
 }  // namespace builtin_error
 
 struct CompiledScenario {

@@ -2,14 +2,18 @@
 // property monitors need. One transition system for every driver (simulator, checker, replay,
 // property tests, export): `enabled_actions` and `apply` are the only way to move.
 //
-//   action = run C            C executes its next statement
+//   action = run C            C executes its next statement (or its failure handler step)
 //          | deliver A->B     B handles the head message of link A->B (per-pair FIFO)
+//          | fault K C        an injected crash, host cancel or OS signal (contract §5)
+//          | timeout C        timeouts=on: C, blocked on a peer, gives up (SPIN's `timeout`:
+//                             enabled only when no run or deliver is)
 //
 // Links are per ordered pair of components (reowolf-notes §1.1: FIFO per sender-receiver pair).
 // The world frees a component when its reference count reaches 0; messages still in its inbox
 // go with it (their carried handles are released).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,16 +32,32 @@ using pcore::CompId;
 using pcore::ComponentState;
 using pcore::Message;
 
-enum class ActionKind : std::uint8_t { run, deliver };
+enum class ActionKind : std::uint8_t { run, deliver, fault, timeout };
 
 struct Action {
     ActionKind kind = ActionKind::run;
-    CompId comp;              // run
+    CompId comp;              // run, fault, timeout
     CompId from;              // deliver
     CompId to;                // deliver
-    std::uint32_t index = 0;  // deliver: position in the link (0 with FIFO links)
+    std::uint32_t index = 0;  // deliver: position in the link (0 with FIFO links); fault: kind
     friend bool operator==(const Action&, const Action&) = default;
 };
+
+// Contract §5: how many faults of each kind a run may inject.
+struct FaultBudget {
+    std::uint32_t crash = 0;
+    std::uint32_t cancel = 0;
+    std::uint32_t signal = 0;
+    [[nodiscard]] std::uint32_t of(pcore::FaultKind kind) const {
+        return kind == pcore::FaultKind::crash    ? crash
+               : kind == pcore::FaultKind::cancel ? cancel
+                                                  : signal;
+    }
+    [[nodiscard]] bool any() const { return crash + cancel + signal > 0; }
+    friend bool operator==(const FaultBudget&, const FaultBudget&) = default;
+};
+
+[[nodiscard]] const char* fault_name(pcore::FaultKind kind);
 
 struct Violation {
     std::string property;  // a contract §7 id
@@ -53,6 +73,11 @@ struct CompSlot {
     std::string name;
     bool ended_in_round = false;  // ghost, from FactEnded
     std::uint32_t ended_round = 0;
+    // Ghost for NM-2..NM-5: the strongest end cause that counted, and how many reports of its
+    // end the host received (one per failure-handler run).
+    bool has_cause = false;
+    pcore::EndCause strongest = pcore::EndCause::result;
+    std::uint8_t reports = 0;
     friend bool operator==(const CompSlot&, const CompSlot&) = default;
 };
 
@@ -77,11 +102,29 @@ struct ChannelProgress {
     friend bool operator==(const ChannelProgress&, const ChannelProgress&) = default;
 };
 
+// A root error that happened: `origin` failed with `type` on its own (NM-1, NM-4).
+struct RootError {
+    CompId origin;
+    pcore::ErrorType type;
+    friend auto operator<=>(const RootError&, const RootError&) = default;
+};
+
+// A remote error that reached `comp` (by ClosePort, DataMessageFailed or Decision), with the
+// relay path it carried: the hops NM-1 accepts as really travelled.
+struct ErrorArrival {
+    CompId comp;
+    pcore::ErrorInfo error;
+    friend bool operator==(const ErrorArrival&, const ErrorArrival&) = default;
+};
+
 // Monitor state. Part of the world's identity: two states with different monitors may have
 // different futures of violations.
 struct Ghost {
     std::vector<ChannelProgress> channels;    // sorted: PT-1
     std::vector<OutstandingPut> outstanding;  // sorted: LC-2
+    std::vector<RootError> roots;             // sorted, unique: NM-1, NM-4
+    std::vector<ErrorArrival> arrivals;       // in order of arrival: NM-1
+    std::array<std::uint32_t, 3> faults_used{};  // by pcore::FaultKind
     friend bool operator==(const Ghost&, const Ghost&) = default;
 };
 
@@ -97,11 +140,15 @@ struct ApplyResult {
 
 class World {
   public:
-    World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants);
+    World(std::shared_ptr<const Scenario> scenario,
+          pcore::Variants variants,
+          FaultBudget faults = {});
 
     [[nodiscard]] const Scenario& scenario() const { return *scenario_; }
     [[nodiscard]] const std::shared_ptr<const Scenario>& scenario_ptr() const { return scenario_; }
     [[nodiscard]] const pcore::Variants& variants() const { return variants_; }
+    [[nodiscard]] const FaultBudget& fault_budget() const { return faults_; }
+    [[nodiscard]] bool fault_injected() const;
     [[nodiscard]] const std::vector<CompSlot>& comps() const { return comps_; }
     // Links with messages or without, in (from, to) order.
     [[nodiscard]] std::vector<const Link*> links() const;
@@ -118,8 +165,10 @@ class World {
     // Applies an enabled action; state monitors run on every effect.
     ApplyResult apply(const Action& action);
 
-    // Properties that are judged on a terminal state (no enabled action): DF-1, DF-2, LC-2,
-    // LC-3, EXPECT. Appends to violations(); returns an application deadlock if there is one.
+    // Properties that are judged on a terminal state (no enabled action): DF-1, DF-2, DF-3,
+    // LC-2, NM-1..NM-5, EXPECT (only in runs without injected faults: a fault changes the
+    // scenario its expect block was written for). Appends to violations(); returns the
+    // application deadlocks.
     std::vector<AppDeadlock> check_terminal();
 
     [[nodiscard]] std::uint64_t fingerprint() const;
@@ -140,8 +189,15 @@ class World {
     void violation(std::string property, std::vector<CompId> comps, std::string detail);
     void release_carried(const Message& message, ApplyResult& result);
 
+    void check_attribution();
+    void check_expectations();
+    void enabled_faults(std::vector<Action>& out) const;
+    [[nodiscard]] bool fault_target(CompId comp, pcore::FaultKind kind) const;
+    [[nodiscard]] bool timeout_target(CompId comp) const;
+
     std::shared_ptr<const Scenario> scenario_;
     pcore::Variants variants_;
+    FaultBudget faults_;
     std::vector<CompSlot> comps_;
     std::vector<Link> links_;  // in creation order; links() sorts
     std::unordered_map<std::uint64_t, std::uint32_t> link_index_;  // (from, to) -> index

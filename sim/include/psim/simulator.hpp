@@ -21,6 +21,7 @@ struct SimOptions {
     std::uint64_t seed = 0;
     std::uint64_t steps_max = 10'000'000;
     bool record = false;  // keep every step (action, fingerprint, label) for a trace
+    pmodel::FaultBudget faults;  // contract §5: injected at random points, at most this many
 };
 
 struct TraceStep {
@@ -46,6 +47,7 @@ struct RunResult {
     std::vector<TraceStep> trace;
     std::vector<std::pair<std::string, pcore::Outcome>> outcomes;  // by component id
     std::uint64_t final_fingerprint = 0;
+    bool fault_injected = false;  // EXPECT is not judged on such a run
 };
 
 [[nodiscard]] RunResult simulate_run(const std::shared_ptr<const pmodel::Scenario>& scenario,

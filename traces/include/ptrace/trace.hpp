@@ -20,12 +20,7 @@ namespace ptrace {
 
 inline constexpr const char* trace_format = "protocheck-trace/1";
 
-struct FaultBudget {
-    std::uint32_t crash = 0;
-    std::uint32_t cancel = 0;
-    std::uint32_t signal = 0;
-    friend bool operator==(const FaultBudget&, const FaultBudget&) = default;
-};
+using FaultBudget = pmodel::FaultBudget;
 
 [[nodiscard]] std::string hex64(std::uint64_t value);
 
