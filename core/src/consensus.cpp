@@ -543,9 +543,19 @@ void on_decision(Step& step, const Decision& message) {
                 break;
             }
         }
-        const CompId failed_peer = step.ended() || round.failed_peers.empty()
-                                       ? CompId::none()
-                                       : round.failed_peers.front();
+        // SY-4: a peer it interacted with in this round, known to have failed inside it.
+        CompId failed_peer = CompId::none();
+        if (!step.ended()) {
+            for (CompId failed : round.failed_peers) {
+                const bool participant =
+                    std::any_of(round.peers.begin(), round.peers.end(),
+                                [&](const RoundPeer& peer) { return peer.comp == failed; });
+                if (participant) {
+                    failed_peer = failed;
+                    break;
+                }
+            }
+        }
         step.emit(FactDecisionReceived{message.solution, round.failed_after_submit, missing,
                                        failed_peer});
         if (message.solution) {

@@ -62,6 +62,8 @@ void on_cancel(Step& step, CompId canceller, CancelLayer layer);
 // The error an ending component hands on: a relayed one names the relay (tractor relay_uid).
 [[nodiscard]] ErrorInfo relayed_error(const ComponentState& state);
 [[nodiscard]] bool ends_with_error(const ComponentState& state);
+// DataMessageFailed for a put that reached us after (or unaccepted at) our end.
+void report_failed_put(Step& step, const Data& data);
 void try_finish_exit(Step& step);
 // An ended component closes ports it still received (ports that arrived inside data).
 void close_open_ports(Step& step);

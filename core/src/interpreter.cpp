@@ -216,14 +216,7 @@ void on_data(Step& step, CompId from, Data data) {
         // Seed 004 "Managing the Lifetime": data that reaches an exiting component is answered
         // with DataMessageFailed, except on ports the peer itself closed (it is ending too).
         const bool closed_by_peer = port.closed && !port.close_sent;
-        if (step.variants().data_message_failed == OnOff::on && !closed_by_peer) {
-            DataMessageFailed failed{data.sending_port, data.channel, data.seq, false, {}};
-            if (ends_with_error(step.state)) {
-                failed.has_error = true;
-                failed.error = relayed_error(step.state);
-            }
-            step.send(data.header.sender, failed);
-        }
+        if (!closed_by_peer) report_failed_put(step, data);
         return;
     }
     port.pending.push_back(std::move(data));

@@ -97,6 +97,20 @@ void send_close_port(Step& step, PortId port_id) {
 
 namespace {
 
+}  // namespace
+
+void report_failed_put(Step& step, const Data& data) {
+    if (step.variants().data_message_failed == OnOff::off) return;  // lost silently (LC-2)
+    DataMessageFailed failed{data.sending_port, data.channel, data.seq, false, {}};
+    if (ends_with_error(step.state)) {
+        failed.has_error = true;
+        failed.error = relayed_error(step.state);
+    }
+    step.send(data.header.sender, failed);
+}
+
+namespace {
+
 // error_relay=none: the failed party just stops (RayFed before its proposal): nobody is told.
 bool silent_failure(const Step& step) {
     return step.variants().error_relay == ErrorRelay::none &&
@@ -115,6 +129,10 @@ void close_all_ports(Step& step) {
             detach_peer(step, PortId(index));
             continue;
         }
+        // Data that reached us but was never accepted is lost with us: its puts failed, and
+        // their senders must hear it like the senders of data that arrives from now on.
+        for (const Data& data : port.pending) report_failed_put(step, data);
+        port.pending.clear();
         port.close_sent = true;
         port.close_control_id = state.next_control_id++;
         state.control.push_back(ControlEntry{port.close_control_id, ControlKind::close_port,

@@ -242,6 +242,18 @@ void complete_transfer(Step& step) {
         for (PortId moving : transfer.bundle) step.port(moving).transferring = false;
         return;
     }
+    if (step.port(transfer.put_port).closed) {
+        // The receiver ended while we waited for the Acks: the put fails like any put on a
+        // closed port, and the ports stay ours (closed with the rest when we end).
+        for (PortId moving : transfer.bundle) step.port(moving).transferring = false;
+        const Port& closed = step.port(transfer.put_port);
+        if (closed.has_close_error) {
+            fail_remote(step, closed.close_error);
+        } else {
+            fail_local(step, builtin_error::peer_closed);
+        }
+        return;
+    }
     const CompId receiver = step.port(transfer.put_port).peer_comp;
     std::vector<TransferredPort> carried;
     for (PortId moving : transfer.bundle) {

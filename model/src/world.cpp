@@ -534,7 +534,9 @@ std::vector<AppDeadlock> World::check_terminal() {
     // LC-2: every put was received, reported failed, or its sender failed in that round.
     for (const OutstandingPut& put : ghost_.outstanding) {
         const CompSlot& sender = comps_[put.sender.value()];
-        const bool sender_failed_in_round = sender.state.outcome.kind == OutcomeKind::failed &&
+        // Failed or cancelled: a round the sender did not complete takes its puts with it.
+        const bool sender_failed_in_round = (sender.state.outcome.kind == OutcomeKind::failed ||
+                                             sender.state.outcome.kind == OutcomeKind::cancelled) &&
                                             sender.ended_in_round &&
                                             sender.ended_round == put.sender_round;
         if (!sender_failed_in_round) {
