@@ -156,6 +156,16 @@ bool accounted(const RoundState& round, CompId peer) {
     });
 }
 
+// A submitter known to have failed in the round: its part failed, or a ClosePort said so. The
+// peers only it listed are its business: cut off from us, it decides the parts it holds
+// (send_towards_leader), and a late part gets our failure decision (on_submission).
+bool submitter_failed(const RoundState& round, CompId submitter) {
+    return std::any_of(round.combined.begin(), round.combined.end(), [&](const SolutionPart& part) {
+        return (part.submitter == submitter && part.failed) ||
+               std::binary_search(part.failed_peers.begin(), part.failed_peers.end(), submitter);
+    });
+}
+
 enum class Verdict { incomplete, solution, failure };
 
 // Every channel end needs its twin: a putter entry waits for the getter that will accept it
@@ -167,6 +177,7 @@ Verdict evaluate(const RoundState& round, CompId self) {
     for (const SolutionPart& part : round.combined) {
         // A peer that failed inside the round fails the round (SY-4), part or no part.
         any_failed = any_failed || part.failed || !part.failed_peers.empty();
+        if (submitter_failed(round, part.submitter)) continue;
         for (CompId peer : part.peers) {
             if (!accounted(round, peer)) return Verdict::incomplete;
         }
@@ -557,7 +568,7 @@ void on_decision(Step& step, const Decision& message) {
             }
         }
         step.emit(FactDecisionReceived{message.solution, round.failed_after_submit, missing,
-                                       failed_peer});
+                                       failed_peer, round.completed, step.ended()});
         if (message.solution) {
             if (!step.ended()) {
                 ++round.completed;

@@ -199,7 +199,6 @@ void end_component(Step& step, const Outcome& how, bool decided) {
         if (!state.round.submitted) {
             submit(step, true, error);
         } else {
-            state.round.failed_after_submit = true;
             resubmit_failed(step, error);
         }
     }
@@ -399,6 +398,8 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
         try_finish_exit(step);
         return;
     }
+    // SY-3 watches exactly this: a ClosePort failing a round we already submitted to.
+    if (step.state.round.submitted) step.state.round.failed_after_submit = true;
     if (message.has_error) {
         fail_remote(step, message.error, EndPath::main);
     } else {

@@ -368,6 +368,16 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     slot.ended_round = concrete.round;
                 } else if constexpr (std::is_same_v<T, pcore::FactDecided>) {
                     if (!concrete.solution) return;
+                    for (const pcore::SolutionPart& part : concrete.parts) {
+                        CompSlot& member = comps_[part.submitter.value()];
+                        member.solution_round = part.submitter_round + 1;
+                        if (member.failure_round == part.submitter_round + 1) {
+                            violation("SY-1", {source, part.submitter},
+                                      name_of(source) + " decided Solution for a round in which " +
+                                          name_of(part.submitter) + " already got Failure");
+                            return;
+                        }
+                    }
                     std::vector<std::pair<ChannelId, std::pair<std::uint32_t, std::uint32_t>>> sums;
                     for (const pcore::SolutionPart& part : concrete.parts) {
                         if (part.failed) {
@@ -400,7 +410,21 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                         }
                     }
                 } else if constexpr (std::is_same_v<T, pcore::FactDecisionReceived>) {
-                    if (concrete.peer_not_in_decision.valid()) {
+                    CompSlot& receiver = comps_[source.value()];
+                    // SY-1 is about the participants that go on: one that ended inside the
+                    // round (and decided its own parts) has no further stake in its verdict.
+                    if (!concrete.solution && !concrete.receiver_ended) {
+                        receiver.failure_round = concrete.round + 1;
+                        if (receiver.solution_round == concrete.round + 1) {
+                            violation("SY-1", {source},
+                                      name_of(source) +
+                                          " got Failure for a round that a Solution decision "
+                                          "included it in");
+                        }
+                    }
+                    // Failure may reach participants from different deciders (a cut-off
+                    // participant decides what it holds); a Solution must cover the round.
+                    if (concrete.solution && concrete.peer_not_in_decision.valid()) {
                         violation("SY-1", {source, concrete.peer_not_in_decision},
                                   name_of(source) + " got a decision that did not include " +
                                       name_of(concrete.peer_not_in_decision) +
@@ -756,6 +780,8 @@ void World::encode(pcore::ByteWriter& out) const {
         out.u8(static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest)
                                                         : 0));
         out.u8(slot.reports);
+        out.u32(slot.solution_round);
+        out.u32(slot.failure_round);
         pcore::encode(out, slot.state);
     }
     const std::vector<const Link*> sorted = links();

@@ -389,6 +389,22 @@ ReplayResult replay_file(const std::string& path) {
                     (entry.kind == pcore::ControlKind::close_port ? "close-ack" : "block-ack") +
                     " from " + names[entry.awaited_from.value()];
         }
+        const pcore::RoundState& round = slot.state.round;
+        if (round.active) {
+            line += ", in round " + std::to_string(round.completed) + " led by " +
+                    (round.highest.value() < names.size() ? names[round.highest.value()] : "?") +
+                    (round.orphaned ? " (orphaned)" : "");
+        }
+        if (!round.combined.empty()) {
+            line += ", holds parts of";
+            for (const pcore::SolutionPart& part : round.combined) {
+                line += " " + names[part.submitter.value()] + (part.failed ? "(failed)" : "") +
+                        (part.holds_ref ? "(ref)" : "");
+            }
+        }
+        if (slot.state.outcome.kind != pcore::OutcomeKind::running) {
+            line += std::string(", ended ") + pcore::outcome_name(slot.state.outcome.kind);
+        }
         result.log.push_back(line);
     }
     for (const pmodel::Link* pointer : world.links()) {

@@ -139,6 +139,7 @@ struct RoundState {
     std::vector<RoundPeer> peers;  // sorted by comp
     bool submitted = false;
     bool failed_after_submit = false;    // SY-3: a ClosePort failed us after we submitted
+                                         // (a crash or cancel there is not a false failure)
     std::vector<CompId> failed_peers;    // ClosePort(error) received in this round (sorted)
     std::vector<SolutionPart> combined;  // parts held while we believe we lead
     std::vector<BufferedNotification> buffered;
@@ -288,6 +289,8 @@ struct FactDecisionReceived {
     bool failed_after_submit = false;
     CompId peer_not_in_decision;  // none: every peer of the round was a submitter
     CompId failed_peer;           // SY-4: a participant it knew failed inside this round
+    std::uint32_t round = 0;      // the receiver's completed-round count (names the round)
+    bool receiver_ended = false;  // it failed or was cancelled first: the round is over for it
 };
 // An end cause that counted (it arrived before the component's outcome was final): NM-2/NM-3
 // compare the outcome with the strongest of them; local errors are the root errors of NM-1/4.

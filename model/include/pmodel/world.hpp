@@ -78,6 +78,10 @@ struct CompSlot {
     bool has_cause = false;
     pcore::EndCause strongest = pcore::EndCause::result;
     std::uint8_t reports = 0;
+    // Ghost for SY-1: the last round (count + 1; 0 = none) a Solution decision included this
+    // component's part, and the last round it received a Failure in.
+    std::uint32_t solution_round = 0;
+    std::uint32_t failure_round = 0;
     friend bool operator==(const CompSlot&, const CompSlot&) = default;
 };
 
