@@ -172,7 +172,12 @@ enum class Verdict { incomplete, solution, failure };
 // (the putter cannot know who that is: its port may be moving), a getter entry names the
 // putter it heard from. With a failed part the round fails as soon as everyone listed is in.
 Verdict evaluate(const RoundState& round, CompId self) {
-    if (!has_part(round, self)) return Verdict::incomplete;
+    if (!has_part(round, self)) {
+        // Cut off after our own part left: the round has failed (the neighbour on the way to
+        // the leader failed inside it), so the parts that reach us get that verdict now; our
+        // own decision comes from the leader, which answers late parts.
+        return round.orphaned && !round.combined.empty() ? Verdict::failure : Verdict::incomplete;
+    }
     bool any_failed = false;
     for (const SolutionPart& part : round.combined) {
         // A peer that failed inside the round fails the round (SY-4), part or no part.
@@ -227,6 +232,28 @@ const SolutionPart* root_failure(const std::vector<SolutionPart>& parts) {
     return first;
 }
 
+bool has_own_part(const std::vector<SolutionPart>& parts, CompId self) {
+    return std::any_of(parts.begin(), parts.end(),
+                       [&](const SolutionPart& part) { return part.submitter == self; });
+}
+
+// Why a cut-off participant fails the parts it holds: its own end, or the error of the
+// neighbour on the way to the leader that failed inside the round (NM-1: a real root cause).
+ErrorInfo cut_off_cause(const Step& step) {
+    const ComponentState& state = step.state;
+    if (ends_with_error(state)) return relayed_error(state);
+    for (const Port& port : state.ports) {
+        if (port.closer_failed_in_round && port.has_close_error &&
+            port.peer_comp == leader_route(state.round)) {
+            return port.close_error;
+        }
+    }
+    for (const Port& port : state.ports) {
+        if (port.closer_failed_in_round && port.has_close_error) return port.close_error;
+    }
+    return local_error(step, builtin_error::inconsistent_round);
+}
+
 void decide(Step& step, bool agreed) {
     RoundState& round = step.state.round;
     std::vector<SolutionPart> parts = std::move(round.combined);
@@ -237,6 +264,9 @@ void decide(Step& step, bool agreed) {
     if (const SolutionPart* failed = root_failure(parts)) {
         decision.solution = false;
         decision.error = failed->error;
+    } else if (round.orphaned && !has_own_part(parts, step.state.self)) {
+        decision.solution = false;
+        decision.error = cut_off_cause(step);
     } else if (!agreed) {
         decision.solution = false;
         decision.error = local_error(step, builtin_error::inconsistent_round);
