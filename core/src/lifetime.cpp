@@ -381,6 +381,7 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
         return;
     }
     const bool was_ended = step.ended();
+    const std::uint32_t port_rounds = step.port(port_id).rounds_completed;
     // Whether the closer's end belongs to the round we are (or were, when we ended) in.
     const bool same_round = step.port(port_id).used_in_round &&
                             closer_failed_in_our_round(step, step.port(port_id), message);
@@ -398,8 +399,13 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
         try_finish_exit(step);
         return;
     }
-    // SY-3 watches exactly this: a ClosePort failing a round we already submitted to.
-    if (step.state.round.submitted) step.state.round.failed_after_submit = true;
+    // SY-3 watches exactly this (ghost): a ClosePort failing a round we already submitted to
+    // although its closer had completed that round (its count of the channel's rounds is
+    // ahead of ours). A closer that voted and then failed before the decision reached it did
+    // fail inside the round; the leader may still have decided Solution with its vote.
+    if (step.state.round.submitted && message.rounds_completed > port_rounds) {
+        step.state.round.failed_after_submit = true;
+    }
     if (message.has_error) {
         fail_remote(step, message.error, EndPath::main);
     } else {

@@ -138,8 +138,9 @@ struct RoundState {
     std::uint32_t mapping_counter = 0;
     std::vector<RoundPeer> peers;  // sorted by comp
     bool submitted = false;
-    bool failed_after_submit = false;    // SY-3: a ClosePort failed us after we submitted
-                                         // (a crash or cancel there is not a false failure)
+    // Ghost for SY-3: after we submitted, a ClosePort from a closer that had completed this
+    // round failed us (a false failure: a crash or cancel after the vote is not one).
+    bool failed_after_submit = false;
     std::vector<CompId> failed_peers;    // ClosePort(error) received in this round (sorted)
     std::vector<SolutionPart> combined;  // parts held while we believe we lead
     std::vector<BufferedNotification> buffered;
