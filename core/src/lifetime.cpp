@@ -405,6 +405,7 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
     // fail inside the round; the leader may still have decided Solution with its vote.
     if (step.state.round.submitted && message.rounds_completed > port_rounds) {
         step.state.round.failed_after_submit = true;
+        step.emit(FactFalseFailure{step.state.round.completed});
     }
     if (message.has_error) {
         fail_remote(step, message.error, EndPath::main);

@@ -371,6 +371,13 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     for (const pcore::SolutionPart& part : concrete.parts) {
                         CompSlot& member = comps_[part.submitter.value()];
                         member.solution_round = part.submitter_round + 1;
+                        if (member.false_failure_round == part.submitter_round + 1) {
+                            violation("SY-3", {part.submitter},
+                                      name_of(part.submitter) +
+                                          " was failed by a ClosePort in a round that was "
+                                          "decided Solution");
+                            return;
+                        }
                         if (member.failure_round == part.submitter_round + 1) {
                             violation("SY-1", {source, part.submitter},
                                       name_of(source) + " decided Solution for a round in which " +
@@ -430,12 +437,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                                       name_of(concrete.peer_not_in_decision) +
                                       ", a participant of its round");
                     }
-                    if (concrete.solution && concrete.failed_after_submit) {
-                        violation("SY-3", {source},
-                                  name_of(source) +
-                                      " was failed by a ClosePort in a round that was decided "
-                                      "Solution");
-                    }
+
                     if (concrete.solution && concrete.failed_peer.valid()) {
                         violation("SY-4", {source, concrete.failed_peer},
                                   name_of(source) + " got Solution although " +
@@ -465,6 +467,15 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                         if (at == roots.end() || *at != root) roots.insert(at, root);
                     } else if (concrete.cause == pcore::EndCause::remote_error) {
                         ghost_.arrivals.push_back(ErrorArrival{source, concrete.error});
+                    }
+                } else if constexpr (std::is_same_v<T, pcore::FactFalseFailure>) {
+                    CompSlot& slot = comps_[source.value()];
+                    slot.false_failure_round = concrete.round + 1;
+                    if (slot.solution_round == concrete.round + 1) {
+                        violation("SY-3", {source},
+                                  name_of(source) +
+                                      " was failed by a ClosePort in a round that was decided "
+                                      "Solution");
                     }
                 } else if constexpr (std::is_same_v<T, pcore::FactHandlerRun>) {
                     CompSlot& slot = comps_[source.value()];
@@ -782,6 +793,7 @@ void World::encode(pcore::ByteWriter& out) const {
         out.u8(slot.reports);
         out.u32(slot.solution_round);
         out.u32(slot.failure_round);
+        out.u32(slot.false_failure_round);
         pcore::encode(out, slot.state);
     }
     const std::vector<const Link*> sorted = links();

@@ -165,7 +165,9 @@ class Simulation {
         if (link == nullptr || link->queue.empty()) return false;  // dropped with a freed target
         action = Action{ActionKind::deliver, {}, event.a, event.b, 0};
         if (!world_.enabled(action)) {
-            if (!pcore::receptive(world_.comps()[event.b.value()].state)) {
+            // A component its creator has not scheduled yet takes the message later; one stuck
+            // in its failure handler never will.
+            if (world_.comps()[event.b.value()].state.mode == pcore::Mode::waiting_for_creator) {
                 push(Event{now_ + 1, 0, EventKind::deliver, event.a, event.b});  // try later
             }
             return false;

@@ -299,6 +299,11 @@ struct FactCause {
     EndCause cause = EndCause::result;
     ErrorInfo error;
 };
+// SY-3: a ClosePort failed this component in a round it had submitted to, although the closer
+// had completed that round. A violation once that round is (or was) decided Solution.
+struct FactFalseFailure {
+    std::uint32_t round = 0;  // the component's completed-round count
+};
 // The failure handler ran (NM-5) and reported the component's end to the host (NM-4).
 struct FactHandlerRun {};
 struct FactScheduled {
@@ -321,7 +326,8 @@ using Effect = std::variant<Send,
                             FactScheduled,
                             RequestCancel,
                             FactCause,
-                            FactHandlerRun>;
+                            FactHandlerRun,
+                            FactFalseFailure>;
 using Effects = std::vector<Effect>;
 
 struct StepContext {

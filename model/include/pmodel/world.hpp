@@ -82,6 +82,7 @@ struct CompSlot {
     // component's part, and the last round it received a Failure in.
     std::uint32_t solution_round = 0;
     std::uint32_t failure_round = 0;
+    std::uint32_t false_failure_round = 0;  // SY-3 (count + 1; 0 = none)
     friend bool operator==(const CompSlot&, const CompSlot&) = default;
 };
 
