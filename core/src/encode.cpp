@@ -193,6 +193,12 @@ void encode(ByteWriter& out, const Port& port) {
     encode(out, port.adopted_from);
     encode(out, port.adopted_port);
     out.u32(port.next_put_seq);
+    out.u32(static_cast<std::uint32_t>(port.deferred_blocks.size()));
+    for (const PeerChangeBlockPort& block : port.deferred_blocks) {
+        encode(out, block.target);
+        encode(out, block.requester);
+        out.u32(block.control_id);
+    }
 }
 
 void encode(ByteWriter& out, const PeerLink& link) {

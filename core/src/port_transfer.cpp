@@ -344,9 +344,36 @@ void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
         forward(step, port, port_id, message);
         return;
     }
+    if (port.blocked && !port.closed && message.requester != port.peer_comp) {
+        // A later owner is moving the port on before the previous owner's Unblock (which
+        // names it) reached us: that Unblock is on another link and may come later. Blocking
+        // now would be undone by the stale Unblock; answer once we know the requester.
+        port.deferred_blocks.push_back(message);
+        return;
+    }
     if (!port.closed) port.blocked = true;
     step.send(message.requester, Acknowledge{message.control_id});
 }
+
+namespace {
+
+// Blocks deferred until the Unblock that names their requester as our peer.
+void take_deferred_blocks(Step& step, PortId port_id) {
+    Port& port = step.port(port_id);
+    for (std::size_t index = 0; index < port.deferred_blocks.size();) {
+        const PeerChangeBlockPort block = port.deferred_blocks[index];
+        if (!port.closed && block.requester != port.peer_comp) {
+            ++index;
+            continue;
+        }
+        port.deferred_blocks.erase(port.deferred_blocks.begin() +
+                                   static_cast<std::ptrdiff_t>(index));
+        if (!port.closed) port.blocked = true;
+        step.send(block.requester, Acknowledge{block.control_id});
+    }
+}
+
+}  // namespace
 
 void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& message) {
     const PortId port_id = resolve(step.state, message.target);
@@ -363,19 +390,21 @@ void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& messag
     port.blocked = false;
     if (port.closed && !port.close_deferred) {
         step.emit(RefDec{message.new_comp});  // nothing will be sent there any more
+        take_deferred_blocks(step, port_id);
         return;
     }
     detach_peer(step, port_id);
     port.peer_comp = message.new_comp;
     port.peer_port = message.new_port;
     attach_peer(step, port_id, true);
+    take_deferred_blocks(step, port_id);  // may block again: the new owner moves it on
     if (port.close_deferred) {
         for (ControlEntry& entry : step.state.control) {
             if (entry.kind == ControlKind::close_port && entry.port == port_id) {
                 entry.awaited_from = message.new_comp;
             }
         }
-        send_close_port(step, port_id);
+        if (!port.blocked) send_close_port(step, port_id);
     }
 }
 

@@ -74,6 +74,8 @@ struct Port {
     CompId adopted_from;   // set when this port arrived inside a data message
     PortId adopted_port;
     std::uint32_t next_put_seq = 0;  // ghost: PT-1 sequence numbers of the channel
+    // Blocks from a later owner of the peer end that overtook the previous owner's Unblock.
+    std::vector<PeerChangeBlockPort> deferred_blocks;
     friend bool operator==(const Port&, const Port&) = default;
 };
 
