@@ -344,14 +344,17 @@ void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
         forward(step, port, port_id, message);
         return;
     }
-    if (port.blocked && !port.closed && message.requester != port.peer_comp) {
+    // A port closed by us whose ClosePort still waits for the peer end to settle is treated
+    // as open here: the ClosePort must go to the owner the last Unblock names.
+    const bool settling = !port.closed || port.close_deferred;
+    if (port.blocked && settling && message.requester != port.peer_comp) {
         // A later owner is moving the port on before the previous owner's Unblock (which
         // names it) reached us: that Unblock is on another link and may come later. Blocking
         // now would be undone by the stale Unblock; answer once we know the requester.
         port.deferred_blocks.push_back(message);
         return;
     }
-    if (!port.closed) port.blocked = true;
+    if (settling) port.blocked = true;
     step.send(message.requester, Acknowledge{message.control_id});
 }
 
@@ -362,13 +365,16 @@ void take_deferred_blocks(Step& step, PortId port_id) {
     Port& port = step.port(port_id);
     for (std::size_t index = 0; index < port.deferred_blocks.size();) {
         const PeerChangeBlockPort block = port.deferred_blocks[index];
-        if (!port.closed && block.requester != port.peer_comp) {
+        const bool settling = !port.closed || port.close_deferred;
+        if (settling && block.requester != port.peer_comp) {
             ++index;
             continue;
         }
         port.deferred_blocks.erase(port.deferred_blocks.begin() +
                                    static_cast<std::ptrdiff_t>(index));
-        if (!port.closed) port.blocked = true;
+        // A ClosePort of ours still waiting for the port to settle waits on: the requester is
+        // moving the port on, and only its Unblock names the owner that must get it.
+        if (settling) port.blocked = true;
         step.send(block.requester, Acknowledge{block.control_id});
     }
 }
