@@ -64,6 +64,7 @@ void encode(ByteWriter& out, const TransferredPort& port) {
     out.boolean(port.peer_in_bundle);
     out.u32(port.peer_bundle_index);
     out.boolean(port.has_close_error);
+    out.boolean(port.closer_failed_in_round);
     encode(out, port.close_error);
     out.u32(port.rounds_completed);
     encode_list(out, port.pending);

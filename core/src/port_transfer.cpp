@@ -103,6 +103,13 @@ void run_spawn(Step& step, const Instruction& instruction) {
         moved.closed = source.closed;
         moved.has_close_error = source.has_close_error;
         moved.close_error = source.close_error;
+        moved.closer_failed_in_round = source.closer_failed_in_round;
+        if (source.closed) {
+            // No handle: nothing is sent on it any more. The leader still needs to know who
+            // closed it when that peer failed inside the round (SY-4, DF-3).
+            moved.peer_comp = source.peer_comp;
+            moved.peer_port = source.peer_port;
+        }
         moved.rounds_completed = source.rounds_completed;
         moved.next_put_seq = source.next_put_seq;
         moved.pending = std::move(source.pending);
@@ -266,6 +273,7 @@ void complete_transfer(Step& step) {
         travelling.channel = port.channel;
         travelling.closed = port.closed;
         travelling.has_close_error = port.has_close_error;
+        travelling.closer_failed_in_round = port.closer_failed_in_round;
         travelling.close_error = port.close_error;
         travelling.rounds_completed = port.rounds_completed;
         travelling.pending = std::move(port.pending);
@@ -298,11 +306,16 @@ void adopt_ports(Step& step, CompId sender, Data& data) {
         Port& port = step.port(id);
         port.closed = travelling.closed;
         port.has_close_error = travelling.has_close_error;
+        port.closer_failed_in_round = travelling.closer_failed_in_round;
         port.close_error = travelling.close_error;
         port.rounds_completed = travelling.rounds_completed;
         port.next_put_seq = travelling.next_put_seq;
         port.pending = std::move(travelling.pending);
         travelling.pending.clear();
+        if (travelling.closed) {  // no handle; the closer's identity for the leader (SY-4)
+            port.peer_comp = travelling.peer_comp;
+            port.peer_port = travelling.peer_port;
+        }
         port.adopted_from = sender;
         port.adopted_port = travelling.old_id;
         adopted.push_back(id);

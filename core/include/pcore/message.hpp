@@ -71,6 +71,7 @@ struct TransferredPort {
     bool peer_in_bundle = false;  // the other end travels in the same message
     std::uint32_t peer_bundle_index = 0;
     bool has_close_error = false;
+    bool closer_failed_in_round = false;
     ErrorInfo close_error;
     std::uint32_t rounds_completed = 0;
     std::vector<Data> pending;
