@@ -533,6 +533,8 @@ std::vector<AppDeadlock> World::check_terminal() {
     const pcore::CompiledScenario& compiled = *scenario_->compiled;
     std::vector<std::vector<CompId>> waits(comps_.size());
     std::vector<bool> live(comps_.size(), false);
+    // A hang (DF-1) is reported before the unfinished exits it usually causes (DF-2).
+    std::vector<Violation> unfinished_exits;
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {
         const CompSlot& slot = comps_[index];
         const bool ended = slot.state.outcome.kind != OutcomeKind::running;
@@ -544,7 +546,7 @@ std::vector<AppDeadlock> World::check_terminal() {
                        << " with reference count " << slot.refcount;
                 const pcore::WaitsFor why = pcore::waits_for(slot.state, compiled);
                 if (!why.reason.empty()) detail << " (" << why.reason << ")";
-                violation("DF-2", {CompId(index)}, detail.str());
+                unfinished_exits.push_back(Violation{"DF-2", {CompId(index)}, detail.str()});
             }
             continue;
         }
@@ -566,6 +568,7 @@ std::vector<AppDeadlock> World::check_terminal() {
             }
         }
     }
+    for (Violation& unfinished : unfinished_exits) violations_.push_back(std::move(unfinished));
     // LC-2: every put was received, reported failed, or its sender failed in that round.
     for (const OutstandingPut& put : ghost_.outstanding) {
         const CompSlot& sender = comps_[put.sender.value()];

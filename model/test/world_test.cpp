@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "pmodel/variant_names.hpp"
+#include "ptrace/trace.hpp"
 #include "pscenario/loader.hpp"
 #include "psim/simulator.hpp"
 
@@ -78,45 +81,106 @@ TEST(World, ApplicationDeadlockIsReportedWithItsCycle) {
     EXPECT_EQ(deadlocks[0].cycle.front(), deadlocks[0].cycle.back());
 }
 
-// A property and a variant that breaks it: the monitor must catch it in some run.
+// A property and a variant that breaks it: the monitor must catch it in some run, the saved
+// trace must replay to the same violation, and the default design must keep it.
 struct Broken {
     const char* scenario;
     const char* variant;
     const char* property;
 };
 
+void PrintTo(const Broken& broken, std::ostream* out) {
+    *out << broken.scenario << " " << broken.variant << " " << broken.property;
+}
+
 class PropertyFailsOnItsVariant : public ::testing::TestWithParam<Broken> {};
 
-TEST_P(PropertyFailsOnItsVariant, WithinAFewHundredRuns) {
+TEST_P(PropertyFailsOnItsVariant, WithinAFewHundredRunsAndReplays) {
     const Broken& broken = GetParam();
     pcore::Variants variants;
     ASSERT_FALSE(pmodel::set_variant(variants, broken.variant).has_value());
     const auto scenario = bundled(broken.scenario);
-    bool found = false;
-    for (std::uint64_t seed = 1; seed <= 400 && !found; ++seed) {
+    std::optional<psim::RunResult> found;
+    for (std::uint64_t seed = 1; seed <= 600 && !found; ++seed) {
         psim::SimOptions options;
         options.seed = seed;
-        const psim::RunResult run = psim::simulate_run(scenario, variants, options);
-        for (const auto& violation : run.violations)
-            found = found || violation.property == broken.property;
+        options.record = true;
+        psim::RunResult run = psim::simulate_run(scenario, variants, options);
+        for (const auto& violation : run.violations) {
+            if (violation.property == broken.property) {
+                found = std::move(run);
+                break;
+            }
+        }
     }
-    EXPECT_TRUE(found) << broken.property << " not seen with " << broken.variant;
-    // And the default design keeps it.
-    for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    ASSERT_TRUE(found.has_value()) << broken.property << " not seen with " << broken.variant;
+    // The trace replays to the run's (first) violation.
+    const std::string path = ::testing::TempDir() + "variant-" + broken.property + "-" +
+                             std::to_string(found->seed) + ".json";
+    ptrace::write_json_atomic(path, ptrace::make_trace(*scenario, variants, {}, found->seed,
+                                                       "test", *found, "test"));
+    const ptrace::ReplayResult replayed = ptrace::replay_file(path);
+    EXPECT_FALSE(replayed.diverged) << replayed.message;
+    EXPECT_EQ(replayed.exit_code, 1);
+    EXPECT_NE(replayed.message.find("reproduced violation of " +
+                                    found->violations.front().property),
+              std::string::npos)
+        << replayed.message;
+    // And the default design keeps it, with and without injected faults.
+    for (std::uint64_t seed = 1; seed <= 150; ++seed) {
         psim::SimOptions options;
         options.seed = seed;
         EXPECT_TRUE(psim::simulate_run(scenario, pcore::Variants{}, options).violations.empty());
+        options.faults = pmodel::FaultBudget{1, 1, 1};
+        const psim::RunResult faulty = psim::simulate_run(scenario, pcore::Variants{}, options);
+        EXPECT_TRUE(faulty.violations.empty())
+            << "seed " << seed << " with faults: " << faulty.violations.front().property << " "
+            << faulty.violations.front().detail;
     }
 }
 
+// One scenario per non-default value of contract section 8 (timeouts=on breaks nothing: it
+// is a liveness aid, see TimeoutsTurnTheApplicationDeadlockIntoFailures).
 INSTANTIATE_TEST_SUITE_P(
     Variants,
     PropertyFailsOnItsVariant,
-    ::testing::Values(Broken{"chain-leader-crash", "leader_holds_refs=off", "LC-1"},
-                      Broken{"chain", "close_port_info=none", "SY-3"},
-                      Broken{"error-after-sync", "transfer_blocks_peer=off", "PT-1"},
-                      Broken{"transfer-in-flight", "network=unordered", "LC-2"},
-                      Broken{"error-after-interactions", "network=fifo_channel", "PT-1"}));
+    ::testing::Values(
+        Broken{"close-port-overtakes-solution", "close_port_info=in_sync_flag", "SY-3"},
+        Broken{"chain", "close_port_info=none", "SY-3"},
+        Broken{"data-to-exiting-component", "data_message_failed=off", "LC-2"},
+        Broken{"chain-leader-crash", "leader_holds_refs=off", "LC-1"},
+        Broken{"error-after-sync", "transfer_blocks_peer=off", "PT-1"},
+        Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none", "DF-1"},
+        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock", "DF-1"},
+        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none", "NM-5"},
+        Broken{"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides",
+               "NM-2"},
+        Broken{"error-after-interactions", "network=fifo_channel", "PT-1"},
+        Broken{"transfer-in-flight", "network=unordered", "LC-2"}));
+
+TEST(Timeouts, TurnTheApplicationDeadlockIntoFailures) {
+    const auto scenario = bundled("application-deadlock");
+    pcore::Variants timeouts;
+    ASSERT_FALSE(pmodel::set_variant(timeouts, "timeouts=on").has_value());
+    for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+        psim::SimOptions options;
+        options.seed = seed;
+        const psim::RunResult off = psim::simulate_run(scenario, pcore::Variants{}, options);
+        EXPECT_TRUE(off.violations.empty());
+        EXPECT_EQ(off.deadlocks.size(), 1u);
+        const psim::RunResult on = psim::simulate_run(scenario, timeouts, options);
+        EXPECT_TRUE(on.violations.empty()) << on.violations.front().property;
+        EXPECT_TRUE(on.deadlocks.empty());
+        bool timed_out = false;
+        for (const auto& [name, outcome] : on.outcomes) {
+            if (name == "main") continue;
+            EXPECT_EQ(outcome.kind, pcore::OutcomeKind::failed) << name;
+            timed_out = timed_out || (outcome.error.type == pcore::builtin_error::timeout &&
+                                      !outcome.remote);
+        }
+        EXPECT_TRUE(timed_out);
+    }
+}
 
 TEST(VariantNames, BadValuesNameTheAllowedOnes) {
     pcore::Variants variants;

@@ -187,6 +187,8 @@ class World {
     friend bool operator==(const World& a, const World& b);
 
   private:
+    friend struct WorldTestAccess;  // property tests build worlds by hand
+
     Link& link_for(CompId from, CompId to);
     void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);

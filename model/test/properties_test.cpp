@@ -1,0 +1,356 @@
+// Every property predicate on hand-built worlds, holding and failing (contract section 7).
+// A world is run to a clean end under a fixed schedule, then edited into the situation a
+// property is about; monitors get hand-made facts.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "pmodel/world.hpp"
+#include "pscenario/loader.hpp"
+
+namespace pmodel {
+
+struct WorldTestAccess {
+    static std::vector<CompSlot>& comps(World& world) { return world.comps_; }
+    static Ghost& ghost(World& world) { return world.ghost_; }
+    static void apply(World& world, CompId source, pcore::Effects effects) {
+        ApplyResult result;
+        world.apply_effects(source, effects, result);
+    }
+};
+
+}  // namespace pmodel
+
+namespace {
+
+using pcore::CompId;
+using pcore::ErrorInfo;
+using pcore::OutcomeKind;
+using pmodel::WorldTestAccess;
+
+// main, a and b: a sends one value to b.
+std::shared_ptr<const pmodel::Scenario> pair_scenario(const char* expect = "{}") {
+    return pscenario::load_scenario_text(
+        std::string(R"({"format": "protocheck-scenario/1", "name": "pair",
+      "definitions": {
+        "sender": {"params": ["out"], "program": [{"sync": [{"put": "out", "value": 1}]}]},
+        "receiver": {"params": ["in"], "program": [{"sync": [{"get": "in"}]}]}},
+      "main": [{"channel": ["tx", "rx"]},
+               {"spawn": "sender", "args": ["tx"], "as": "a"},
+               {"spawn": "receiver", "args": ["rx"], "as": "b"}],
+      "expect": )") + expect + "}",
+        "pair");
+}
+
+// The world after a clean run: everyone completed, freed, nothing outstanding.
+pmodel::World finished(const std::shared_ptr<const pmodel::Scenario>& scenario) {
+    pmodel::World world(scenario, {});
+    std::vector<pmodel::Action> actions;
+    for (int steps = 0; steps < 10000; ++steps) {
+        world.enabled_actions(actions);
+        if (actions.empty()) break;
+        world.apply(actions.front());
+    }
+    return world;
+}
+
+const CompId kMain(0);
+const CompId kA(1);
+const CompId kB(2);
+const pcore::ErrorType kBoom(pcore::builtin_error::count);  // any scenario-level type index
+
+std::vector<std::string> terminal_properties(pmodel::World& world) {
+    (void)world.check_terminal();
+    std::vector<std::string> ids;
+    for (const auto& violation : world.violations()) ids.push_back(violation.property);
+    return ids;
+}
+
+bool has(const std::vector<std::string>& ids, const char* id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// An ended, freed component with this outcome.
+void set_end(pmodel::World& world, CompId comp, pcore::Outcome outcome, std::uint8_t runs) {
+    auto& slot = WorldTestAccess::comps(world)[comp.value()];
+    slot.state.outcome = outcome;
+    slot.state.shutdown.handler_runs = runs;
+    slot.reports = runs;
+}
+
+pcore::Outcome failed(CompId origin, bool remote, std::vector<CompId> relay = {}) {
+    return pcore::Outcome{OutcomeKind::failed, ErrorInfo{kBoom, origin, std::move(relay)},
+                          remote, false};
+}
+
+void add_root(pmodel::World& world, CompId origin) {
+    WorldTestAccess::ghost(world).roots.push_back(pmodel::RootError{origin, kBoom});
+}
+
+void add_arrival(pmodel::World& world, CompId at, CompId origin, std::vector<CompId> relay) {
+    WorldTestAccess::ghost(world).arrivals.push_back(
+        pmodel::ErrorArrival{at, ErrorInfo{kBoom, origin, std::move(relay)}});
+}
+
+void set_cause(pmodel::World& world, CompId comp, pcore::EndCause cause) {
+    auto& slot = WorldTestAccess::comps(world)[comp.value()];
+    slot.has_cause = true;
+    slot.strongest = cause;
+}
+
+TEST(Properties, ACleanRunHoldsEveryTerminalProperty) {
+    pmodel::World world = finished(pair_scenario());
+    EXPECT_TRUE(terminal_properties(world).empty());
+}
+
+TEST(Properties, NM1RootCauseMustHaveHappened) {
+    pmodel::World world = finished(pair_scenario());
+    set_end(world, kA, failed(kA, false), 1);
+    set_end(world, kB, failed(kA, true), 1);
+    add_root(world, kA);
+    add_arrival(world, kB, kA, {});
+    EXPECT_FALSE(has(terminal_properties(world), "NM-1"));
+
+    pmodel::World invented = finished(pair_scenario());
+    set_end(invented, kB, failed(kA, true), 1);  // a never failed
+    add_arrival(invented, kB, kA, {});
+    EXPECT_TRUE(has(terminal_properties(invented), "NM-1"));
+}
+
+TEST(Properties, NM1RelayPathMustHaveBeenTravelled) {
+    pmodel::World world = finished(pair_scenario());
+    set_end(world, kMain, failed(kA, false), 1);
+    add_root(world, kA);
+    set_end(world, kA, failed(kA, false), 1);
+    set_end(world, kMain, failed(kA, true, {kB}), 1);
+    set_end(world, kB, failed(kA, true), 1);
+    add_arrival(world, kB, kA, {});
+    add_arrival(world, kMain, kA, {kB});
+    EXPECT_FALSE(has(terminal_properties(world), "NM-1"));
+
+    pmodel::World fabricated = finished(pair_scenario());
+    add_root(fabricated, kA);
+    set_end(fabricated, kA, failed(kA, false), 1);
+    set_end(fabricated, kMain, failed(kA, true, {kB}), 1);  // b never received it
+    add_arrival(fabricated, kMain, kA, {kB});
+    EXPECT_TRUE(has(terminal_properties(fabricated), "NM-1"));
+}
+
+TEST(Properties, NM2RemoteErrorEndIsFailed) {
+    pmodel::World world = finished(pair_scenario());
+    add_root(world, kA);
+    set_end(world, kA, failed(kA, false), 1);
+    set_end(world, kB, failed(kA, true), 1);
+    add_arrival(world, kB, kA, {});
+    set_cause(world, kB, pcore::EndCause::remote_error);
+    EXPECT_FALSE(has(terminal_properties(world), "NM-2"));
+
+    pmodel::World masked = finished(pair_scenario());
+    add_root(masked, kA);
+    set_end(masked, kA, failed(kA, false), 1);
+    set_end(masked, kB,
+            pcore::Outcome{OutcomeKind::cancelled,
+                           ErrorInfo{pcore::builtin_error::cancelled, kMain, {}}, true, false},
+            1);
+    set_cause(masked, kB, pcore::EndCause::remote_error);
+    const auto ids = terminal_properties(masked);
+    EXPECT_TRUE(has(ids, "NM-2"));
+    EXPECT_TRUE(has(ids, "NM-3"));
+}
+
+TEST(Properties, NM3StrongestCauseWins) {
+    pmodel::World world = finished(pair_scenario());
+    add_root(world, kA);
+    set_end(world, kA, failed(kA, false), 1);
+    set_cause(world, kA, pcore::EndCause::local_error);
+    EXPECT_FALSE(has(terminal_properties(world), "NM-3"));
+
+    pmodel::World downgraded = finished(pair_scenario());
+    add_root(downgraded, kA);
+    set_end(downgraded, kA,
+            pcore::Outcome{OutcomeKind::cancelled,
+                           ErrorInfo{pcore::builtin_error::cancelled, kA, {}}, true, false},
+            1);
+    set_cause(downgraded, kA, pcore::EndCause::local_error);
+    EXPECT_TRUE(has(terminal_properties(downgraded), "NM-3"));
+}
+
+TEST(Properties, NM4EveryRootObservedOnce) {
+    pmodel::World world = finished(pair_scenario());
+    add_root(world, kA);
+    set_end(world, kA, failed(kA, false), 1);
+    EXPECT_FALSE(has(terminal_properties(world), "NM-4"));
+
+    pmodel::World lost = finished(pair_scenario());
+    add_root(lost, kA);  // nobody's end names it
+    set_end(lost, kA,
+            pcore::Outcome{OutcomeKind::cancelled,
+                           ErrorInfo{pcore::builtin_error::cancelled, kMain, {}}, true, false},
+            1);
+    EXPECT_TRUE(has(terminal_properties(lost), "NM-4"));
+
+    pmodel::World twice = finished(pair_scenario());
+    add_root(twice, kA);
+    set_end(twice, kA, failed(kA, false), 1);
+    WorldTestAccess::comps(twice)[kA.value()].reports = 2;
+    EXPECT_TRUE(has(terminal_properties(twice), "NM-4"));
+}
+
+TEST(Properties, NM5HandlerExactlyOnce) {
+    pmodel::World world = finished(pair_scenario());
+    add_root(world, kA);
+    set_end(world, kA, failed(kA, false), 0);  // failed without running its handler
+    WorldTestAccess::comps(world)[kA.value()].reports = 1;
+    EXPECT_TRUE(has(terminal_properties(world), "NM-5"));
+
+    // The monitor: a second handler run is caught when it happens.
+    pmodel::World monitored = finished(pair_scenario());
+    WorldTestAccess::comps(monitored)[kA.value()].state.shutdown.handler_runs = 1;
+    WorldTestAccess::apply(monitored, kA, {pcore::FactHandlerRun{}});
+    EXPECT_TRUE(monitored.violations().empty());
+    WorldTestAccess::comps(monitored)[kA.value()].state.shutdown.handler_runs = 2;
+    WorldTestAccess::apply(monitored, kA, {pcore::FactHandlerRun{}});
+    ASSERT_FALSE(monitored.violations().empty());
+    EXPECT_EQ(monitored.violations().front().property, "NM-5");
+}
+
+TEST(Properties, DF1AndDF2OnAHandEditedHang) {
+    pmodel::World world = finished(pair_scenario());
+    auto& b = WorldTestAccess::comps(world)[kB.value()];
+    // b is back in its round waiting on a get, and a "ended" but was never freed.
+    b.state.outcome = pcore::Outcome{};
+    b.state.mode = pcore::Mode::running;
+    b.state.pc = 1;  // the get
+    b.state.in_sync = true;
+    b.state.round.active = true;
+    b.freed = false;
+    b.state.ports[b.state.slots[0].value()].closed = false;
+    b.state.ports[b.state.slots[0].value()].peer_comp = kA;
+    auto& a = WorldTestAccess::comps(world)[kA.value()];
+    a.freed = false;
+    a.state.mode = pcore::Mode::busy_exit;
+    const auto ids = terminal_properties(world);
+    EXPECT_TRUE(has(ids, "DF-1"));
+    EXPECT_TRUE(has(ids, "DF-2"));
+}
+
+TEST(Properties, DF1HandlerDeadlock) {
+    pmodel::World world = finished(pair_scenario());
+    auto& a = WorldTestAccess::comps(world)[kA.value()];
+    a.state.outcome = pcore::Outcome{};
+    a.state.mode = pcore::Mode::running;
+    a.state.shutdown.deadlocked = true;
+    a.freed = false;
+    EXPECT_TRUE(has(terminal_properties(world), "DF-1"));
+}
+
+TEST(Properties, DF3SubmittedWithoutDecision) {
+    pmodel::World world = finished(pair_scenario());
+    auto& a = WorldTestAccess::comps(world)[kA.value()];
+    a.state.outcome = pcore::Outcome{};
+    a.state.mode = pcore::Mode::sync_end;
+    a.state.round.active = true;
+    a.state.round.highest = kA;  // it leads and waits for nobody in particular
+    a.freed = false;
+    EXPECT_TRUE(has(terminal_properties(world), "DF-3"));
+}
+
+TEST(Properties, LC2PutNeitherReceivedNorReported) {
+    pmodel::World world = finished(pair_scenario());
+    WorldTestAccess::ghost(world).outstanding.push_back(
+        pmodel::OutstandingPut{pcore::ChannelId{0, 0}, 7, kA, 0});
+    EXPECT_TRUE(has(terminal_properties(world), "LC-2"));
+
+    pmodel::World excused = finished(pair_scenario());  // the sender failed in that round
+    WorldTestAccess::ghost(excused).outstanding.push_back(
+        pmodel::OutstandingPut{pcore::ChannelId{0, 0}, 7, kA, 0});
+    add_root(excused, kA);
+    set_end(excused, kA, failed(kA, false), 1);
+    auto& a = WorldTestAccess::comps(excused)[kA.value()];
+    a.ended_in_round = true;
+    a.ended_round = 0;
+    EXPECT_FALSE(has(terminal_properties(excused), "LC-2"));
+}
+
+TEST(Properties, ExpectComparesOutcomes) {
+    pmodel::World world = finished(pair_scenario(R"({"a": {"outcome": "completed"}})"));
+    EXPECT_FALSE(has(terminal_properties(world), "EXPECT"));
+    pmodel::World wrong = finished(pair_scenario(R"({"a": {"outcome": "cancelled"}})"));
+    EXPECT_TRUE(has(terminal_properties(wrong), "EXPECT"));
+}
+
+pcore::SolutionPart part(CompId submitter, bool failed_part = false) {
+    pcore::SolutionPart result;
+    result.submitter = submitter;
+    result.failed = failed_part;
+    return result;
+}
+
+std::string first_monitored(pmodel::World& world, CompId source, pcore::Effects effects) {
+    WorldTestAccess::apply(world, source, std::move(effects));
+    return world.violations().empty() ? "" : world.violations().front().property;
+}
+
+TEST(Properties, SY1NoSolutionForAParticipantThatGotFailure) {
+    pmodel::World world = finished(pair_scenario());
+    EXPECT_EQ(first_monitored(world, kB, {pcore::FactDecided{true, {part(kA), part(kB)}}}), "");
+    pmodel::World split = finished(pair_scenario());
+    pcore::FactDecisionReceived failure;
+    failure.solution = false;
+    failure.round = 0;
+    WorldTestAccess::apply(split, kA, {failure});
+    EXPECT_EQ(first_monitored(split, kB, {pcore::FactDecided{true, {part(kA), part(kB)}}}),
+              "SY-1");
+}
+
+TEST(Properties, SY2NoSolutionWithAFailedPart) {
+    pmodel::World world = finished(pair_scenario());
+    EXPECT_EQ(first_monitored(world, kB, {pcore::FactDecided{true, {part(kA, true)}}}), "SY-2");
+}
+
+TEST(Properties, SY3FalseFailureInASolutionRound) {
+    // Round 0 was decided Solution in the finished run: a false failure in it is caught at
+    // once; one in round 1 is caught when round 1 is decided Solution.
+    pmodel::World decided = finished(pair_scenario());
+    EXPECT_EQ(first_monitored(decided, kA, {pcore::FactFalseFailure{0}}), "SY-3");
+    pmodel::World world = finished(pair_scenario());
+    EXPECT_EQ(first_monitored(world, kA, {pcore::FactFalseFailure{1}}), "");
+    pcore::SolutionPart next = part(kA);
+    next.submitter_round = 1;
+    EXPECT_EQ(first_monitored(world, kB, {pcore::FactDecided{true, {next}}}), "SY-3");
+}
+
+TEST(Properties, SY4KnownFailureForbidsSolution) {
+    pmodel::World world = finished(pair_scenario());
+    pcore::FactDecisionReceived received;
+    received.solution = true;
+    EXPECT_EQ(first_monitored(world, kB, {received}), "");
+    received.failed_peer = kA;
+    EXPECT_EQ(first_monitored(world, kB, {received}), "SY-4");
+}
+
+TEST(Properties, PT1AcceptedInOrder) {
+    pmodel::World world = finished(pair_scenario());
+    const pcore::ChannelId channel{9, 9};
+    EXPECT_EQ(first_monitored(world, kB, {pcore::FactAccepted{channel, 0}}), "");
+    EXPECT_EQ(first_monitored(world, kB, {pcore::FactAccepted{channel, 2}}), "PT-1");
+}
+
+TEST(Properties, PT2ScheduledOnlyAfterEveryAck) {
+    pmodel::World world = finished(pair_scenario());
+    EXPECT_EQ(first_monitored(world, kMain, {pcore::FactScheduled{kA, 0}}), "");
+    EXPECT_EQ(first_monitored(world, kMain, {pcore::FactScheduled{kA, 1}}), "PT-2");
+}
+
+TEST(Properties, LC1NothingSentToAFreedComponent) {
+    pmodel::World world = finished(pair_scenario());
+    ASSERT_TRUE(world.comps()[kA.value()].freed);
+    EXPECT_EQ(first_monitored(world, kB, {pcore::Send{kA, pcore::Acknowledge{1}}}), "LC-1");
+}
+
+TEST(Properties, LC3CountNeverNegative) {
+    pmodel::World world = finished(pair_scenario());
+    EXPECT_EQ(first_monitored(world, kB, {pcore::RefDec{kA}}), "LC-3");
+}
+
+}  // namespace
