@@ -49,7 +49,38 @@ TEST(Cli, SimulatePrintsOutcomesAndPasses) {
     EXPECT_NE(result.out.find("r: failed IndexOutOfBounds (origin s, remote)"), std::string::npos)
         << result.out;
     EXPECT_NE(result.out.find("DF-1: holds in all 50 run(s)"), std::string::npos);
-    EXPECT_NE(result.out.find("NM-4: not checked"), std::string::npos);
+    EXPECT_NE(result.out.find("NM-4: holds in all 50 run(s)"), std::string::npos);
+    EXPECT_EQ(result.out.find("not checked"), std::string::npos) << "every property is checked";
+}
+
+TEST(Cli, FaultsAreInjectedAndReplayable) {
+    const std::string dir = temp_dir("faults");
+    const auto result = run({"simulate", scenario("chain"), "--runs", "40", "--seed", "1",
+                             "--faults", "crash:1,cancel:1,signal:1", "--keep-traces", "all",
+                             "--trace-out", dir, "--report", dir + "/report.json"});
+    EXPECT_EQ(result.code, 0) << result.out << result.err;
+    EXPECT_NE(result.out.find("runs with an injected fault: "), std::string::npos);
+    const std::string report = slurp(dir + "/report.json");
+    EXPECT_NE(report.find("\"runs_with_faults\""), std::string::npos);
+    // Some trace holds a fault step, and every trace replays.
+    bool saw_fault = false;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".json" || entry.path().filename() == "report.json")
+            continue;
+        saw_fault = saw_fault || slurp(entry.path().string()).find("\"fault\"") != std::string::npos;
+        const auto replayed = run({"replay", entry.path().string()});
+        EXPECT_EQ(replayed.code, 0) << entry.path() << replayed.out << replayed.err;
+    }
+    EXPECT_TRUE(saw_fault);
+}
+
+TEST(Cli, BadFaultCountsAndKindsAreInputErrors) {
+    const auto kind = run({"simulate", scenario("chain"), "--faults", "crash:1,flood:2"});
+    EXPECT_EQ(kind.code, 2);
+    EXPECT_NE(kind.err.find("crash:K,cancel:K,signal:K"), std::string::npos) << kind.err;
+    const auto count = run({"simulate", scenario("chain"), "--faults", "crash:x"});
+    EXPECT_EQ(count.code, 2);
+    EXPECT_NE(count.err.find("whole number"), std::string::npos) << count.err;
 }
 
 TEST(Cli, ReportsAndTracesAreByteIdenticalAcrossRuns) {

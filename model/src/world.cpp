@@ -533,6 +533,24 @@ std::vector<AppDeadlock> World::check_terminal() {
     const pcore::CompiledScenario& compiled = *scenario_->compiled;
     std::vector<std::vector<CompId>> waits(comps_.size());
     std::vector<bool> live(comps_.size(), false);
+    // LC-2 first (a lost message is the root of the hang it leaves, DF-1): every put was
+    // received, reported failed, or its sender failed in that round.
+    for (const OutstandingPut& put : ghost_.outstanding) {
+        const CompSlot& sender = comps_[put.sender.value()];
+        // Failed or cancelled: a round the sender did not complete takes its puts with it.
+        const bool sender_failed_in_round = (sender.state.outcome.kind == OutcomeKind::failed ||
+                                             sender.state.outcome.kind == OutcomeKind::cancelled) &&
+                                            sender.ended_in_round &&
+                                            sender.ended_round == put.sender_round;
+        if (!sender_failed_in_round) {
+            std::ostringstream detail;
+            detail << "put #" << put.seq << " of " << sender.name << " on channel "
+                   << put.channel.creator << "." << put.channel.serial
+                   << " was neither received nor reported failed";
+            violation("LC-2", {put.sender}, detail.str());
+            break;
+        }
+    }
     // A hang (DF-1) is reported before the unfinished exits it usually causes (DF-2).
     std::vector<Violation> unfinished_exits;
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {
@@ -569,23 +587,6 @@ std::vector<AppDeadlock> World::check_terminal() {
         }
     }
     for (Violation& unfinished : unfinished_exits) violations_.push_back(std::move(unfinished));
-    // LC-2: every put was received, reported failed, or its sender failed in that round.
-    for (const OutstandingPut& put : ghost_.outstanding) {
-        const CompSlot& sender = comps_[put.sender.value()];
-        // Failed or cancelled: a round the sender did not complete takes its puts with it.
-        const bool sender_failed_in_round = (sender.state.outcome.kind == OutcomeKind::failed ||
-                                             sender.state.outcome.kind == OutcomeKind::cancelled) &&
-                                            sender.ended_in_round &&
-                                            sender.ended_round == put.sender_round;
-        if (!sender_failed_in_round) {
-            std::ostringstream detail;
-            detail << "put #" << put.seq << " of " << sender.name << " on channel "
-                   << put.channel.creator << "." << put.channel.serial
-                   << " was neither received nor reported failed";
-            violation("LC-2", {put.sender}, detail.str());
-            break;
-        }
-    }
     check_attribution();
     if (!fault_injected()) check_expectations();
     // Application deadlocks: live components waiting on each other in a cycle.
