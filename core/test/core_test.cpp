@@ -253,6 +253,130 @@ TEST_F(CoreTest, SpawnWithAThirdPartyPeerWaitsForTheAcknowledgeBeforeScheduling)
     EXPECT_EQ(std::get<PeerChangeUnblockPort>(unblocks[0].message).new_comp, CompId(2));
 }
 
+// ---- cancellation, the failure handler guard, precedence (error-propagation issue) ----
+
+TEST_F(CoreTest, ComponentCancelEndsTheTargetCancelledNamingTheCanceller) {
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    getter = step(getter, context(), RunInput{}).next;  // sync {
+    const StepResult result = step(
+        getter, context(), ReceiveInput{CompId(0), CancelRequest{CompId(0), CancelLayer::component}});
+    EXPECT_EQ(result.next.outcome.kind, OutcomeKind::cancelled);
+    EXPECT_EQ(result.next.outcome.error.origin, CompId(0));
+    EXPECT_EQ(result.next.outcome.error.layer, CancelLayer::component);
+    EXPECT_EQ(result.next.shutdown.handler_runs, 1);
+    const auto causes = effects_of<FactCause>(result.effects);
+    ASSERT_EQ(causes.size(), 1u);
+    EXPECT_EQ(causes[0].cause, EndCause::foreign_cancel);
+    // The ClosePort carries the cancellation, relayed by the target.
+    bool carried = false;
+    for (const Send& send : effects_of<Send>(result.effects)) {
+        if (const auto* close = std::get_if<ClosePort>(&send.message)) {
+            carried = close->has_error && close->error.type == builtin_error::cancelled &&
+                      close->error.relay == std::vector<CompId>{CompId(2)};
+        }
+    }
+    EXPECT_TRUE(carried);
+}
+
+TEST_F(CoreTest, RoundCancelOutsideARoundHasNothingToCancel) {
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    const StepResult result = step(
+        getter, context(), ReceiveInput{CompId(1), CancelRequest{CompId(1), CancelLayer::round}});
+    EXPECT_EQ(result.next.outcome.kind, OutcomeKind::running);
+    EXPECT_TRUE(result.effects.empty());
+}
+
+TEST_F(CoreTest, OwnCancelComingBackIsAbsorbedAsItsOwn) {
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    getter = step(getter, context(), RunInput{}).next;  // sync {
+    const ErrorInfo own{builtin_error::cancelled, CompId(2), {CompId(1)}, CancelLayer::round};
+    ClosePort close{PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 4, true, 0, true,
+                    own};
+    getter = step(getter, context(), ReceiveInput{CompId(1), close}).next;
+    const StepResult result = step(getter, context(), RunInput{});  // get on the closed port
+    EXPECT_EQ(result.next.outcome.kind, OutcomeKind::cancelled);
+    EXPECT_EQ(cause_of(result.next.outcome, CompId(2)), EndCause::own_cancel);
+}
+
+TEST_F(CoreTest, ErrorFirstKeepsALocalErrorWhenACancelArrivesWhileUnwinding) {
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    putter = step(putter, context(), FaultInput{FaultKind::crash}).next;
+    ASSERT_EQ(putter.mode, Mode::busy_exit);  // waiting for its ClosePort's Ack
+    const CancelRequest cancel{CompId(0), CancelLayer::component};
+    StepResult kept = step(putter, context(), ReceiveInput{CompId(0), cancel});
+    EXPECT_EQ(kept.next.outcome.kind, OutcomeKind::failed);
+    EXPECT_EQ(kept.next.outcome.error.type, builtin_error::crash);
+    // tractor's masking bug as a variant: the cancel replaces the error.
+    variants_.cancel_precedence = CancelPrecedence::cancel_overrides;
+    StepResult masked = step(putter, context(), ReceiveInput{CompId(0), cancel});
+    EXPECT_EQ(masked.next.outcome.kind, OutcomeKind::cancelled);
+    variants_ = Variants{};
+}
+
+TEST_F(CoreTest, ResultBeforeCancelWins) {
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    putter.pc = 3;  // past the program: the next run completes it
+    putter = step(putter, context(), RunInput{}).next;
+    ASSERT_EQ(putter.outcome.kind, OutcomeKind::completed);
+    const StepResult result = step(
+        putter, context(), ReceiveInput{CompId(0), CancelRequest{CompId(0), CancelLayer::os}});
+    EXPECT_EQ(result.next.outcome.kind, OutcomeKind::completed);
+    EXPECT_TRUE(effects_of<FactCause>(result.effects).empty());
+}
+
+TEST_F(CoreTest, ShutdownGuardNoneRunsTheHandlerTwiceForTwoTriggers) {
+    variants_.shutdown_guard = ShutdownGuard::none;
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    putter = step(putter, context(), FaultInput{FaultKind::crash}).next;   // main path
+    putter = step(putter, context(), FaultInput{FaultKind::signal}).next;  // signal path
+    EXPECT_EQ(putter.shutdown.queued.size(), 2u);
+    EXPECT_TRUE(runnable(putter, compiled_));  // the handler steps
+    putter = step(putter, context(), RunInput{}).next;
+    EXPECT_EQ(putter.outcome.kind, OutcomeKind::failed);
+    putter = step(putter, context(), RunInput{}).next;
+    EXPECT_EQ(putter.shutdown.handler_runs, 2);  // NM-5 broken by design
+    variants_ = Variants{};
+}
+
+TEST_F(CoreTest, ShutdownGuardLockDeadlocksOnASignalDuringTheHandler) {
+    variants_.shutdown_guard = ShutdownGuard::lock;
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    putter = step(putter, context(), FaultInput{FaultKind::crash}).next;
+    EXPECT_TRUE(putter.shutdown.lock_held);
+    putter = step(putter, context(), FaultInput{FaultKind::signal}).next;
+    EXPECT_TRUE(putter.shutdown.deadlocked);
+    EXPECT_FALSE(runnable(putter, compiled_));
+    EXPECT_FALSE(receptive(putter));
+    EXPECT_EQ(waits_for(putter, compiled_).reason.find("stuck in its failure handler"), 3u);
+    variants_ = Variants{};
+}
+
+TEST_F(CoreTest, AtomicFlagRunsTheHandlerOnceAndMergesTheSecondTrigger) {
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    putter = step(putter, context(), FaultInput{FaultKind::signal}).next;
+    putter = step(putter, context(), FaultInput{FaultKind::crash}).next;
+    EXPECT_EQ(putter.shutdown.handler_runs, 1);
+    EXPECT_EQ(putter.outcome.kind, OutcomeKind::failed);  // the local error outranks the signal
+}
+
+TEST_F(CoreTest, TimeoutFailsWithTimeout) {
+    ComponentState getter =
+        component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
+    getter = step(getter, context(), RunInput{}).next;  // sync {, then blocked on get
+    const StepResult result = step(getter, context(), TimeoutInput{});
+    EXPECT_EQ(result.next.outcome.kind, OutcomeKind::failed);
+    EXPECT_EQ(result.next.outcome.error.type, builtin_error::timeout);
+    EXPECT_FALSE(result.next.outcome.remote);
+}
+
 TEST_F(CoreTest, StepValueFormEqualsInPlaceForm) {
     ComponentState host = make_host(compiled_);
     ComponentState in_place = host;
