@@ -57,7 +57,7 @@ pmodel::World finished(const std::shared_ptr<const pmodel::Scenario>& scenario) 
 const CompId kMain(0);
 const CompId kA(1);
 const CompId kB(2);
-const pcore::ErrorType kBoom(pcore::builtin_error::count);  // any scenario-level type index
+const pcore::ErrorType kBoom = pcore::builtin_error::crash;  // a type every scenario knows
 
 std::vector<std::string> terminal_properties(pmodel::World& world) {
     (void)world.check_terminal();
