@@ -67,7 +67,8 @@ TEST(Cli, FaultsAreInjectedAndReplayable) {
     for (const auto& entry : std::filesystem::directory_iterator(dir)) {
         if (entry.path().extension() != ".json" || entry.path().filename() == "report.json")
             continue;
-        saw_fault = saw_fault || slurp(entry.path().string()).find("\"fault\"") != std::string::npos;
+        saw_fault =
+            saw_fault || slurp(entry.path().string()).find("\"fault\"") != std::string::npos;
         const auto replayed = run({"replay", entry.path().string()});
         EXPECT_EQ(replayed.code, 0) << entry.path() << replayed.out << replayed.err;
     }

@@ -239,8 +239,9 @@ WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario
         }
     };
     if (state.shutdown.deadlocked) {
-        waits.reason = "is stuck in its failure handler: the signal handler waits for the "
-                       "shutdown lock its own thread holds";
+        waits.reason =
+            "is stuck in its failure handler: the signal handler waits for the "
+            "shutdown lock its own thread holds";
         return waits;
     }
     switch (state.mode) {

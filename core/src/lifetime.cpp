@@ -95,9 +95,7 @@ void send_close_port(Step& step, PortId port_id) {
                         failed ? relayed_error(state) : ErrorInfo{}});
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 void report_failed_put(Step& step, const Data& data) {
     if (step.variants().data_message_failed == OnOff::off) return;  // lost silently (LC-2)
@@ -307,8 +305,8 @@ void fail_local(Step& step, ErrorType type) {
 }
 
 Outcome outcome_for_error(const ComponentState& state, const ErrorInfo& error) {
-    const OutcomeKind kind = error.type == builtin_error::cancelled ? OutcomeKind::cancelled
-                                                                    : OutcomeKind::failed;
+    const OutcomeKind kind =
+        error.type == builtin_error::cancelled ? OutcomeKind::cancelled : OutcomeKind::failed;
     // A cancel always came from elsewhere (its origin is the canceller, or the OS), so the
     // cancelled component relays it; an error of our own that came back is still ours.
     const bool remote = kind == OutcomeKind::cancelled || error.origin != state.self;

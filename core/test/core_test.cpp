@@ -259,8 +259,9 @@ TEST_F(CoreTest, ComponentCancelEndsTheTargetCancelledNamingTheCanceller) {
     ComponentState getter =
         component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
     getter = step(getter, context(), RunInput{}).next;  // sync {
-    const StepResult result = step(
-        getter, context(), ReceiveInput{CompId(0), CancelRequest{CompId(0), CancelLayer::component}});
+    const StepResult result =
+        step(getter, context(),
+             ReceiveInput{CompId(0), CancelRequest{CompId(0), CancelLayer::component}});
     EXPECT_EQ(result.next.outcome.kind, OutcomeKind::cancelled);
     EXPECT_EQ(result.next.outcome.error.origin, CompId(0));
     EXPECT_EQ(result.next.outcome.error.layer, CancelLayer::component);
@@ -293,8 +294,8 @@ TEST_F(CoreTest, OwnCancelComingBackIsAbsorbedAsItsOwn) {
         component(definition("getter"), CompId(2), PortKind::getter, CompId(1), PortId(0));
     getter = step(getter, context(), RunInput{}).next;  // sync {
     const ErrorInfo own{builtin_error::cancelled, CompId(2), {CompId(1)}, CancelLayer::round};
-    ClosePort close{PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 4, true, 0, true,
-                    own};
+    ClosePort close{
+        PortRef{PortId(0), CompId::none()}, CompId(1), PortId(0), 4, true, 0, true, own};
     getter = step(getter, context(), ReceiveInput{CompId(1), close}).next;
     const StepResult result = step(getter, context(), RunInput{});  // get on the closed port
     EXPECT_EQ(result.next.outcome.kind, OutcomeKind::cancelled);
@@ -323,8 +324,8 @@ TEST_F(CoreTest, ResultBeforeCancelWins) {
     putter.pc = 3;  // past the program: the next run completes it
     putter = step(putter, context(), RunInput{}).next;
     ASSERT_EQ(putter.outcome.kind, OutcomeKind::completed);
-    const StepResult result = step(
-        putter, context(), ReceiveInput{CompId(0), CancelRequest{CompId(0), CancelLayer::os}});
+    const StepResult result =
+        step(putter, context(), ReceiveInput{CompId(0), CancelRequest{CompId(0), CancelLayer::os}});
     EXPECT_EQ(result.next.outcome.kind, OutcomeKind::completed);
     EXPECT_TRUE(effects_of<FactCause>(result.effects).empty());
 }

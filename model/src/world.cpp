@@ -38,9 +38,7 @@ const char* fault_name(pcore::FaultKind kind) {
     return "?";
 }
 
-World::World(std::shared_ptr<const Scenario> scenario,
-             pcore::Variants variants,
-             FaultBudget faults)
+World::World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants, FaultBudget faults)
     : scenario_(std::move(scenario)), variants_(variants), faults_(faults) {
     CompSlot host;
     host.state = pcore::make_host(*scenario_->compiled);
@@ -447,8 +445,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                 } else if constexpr (std::is_same_v<T, pcore::RequestCancel>) {
                     // Addressed by name through the runtime's registry: the first instance of
                     // that name. Nothing happens if it does not exist yet or is gone.
-                    const CompId target =
-                        find_by_name(scenario_->compiled->names[concrete.name]);
+                    const CompId target = find_by_name(scenario_->compiled->names[concrete.name]);
                     if (!target.valid() || comps_[target.value()].freed) return;
                     link_for(source, target)
                         .queue.push_back(pcore::CancelRequest{source, concrete.layer});
@@ -658,8 +655,7 @@ void World::check_attribution() {
         return std::any_of(
             ghost_.arrivals.begin(), ghost_.arrivals.end(), [&](const ErrorArrival& arrival) {
                 return arrival.comp == comp && arrival.error.type == error.type &&
-                       arrival.error.origin == error.origin &&
-                       arrival.error.relay.size() == hops &&
+                       arrival.error.origin == error.origin && arrival.error.relay.size() == hops &&
                        std::equal(arrival.error.relay.begin(), arrival.error.relay.end(),
                                   error.relay.begin());
             });
@@ -681,8 +677,8 @@ void World::check_attribution() {
                     if (hop == relay.size() && !outcome.remote) break;
                     if (!arrived(at, outcome.error, hop)) {
                         violation("NM-1", {comp, at},
-                                  slot.name + "'s error names a relay path through " +
-                                      name_of(at) + " that the error did not travel");
+                                  slot.name + "'s error names a relay path through " + name_of(at) +
+                                      " that the error did not travel");
                         break;
                     }
                 }
@@ -722,8 +718,7 @@ void World::check_attribution() {
         if (!observed) {
             violation("NM-4", {root.origin},
                       "the host never observed the root error " +
-                          compiled.error_types[root.type.value()] + " of " +
-                          name_of(root.origin));
+                          compiled.error_types[root.type.value()] + " of " + name_of(root.origin));
         }
     }
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {
@@ -771,18 +766,17 @@ void World::check_expectations() {
             static constexpr const char* layers[] = {"os", "component", "round"};
             const char* layer = layers[static_cast<std::size_t>(outcome.error.layer)];
             if (expectation.canceller && canceller != *expectation.canceller) {
-                problem << expectation.name << " was cancelled by " << canceller
-                        << ", expected " << *expectation.canceller;
+                problem << expectation.name << " was cancelled by " << canceller << ", expected "
+                        << *expectation.canceller;
             } else if (expectation.layer && layer != *expectation.layer) {
-                problem << expectation.name << " was cancelled at layer " << layer
-                        << ", expected " << *expectation.layer;
+                problem << expectation.name << " was cancelled at layer " << layer << ", expected "
+                        << *expectation.layer;
             }
         }
         const std::string text = problem.str();
         if (!text.empty()) violation("EXPECT", {comp}, text);
     }
 }
-
 
 void World::encode(pcore::ByteWriter& out) const {
     out.u32(static_cast<std::uint32_t>(comps_.size()));
@@ -792,8 +786,8 @@ void World::encode(pcore::ByteWriter& out) const {
         out.boolean(slot.freed);
         out.boolean(slot.ended_in_round);
         out.u32(slot.ended_round);
-        out.u8(static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest)
-                                                        : 0));
+        out.u8(
+            static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest) : 0));
         out.u8(slot.reports);
         out.u32(slot.solution_round);
         out.u32(slot.failure_round);

@@ -30,8 +30,8 @@ using pmodel::WorldTestAccess;
 
 // main, a and b: a sends one value to b.
 std::shared_ptr<const pmodel::Scenario> pair_scenario(const char* expect = "{}") {
-    return pscenario::load_scenario_text(
-        std::string(R"({"format": "protocheck-scenario/1", "name": "pair",
+    return pscenario::load_scenario_text(std::string(
+                                             R"({"format": "protocheck-scenario/1", "name": "pair",
       "definitions": {
         "sender": {"params": ["out"], "program": [{"sync": [{"put": "out", "value": 1}]}]},
         "receiver": {"params": ["in"], "program": [{"sync": [{"get": "in"}]}]}},
@@ -39,7 +39,7 @@ std::shared_ptr<const pmodel::Scenario> pair_scenario(const char* expect = "{}")
                {"spawn": "sender", "args": ["tx"], "as": "a"},
                {"spawn": "receiver", "args": ["rx"], "as": "b"}],
       "expect": )") + expect + "}",
-        "pair");
+                                         "pair");
 }
 
 // The world after a clean run: everyone completed, freed, nothing outstanding.
@@ -79,8 +79,8 @@ void set_end(pmodel::World& world, CompId comp, pcore::Outcome outcome, std::uin
 }
 
 pcore::Outcome failed(CompId origin, bool remote, std::vector<CompId> relay = {}) {
-    return pcore::Outcome{OutcomeKind::failed, ErrorInfo{kBoom, origin, std::move(relay)},
-                          remote, false};
+    return pcore::Outcome{OutcomeKind::failed, ErrorInfo{kBoom, origin, std::move(relay)}, remote,
+                          false};
 }
 
 void add_root(pmodel::World& world, CompId origin) {
@@ -299,8 +299,7 @@ TEST(Properties, SY1NoSolutionForAParticipantThatGotFailure) {
     failure.solution = false;
     failure.round = 0;
     WorldTestAccess::apply(split, kA, {failure});
-    EXPECT_EQ(first_monitored(split, kB, {pcore::FactDecided{true, {part(kA), part(kB)}}}),
-              "SY-1");
+    EXPECT_EQ(first_monitored(split, kB, {pcore::FactDecided{true, {part(kA), part(kB)}}}), "SY-1");
 }
 
 TEST(Properties, SY2NoSolutionWithAFailedPart) {

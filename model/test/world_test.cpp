@@ -7,9 +7,9 @@
 #include <optional>
 
 #include "pmodel/variant_names.hpp"
-#include "ptrace/trace.hpp"
 #include "pscenario/loader.hpp"
 #include "psim/simulator.hpp"
+#include "ptrace/trace.hpp"
 
 namespace {
 
@@ -117,14 +117,14 @@ TEST_P(PropertyFailsOnItsVariant, WithinAFewHundredRunsAndReplays) {
     // The trace replays to the run's (first) violation.
     const std::string path = ::testing::TempDir() + "variant-" + broken.property + "-" +
                              std::to_string(found->seed) + ".json";
-    ptrace::write_json_atomic(path, ptrace::make_trace(*scenario, variants, {}, found->seed,
-                                                       "test", *found, "test"));
+    ptrace::write_json_atomic(
+        path, ptrace::make_trace(*scenario, variants, {}, found->seed, "test", *found, "test"));
     const ptrace::ReplayResult replayed = ptrace::replay_file(path);
     EXPECT_FALSE(replayed.diverged) << replayed.message;
     EXPECT_EQ(replayed.exit_code, 1);
-    EXPECT_NE(replayed.message.find("reproduced violation of " +
-                                    found->violations.front().property),
-              std::string::npos)
+    EXPECT_NE(
+        replayed.message.find("reproduced violation of " + found->violations.front().property),
+        std::string::npos)
         << replayed.message;
     // And the default design keeps it, with and without injected faults.
     for (std::uint64_t seed = 1; seed <= 150; ++seed) {
@@ -153,8 +153,7 @@ INSTANTIATE_TEST_SUITE_P(
         Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none", "DF-1"},
         Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock", "DF-1"},
         Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none", "NM-5"},
-        Broken{"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides",
-               "NM-2"},
+        Broken{"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides", "NM-2"},
         Broken{"error-after-interactions", "network=fifo_channel", "PT-1"},
         Broken{"transfer-in-flight", "network=unordered", "LC-2"}));
 
@@ -175,8 +174,8 @@ TEST(Timeouts, TurnTheApplicationDeadlockIntoFailures) {
         for (const auto& [name, outcome] : on.outcomes) {
             if (name == "main") continue;
             EXPECT_EQ(outcome.kind, pcore::OutcomeKind::failed) << name;
-            timed_out = timed_out || (outcome.error.type == pcore::builtin_error::timeout &&
-                                      !outcome.remote);
+            timed_out = timed_out ||
+                        (outcome.error.type == pcore::builtin_error::timeout && !outcome.remote);
         }
         EXPECT_TRUE(timed_out);
     }

@@ -23,9 +23,8 @@ constexpr std::size_t max_instructions = 1u << 20;
 constexpr const char* format_name = "protocheck-scenario/1";
 
 const char* builtin_error_names[pcore::builtin_error::count] = {
-    "PeerClosed", "InconsistentRound", "OutOfOrder",    "UnexpectedValue",
-    "Crash",      "Timeout",           "MessageFailed", "WrongPortDirection",
-    "Cancelled"};
+    "PeerClosed", "InconsistentRound", "OutOfOrder",         "UnexpectedValue", "Crash",
+    "Timeout",    "MessageFailed",     "WrongPortDirection", "Cancelled"};
 
 std::string type_name(const json& value) {
     switch (value.type()) {
@@ -451,8 +450,8 @@ class Compiler {
             } else if (layer == "round") {
                 instruction.layer = pcore::CancelLayer::round;
             } else {
-                fail(path + ".layer", "expected \"os\", \"component\" or \"round\", found " +
-                                          describe(layer_json));
+                fail(path + ".layer",
+                     "expected \"os\", \"component\" or \"round\", found " + describe(layer_json));
             }
             const std::string target = statement["cancel"].get<std::string>();
             if (target == "main") fail(key_path, "the host cannot be cancelled by a statement");

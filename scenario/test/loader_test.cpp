@@ -115,8 +115,8 @@ INSTANTIATE_TEST_SUITE_P(
                      R"([{"channel": ["a", "b"]}, {"spawn": "p", "args": ["a"]},
                         {"spawn": "q", "args": []}])"),
                 "$.definitions.q.program[0].cancel", "only the host or the supervisor"},
-        BadCase{"fail_with_the_reserved_cancelled",
-                wrap("{}", R"([{"fail": "Cancelled"}])"), "$.main[0].fail", "reserved"}),
+        BadCase{"fail_with_the_reserved_cancelled", wrap("{}", R"([{"fail": "Cancelled"}])"),
+                "$.main[0].fail", "reserved"}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) { return param_info.param.name; });
 
 TEST(Loader, CompilesRepeatByUnrollingAndNamesInstances) {

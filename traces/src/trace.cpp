@@ -83,9 +83,9 @@ json action_json(const std::vector<std::string>& names, const pmodel::Action& ac
     if (action.kind == pmodel::ActionKind::run) return {{"run", name(action.comp)}};
     if (action.kind == pmodel::ActionKind::timeout) return {{"timeout", name(action.comp)}};
     if (action.kind == pmodel::ActionKind::fault) {
-        return {{"fault", json::array({pmodel::fault_name(static_cast<pcore::FaultKind>(
-                                           action.index)),
-                                       name(action.comp)})}};
+        return {
+            {"fault", json::array({pmodel::fault_name(static_cast<pcore::FaultKind>(action.index)),
+                                   name(action.comp)})}};
     }
     json result = {{"deliver", json::array({name(action.from), name(action.to)})}};
     if (action.index != 0) result["index"] = action.index;
@@ -309,8 +309,7 @@ ReplayResult replay_file(const std::string& path) {
                 step.index = 2;
             } else {
                 reader.fail(item + ".action.fault[0]",
-                            "expected \"crash\", \"cancel\" or \"signal\", found \"" + kind +
-                                "\"");
+                            "expected \"crash\", \"cancel\" or \"signal\", found \"" + kind + "\"");
             }
             step.a = reader.text(pair[1], item + ".action.fault[1]");
         } else {

@@ -125,10 +125,10 @@ struct ErrorArrival {
 // Monitor state. Part of the world's identity: two states with different monitors may have
 // different futures of violations.
 struct Ghost {
-    std::vector<ChannelProgress> channels;    // sorted: PT-1
-    std::vector<OutstandingPut> outstanding;  // sorted: LC-2
-    std::vector<RootError> roots;             // sorted, unique: NM-1, NM-4
-    std::vector<ErrorArrival> arrivals;       // in order of arrival: NM-1
+    std::vector<ChannelProgress> channels;       // sorted: PT-1
+    std::vector<OutstandingPut> outstanding;     // sorted: LC-2
+    std::vector<RootError> roots;                // sorted, unique: NM-1, NM-4
+    std::vector<ErrorArrival> arrivals;          // in order of arrival: NM-1
     std::array<std::uint32_t, 3> faults_used{};  // by pcore::FaultKind
     friend bool operator==(const Ghost&, const Ghost&) = default;
 };

@@ -20,7 +20,7 @@ namespace psim {
 struct SimOptions {
     std::uint64_t seed = 0;
     std::uint64_t steps_max = 10'000'000;
-    bool record = false;  // keep every step (action, fingerprint, label) for a trace
+    bool record = false;         // keep every step (action, fingerprint, label) for a trace
     pmodel::FaultBudget faults;  // contract §5: injected at random points, at most this many
 };
 
