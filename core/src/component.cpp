@@ -54,6 +54,18 @@ const char* outcome_name(OutcomeKind kind) {
     return "?";
 }
 
+const char* layer_name(CancelLayer layer) {
+    switch (layer) {
+        case CancelLayer::os:
+            return "os";
+        case CancelLayer::component:
+            return "component";
+        case CancelLayer::round:
+            return "round";
+    }
+    return "?";
+}
+
 EndCause cause_of(const Outcome& outcome, CompId self) {
     switch (outcome.kind) {
         case OutcomeKind::running:

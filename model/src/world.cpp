@@ -763,8 +763,7 @@ void World::check_expectations() {
         if (problem.str().empty() && outcome.kind == OutcomeKind::cancelled) {
             const std::string canceller =
                 outcome.error.origin.valid() ? name_of(outcome.error.origin) : "os";
-            static constexpr const char* layers[] = {"os", "component", "round"};
-            const char* layer = layers[static_cast<std::size_t>(outcome.error.layer)];
+            const char* layer = pcore::layer_name(outcome.error.layer);
             if (expectation.canceller && canceller != *expectation.canceller) {
                 problem << expectation.name << " was cancelled by " << canceller << ", expected "
                         << *expectation.canceller;

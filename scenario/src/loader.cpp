@@ -439,20 +439,10 @@ class Compiler {
         } else if (kw == "cancel") {
             check_keys(statement, path, {"cancel", "layer"});
             expect_name(statement["cancel"], key_path, "an instance name");
-            const json& layer_json = require(statement, path, "layer");
-            const std::string layer = layer_json.is_string() ? layer_json.get<std::string>() : "";
             Instruction instruction;
             instruction.op = Op::cancel;
-            if (layer == "os") {
-                instruction.layer = pcore::CancelLayer::os;
-            } else if (layer == "component") {
-                instruction.layer = pcore::CancelLayer::component;
-            } else if (layer == "round") {
-                instruction.layer = pcore::CancelLayer::round;
-            } else {
-                fail(path + ".layer",
-                     "expected \"os\", \"component\" or \"round\", found " + describe(layer_json));
-            }
+            instruction.layer = cancel_layer(require(statement, path, "layer"), path + ".layer");
+            const std::string layer = pcore::layer_name(instruction.layer);
             const std::string target = statement["cancel"].get<std::string>();
             if (target == "main") fail(key_path, "the host cannot be cancelled by a statement");
             instruction.name = instance_name(target);
@@ -737,15 +727,20 @@ class Compiler {
             if (value.contains("layer")) {
                 if (!cancelled) fail(item + ".layer", "\"layer\" goes with outcome \"cancelled\"");
                 const std::string layer =
-                    value["layer"].is_string() ? value["layer"].get<std::string>() : "";
-                if (layer != "os" && layer != "component" && layer != "round") {
-                    fail(item + ".layer", "expected \"os\", \"component\" or \"round\", found " +
-                                              describe(value["layer"]));
-                }
+                    pcore::layer_name(cancel_layer(value["layer"], item + ".layer"));
                 expectation.layer = layer;
             }
             scenario.expect.push_back(std::move(expectation));
         }
+    }
+
+    pcore::CancelLayer cancel_layer(const json& value, const std::string& path) const {
+        const std::string name = value.is_string() ? value.get<std::string>() : "";
+        for (auto layer :
+             {pcore::CancelLayer::os, pcore::CancelLayer::component, pcore::CancelLayer::round}) {
+            if (name == pcore::layer_name(layer)) return layer;
+        }
+        fail(path, "expected \"os\", \"component\" or \"round\", found " + describe(value));
     }
 
     // A cancel names an instance spawned somewhere; os and component cancels come from the host

@@ -28,9 +28,8 @@ json outcome_json(const pcore::CompiledScenario& compiled,
     };
     json result = {{"outcome", pcore::outcome_name(outcome.kind)}};
     if (outcome.kind == pcore::OutcomeKind::cancelled) {
-        static constexpr const char* layers[] = {"os", "component", "round"};
         result["canceller"] = outcome.error.origin.valid() ? name(outcome.error.origin) : "os";
-        result["layer"] = layers[static_cast<std::size_t>(outcome.error.layer)];
+        result["layer"] = pcore::layer_name(outcome.error.layer);
         json relay = json::array();
         for (pcore::CompId hop : outcome.error.relay) relay.push_back(name(hop));
         result["relay"] = relay;

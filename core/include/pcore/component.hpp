@@ -364,6 +364,7 @@ struct StepResult {
 
 [[nodiscard]] const char* mode_name(Mode mode);
 [[nodiscard]] const char* outcome_name(OutcomeKind kind);
+[[nodiscard]] const char* layer_name(CancelLayer layer);  // "os", "component", "round"
 
 // What the component waits for, if it cannot run (DF-1 and the wait-for graph).
 struct WaitsFor {
