@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "pcheck/checker.hpp"
 #include "pmodel/properties.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pscenario/loader.hpp"
@@ -41,7 +42,7 @@ struct SimulateOptions {
     bool strict = false;
 };
 
-std::optional<std::string> parse_faults(const std::string& spec, ptrace::FaultBudget& budget) {
+std::optional<std::string> parse_faults(const std::string& spec, pmodel::FaultBudget& budget) {
     if (spec.empty() || spec == "none") return std::nullopt;
     std::stringstream items(spec);
     std::string item;
@@ -347,6 +348,172 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     return exit_ok;
 }
 
+struct CheckCommandOptions {
+    std::string scenario;
+    unsigned threads = 1;
+    std::uint64_t max_states = 0;
+    std::uint64_t max_memory = 0;
+    std::string faults;
+    std::vector<std::string> variants;
+    std::string trace_out = "protocheck-counterexample.json";
+    std::string report;
+    bool strict = false;
+};
+
+// A counterexample as a run, so that it is written in the trace format replay reads.
+psim::RunResult counterexample_run(const std::shared_ptr<const pmodel::Scenario>& scenario,
+                                   const pcheck::CheckOptions& options,
+                                   const pcheck::CheckResult& result) {
+    psim::RunResult run;
+    pmodel::World world(scenario, options.variants, options.faults);
+    for (const pmodel::Action& action : result.counterexample) {
+        std::string label = world.describe(action);
+        (void)world.apply(action);
+        run.trace.push_back(psim::TraceStep{action, world.fingerprint(), std::move(label)});
+    }
+    run.steps = run.trace.size();
+    run.end = psim::RunEnd::violation;
+    if (world.violations().empty()) run.deadlocks = world.check_terminal();
+    run.violations = world.violations();
+    if (run.violations.empty() && result.violation) run.violations.push_back(*result.violation);
+    for (const pmodel::CompSlot& slot : world.comps()) {
+        run.outcomes.emplace_back(slot.name, slot.state.outcome);
+    }
+    run.final_fingerprint = world.fingerprint();
+    return run;
+}
+
+int check_command_run(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
+    std::shared_ptr<const pmodel::Scenario> scenario;
+    pcheck::CheckOptions check;
+    try {
+        scenario = pscenario::load_scenario_file(options.scenario);
+    } catch (const pscenario::InputError& error) {
+        err << "protocheck: " << error.what() << '\n';
+        return exit_bad_input;
+    }
+    for (const std::string& assignment : options.variants) {
+        if (auto problem = pmodel::set_variant(check.variants, assignment)) {
+            err << "protocheck: --variant: " << *problem << '\n';
+            return exit_bad_input;
+        }
+    }
+    if (auto problem = parse_faults(options.faults, check.faults)) {
+        err << "protocheck: " << *problem << '\n';
+        return exit_bad_input;
+    }
+    if (options.threads == 0 || options.threads > 256) {
+        err << "protocheck: --threads: expected 1 to 256, found " << options.threads << '\n';
+        return exit_bad_input;
+    }
+    check.threads = options.threads;
+    check.max_states = options.max_states;
+    check.max_memory = options.max_memory;
+    check.strict = options.strict;
+    check.scratch_dir = std::filesystem::temp_directory_path().string();
+
+    const pcheck::CheckResult result = pcheck::check(scenario, check);
+    const std::string name =
+        scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name;
+    const double rate = result.seconds > 0 ? static_cast<double>(result.states) / result.seconds
+                                           : 0.0;
+    const double bytes_per_state =
+        result.states > 0
+            ? static_cast<double>(result.visited_bytes) / static_cast<double>(result.states)
+            : 0.0;
+    out << "protocheck check: " << name << '\n';
+    out << "states: " << result.states << ", transitions: " << result.transitions
+        << ", depth: " << result.depth << ", terminal states: " << result.terminal_states << '\n';
+    out << "visited set: " << result.visited_bytes << " bytes (" << bytes_per_state
+        << " per state), fingerprint collision probability " << result.collision_probability
+        << '\n';
+    out << "application deadlocks (wait-for cycles, "
+        << (options.strict ? "violations with --strict" : "reported only")
+        << "): " << result.deadlock_states << " terminal state(s)";
+    if (result.first_deadlock) out << ", e.g. " << result.first_deadlock->detail;
+    out << '\n';
+    err << "time: " << result.seconds << " s, " << rate << " states per second\n";
+
+    json properties = json::object();
+    out << "properties:\n";
+    for (const pmodel::PropertyInfo& info : pmodel::property_catalogue()) {
+        const std::string id(info.id);
+        std::string status = "holds";
+        if (result.violation && result.violation->property == id) {
+            status = "violated";
+        } else if (result.verdict != pcheck::Verdict::pass) {
+            status = "unknown";  // the search stopped before it was judged everywhere
+        }
+        out << "  " << id << ": " << status << '\n';
+        properties[id] = {{"status", status}};
+    }
+
+    std::string trace_written;
+    if (result.verdict == pcheck::Verdict::violation) {
+        out << "VIOLATION of " << result.violation->property << ": " << result.violation->detail
+            << '\n';
+        out << "shortest counterexample: " << result.counterexample.size() << " step(s)\n";
+        try {
+            ptrace::write_json_atomic(
+                options.trace_out,
+                ptrace::make_trace(*scenario, check.variants, check.faults, std::nullopt, "check",
+                                   counterexample_run(scenario, check, result), tool_version));
+            trace_written = options.trace_out;
+            out << "trace written: " << options.trace_out << '\n';
+        } catch (const pscenario::InputError& error) {
+            err << "protocheck: " << error.what() << '\n';
+            return exit_bad_input;
+        }
+    } else if (result.verdict == pcheck::Verdict::incomplete) {
+        out << "INCOMPLETE: " << result.stop_reason << " after " << result.states
+            << " states; no violation up to depth " << result.depth << '\n';
+    } else {
+        out << "every property holds in all " << result.states << " reachable states\n";
+    }
+    if (!options.report.empty()) {
+        const char* verdict = result.verdict == pcheck::Verdict::pass        ? "pass"
+                              : result.verdict == pcheck::Verdict::violation ? "violation"
+                                                                             : "incomplete";
+        json report = {
+            {"command", "check"},
+            {"tool_version", tool_version},
+            {"scenario", scenario->compiled->name},
+            {"scenario_file", options.scenario},
+            {"variants", ptrace::variants_json(check.variants)},
+            {"faults",
+             {{"crash", check.faults.crash},
+              {"cancel", check.faults.cancel},
+              {"signal", check.faults.signal}}},
+            {"threads", options.threads},
+            {"result", verdict},
+            {"stop_reason", result.stop_reason},
+            {"states", result.states},
+            {"transitions", result.transitions},
+            {"depth", result.depth},
+            {"terminal_states", result.terminal_states},
+            {"deadlock_states", result.deadlock_states},
+            {"seconds", result.seconds},
+            {"states_per_second", rate},
+            {"bytes_per_state", bytes_per_state},
+            {"visited_set_bytes", result.visited_bytes},
+            {"peak_frontier_states", result.peak_frontier},
+            {"fingerprint_collision_probability", result.collision_probability},
+            {"properties", properties},
+            {"counterexample_steps", result.counterexample.size()},
+            {"trace", trace_written},
+        };
+        try {
+            ptrace::write_json_atomic(options.report, report);
+        } catch (const pscenario::InputError& error) {
+            err << "protocheck: " << error.what() << '\n';
+            return exit_bad_input;
+        }
+    }
+    if (result.verdict == pcheck::Verdict::violation) return exit_violation;
+    if (result.verdict == pcheck::Verdict::incomplete) return exit_incomplete;
+    return exit_ok;
+}
+
 int replay(const std::string& path, bool verbose, std::ostream& out, std::ostream& err) {
     ptrace::ReplayResult result;
     try {
@@ -416,6 +583,25 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     simulate_command->add_flag("--strict", simulate_options.strict,
                                "application deadlocks count as violations");
 
+    CheckCommandOptions check_options;
+    CLI::App* check_command = app.add_subcommand(
+        "check", "exhaustive exploration of every interleaving; shortest counterexample");
+    check_command->add_option("SCENARIO", check_options.scenario, "scenario file (JSON)")
+        ->required();
+    check_command->add_option("--threads", check_options.threads, "worker threads");
+    check_command->add_option("--max-states", check_options.max_states,
+                              "stop (exit 3) after this many states");
+    check_command->add_option("--max-memory", check_options.max_memory,
+                              "stop (exit 3) when resident memory reaches this many bytes");
+    check_command->add_option("--faults", check_options.faults, "crash:K,cancel:K,signal:K");
+    check_command->add_option("--variant", check_options.variants,
+                              "design variant K=V (repeatable)");
+    check_command->add_option("--trace-out", check_options.trace_out,
+                              "file for the counterexample trace");
+    check_command->add_option("--report", check_options.report, "write the summary as JSON");
+    check_command->add_flag("--strict", check_options.strict,
+                            "application deadlocks count as violations");
+
     std::string trace_path;
     bool verbose = false;
     CLI::App* replay_command =
@@ -453,6 +639,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     if (simulate_command->parsed()) return simulate(simulate_options, out, err);
     if (replay_command->parsed()) return replay(trace_path, verbose, out, err);
+    if (check_command->parsed()) return check_command_run(check_options, out, err);
     if (variants_command->parsed()) {
         list_variants(out);
         return exit_ok;

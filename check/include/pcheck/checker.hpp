@@ -1,0 +1,62 @@
+// The exhaustive checker: breadth-first exploration of the world's transition system.
+//
+// Every enabled action of every reached state is taken (runs, deliveries, timeouts and, within
+// the fault budget, every fault choice), every state is checked by the world's monitors as it
+// is generated, and every state where nothing but faults is enabled is judged by the terminal
+// checks. States are identified by the world's 64-bit fingerprint; the visited set keeps only
+// fingerprints (check/src/fingerprint_set.hpp). Because states are checked when generated and
+// generated layer by layer, the first violation found lies at the smallest depth: its path is a
+// shortest counterexample. Paths are rebuilt from a parent log (state -> parent, action index)
+// kept in a temporary file, as TLC does, so that memory per state stays at the visited set.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pmodel/world.hpp"
+
+namespace pcheck {
+
+struct CheckOptions {
+    pcore::Variants variants;
+    pmodel::FaultBudget faults;
+    unsigned threads = 1;
+    std::uint64_t max_states = 0;  // 0: no bound
+    std::uint64_t max_memory = 0;  // bytes of resident memory; 0: no bound
+    bool strict = false;           // application deadlocks are violations
+    std::string scratch_dir;       // where the parent log goes (default: the temp directory)
+};
+
+enum class Verdict { pass, violation, incomplete };
+
+struct CheckResult {
+    Verdict verdict = Verdict::pass;
+    std::string stop_reason;  // incomplete: which bound was hit
+    std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
+    std::uint64_t terminal_states = 0;
+    std::uint32_t depth = 0;  // of the deepest layer explored
+    std::uint64_t deadlock_states = 0;
+    std::optional<pmodel::AppDeadlock> first_deadlock;
+    double seconds = 0;
+    std::uint64_t visited_bytes = 0;   // the fingerprint table
+    std::uint64_t peak_frontier = 0;   // states waiting in one layer, at most
+    double collision_probability = 0;  // that two distinct states shared a fingerprint
+    std::optional<pmodel::Violation> violation;
+    std::vector<pmodel::Action> counterexample;  // from the initial state
+    std::vector<pmodel::AppDeadlock> counterexample_deadlocks;
+};
+
+[[nodiscard]] CheckResult check(const std::shared_ptr<const pmodel::Scenario>& scenario,
+                                const CheckOptions& options);
+
+// Replays `path` from the initial state, for a trace: the world after every step.
+[[nodiscard]] pmodel::World replay_path(const std::shared_ptr<const pmodel::Scenario>& scenario,
+                                        const CheckOptions& options,
+                                        const std::vector<pmodel::Action>& path);
+
+}  // namespace pcheck

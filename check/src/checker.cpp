@@ -1,0 +1,348 @@
+#include "pcheck/checker.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+#include "fingerprint_set.hpp"
+
+namespace pcheck {
+
+namespace {
+
+using pmodel::Action;
+using pmodel::ActionKind;
+using pmodel::World;
+
+// One record per state in discovery order: who generated it, by which of its actions. Kept
+// on disk (TLC's trace file): only a counterexample reads it back.
+class ParentLog {
+  public:
+    explicit ParentLog(const std::string& dir) {
+        const std::string base = dir.empty() ? "/tmp" : dir;
+        char pattern[4096];
+        std::snprintf(pattern, sizeof pattern, "%s/protocheck-parents-XXXXXX", base.c_str());
+        const int fd = mkstemp(pattern);
+        if (fd >= 0) {
+            file_ = fdopen(fd, "w+b");
+            std::remove(pattern);  // gone with the process, whatever happens
+        }
+    }
+    ParentLog(const ParentLog&) = delete;
+    ParentLog& operator=(const ParentLog&) = delete;
+    ~ParentLog() {
+        if (file_ != nullptr) std::fclose(file_);
+    }
+
+    [[nodiscard]] bool ok() const { return file_ != nullptr; }
+
+    struct Record {
+        std::uint32_t state;
+        std::uint32_t parent;
+        std::uint32_t action;
+    };
+
+    void append(const std::vector<Record>& records) {
+        if (records.empty()) return;
+        std::lock_guard<std::mutex> lock(mutex_);
+        (void)std::fwrite(records.data(), sizeof(Record), records.size(), file_);
+    }
+
+    // The action indices from the initial state to `state`.
+    std::vector<std::uint32_t> path_to(std::uint32_t state, std::uint64_t states) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        std::fflush(file_);
+        std::rewind(file_);
+        std::vector<Record> by_state(states, Record{0, 0, 0});
+        Record record{};
+        while (std::fread(&record, sizeof record, 1, file_) == 1) {
+            if (record.state < by_state.size()) by_state[record.state] = record;
+        }
+        std::fseek(file_, 0, SEEK_END);
+        std::vector<std::uint32_t> actions;
+        while (state != 0) {
+            actions.push_back(by_state[state].action);
+            state = by_state[state].parent;
+        }
+        std::reverse(actions.begin(), actions.end());
+        return actions;
+    }
+
+  private:
+    std::FILE* file_ = nullptr;
+    std::mutex mutex_;
+};
+
+struct Node {
+    World world;
+    std::uint64_t fingerprint = 0;
+    std::uint32_t index = 0;
+};
+
+struct Found {
+    std::uint64_t fingerprint = 0;
+    std::uint32_t index = 0;
+    pmodel::Violation violation;
+    std::vector<pmodel::AppDeadlock> deadlocks;
+};
+
+bool live(const std::vector<Action>& actions) {
+    return std::any_of(actions.begin(), actions.end(),
+                       [](const Action& action) { return action.kind != ActionKind::fault; });
+}
+
+std::uint64_t resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    std::uint64_t pages = 0;
+    std::uint64_t resident = 0;
+    statm >> pages >> resident;
+    return resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+class Search {
+  public:
+    Search(const std::shared_ptr<const pmodel::Scenario>& scenario, const CheckOptions& options)
+        : scenario_(scenario), options_(options), log_(options.scratch_dir) {}
+
+    CheckResult run() {
+        const auto started = std::chrono::steady_clock::now();
+        CheckResult result;
+        if (!log_.ok()) {
+            result.verdict = Verdict::incomplete;
+            result.stop_reason = "cannot create the parent log in the scratch directory";
+            return result;
+        }
+        std::vector<Node> frontier;
+        {
+            World initial(scenario_, options_.variants, options_.faults);
+            const std::uint64_t fingerprint = initial.fingerprint();
+            (void)visited_.insert(fingerprint);
+            states_ = 1;
+            std::vector<Found> found;
+            std::vector<Action> actions;
+            if (admit(initial, fingerprint, 0, actions, found)) {
+                frontier.push_back(Node{std::move(initial), fingerprint, 0});
+            }
+            if (!found.empty()) return finish(result, found, started);
+        }
+        std::uint32_t depth = 0;
+        while (!frontier.empty()) {
+            result.peak_frontier = std::max<std::uint64_t>(result.peak_frontier, frontier.size());
+            std::vector<std::vector<Node>> next(std::max(1u, options_.threads));
+            std::vector<std::vector<Found>> found(next.size());
+            std::atomic<std::size_t> cursor{0};
+            auto worker = [&](unsigned thread) {
+                std::vector<Action> actions;
+                std::vector<Action> child_actions;
+                std::vector<ParentLog::Record> records;
+                while (!stop_.load(std::memory_order_relaxed)) {
+                    const std::size_t begin = cursor.fetch_add(chunk);
+                    if (begin >= frontier.size()) break;
+                    const std::size_t end = std::min(frontier.size(), begin + chunk);
+                    for (std::size_t at = begin; at < end; ++at) {
+                        expand(frontier[at], actions, child_actions, records, next[thread],
+                               found[thread]);
+                    }
+                    log_.append(records);
+                    records.clear();
+                    if (thread == 0) watch_bounds();
+                }
+            };
+            if (next.size() == 1) {
+                worker(0);
+            } else {
+                std::vector<std::thread> pool;
+                for (unsigned thread = 0; thread < next.size(); ++thread) {
+                    pool.emplace_back(worker, thread);
+                }
+                for (std::thread& thread : pool) thread.join();
+            }
+            ++depth;
+            result.depth = depth;
+            std::vector<Found> all;
+            for (auto& list : found) {
+                for (Found& item : list) all.push_back(std::move(item));
+            }
+            if (!all.empty()) {
+                result.depth = depth;
+                return finish(result, all, started);
+            }
+            if (stop_.load()) {
+                result.verdict = Verdict::incomplete;
+                result.stop_reason = stop_reason_;
+                return finish(result, all, started);
+            }
+            // The next layer in fingerprint order: the same order with any number of threads.
+            std::size_t total = 0;
+            for (auto& list : next) total += list.size();
+            frontier.clear();
+            frontier.reserve(total);
+            for (auto& list : next) {
+                for (Node& node : list) frontier.push_back(std::move(node));
+            }
+            std::sort(frontier.begin(), frontier.end(), [](const Node& a, const Node& b) {
+                return a.fingerprint < b.fingerprint;
+            });
+        }
+        return finish(result, {}, started);
+    }
+
+  private:
+    static constexpr std::size_t chunk = 64;
+
+    // Checks a newly reached state: monitors fired while it was generated, and the terminal
+    // properties when nothing but faults can happen. True when it is to be expanded.
+    bool admit(World& world,
+               std::uint64_t fingerprint,
+               std::uint32_t index,
+               std::vector<Action>& actions,
+               std::vector<Found>& found) {
+        if (!world.violations().empty()) {
+            found.push_back(Found{fingerprint, index, world.violations().front(), {}});
+            return false;
+        }
+        world.enabled_actions(actions);
+        if (!live(actions)) {
+            terminal_.fetch_add(1, std::memory_order_relaxed);
+            World judged = world;
+            std::vector<pmodel::AppDeadlock> deadlocks = judged.check_terminal();
+            if (!judged.violations().empty()) {
+                found.push_back(Found{fingerprint, index, judged.violations().front(), deadlocks});
+                return false;
+            }
+            if (!deadlocks.empty()) {
+                deadlock_states_.fetch_add(1, std::memory_order_relaxed);
+                {
+                    std::lock_guard<std::mutex> lock(deadlock_mutex_);
+                    if (!first_deadlock_ || fingerprint < first_deadlock_fingerprint_) {
+                        first_deadlock_ = deadlocks.front();
+                        first_deadlock_fingerprint_ = fingerprint;
+                    }
+                }
+                if (options_.strict) {
+                    found.push_back(Found{fingerprint, index,
+                                          pmodel::Violation{"application-deadlock",
+                                                            deadlocks.front().cycle,
+                                                            deadlocks.front().detail},
+                                          deadlocks});
+                    return false;
+                }
+            }
+        }
+        return !actions.empty();
+    }
+
+    void expand(const Node& node,
+                std::vector<Action>& actions,
+                std::vector<Action>& child_actions,
+                std::vector<ParentLog::Record>& records,
+                std::vector<Node>& next,
+                std::vector<Found>& found) {
+        node.world.enabled_actions(actions);
+        for (std::uint32_t choice = 0; choice < actions.size(); ++choice) {
+            World child = node.world;
+            (void)child.apply(actions[choice]);
+            transitions_.fetch_add(1, std::memory_order_relaxed);
+            const std::uint64_t fingerprint = child.fingerprint();
+            if (!visited_.insert(fingerprint)) continue;
+            const auto index = static_cast<std::uint32_t>(states_.fetch_add(1));
+            records.push_back(ParentLog::Record{index, node.index, choice});
+            if (admit(child, fingerprint, index, child_actions, found)) {
+                next.push_back(Node{std::move(child), fingerprint, index});
+            }
+        }
+    }
+
+    void watch_bounds() {
+        if (options_.max_states != 0 && states_.load() >= options_.max_states) {
+            set_stop("--max-states " + std::to_string(options_.max_states) + " reached");
+        }
+        if (options_.max_memory != 0 && resident_bytes() >= options_.max_memory) {
+            set_stop("--max-memory " + std::to_string(options_.max_memory) + " bytes reached");
+        }
+    }
+
+    void set_stop(std::string reason) {
+        std::lock_guard<std::mutex> lock(deadlock_mutex_);
+        if (stop_.load()) return;
+        stop_reason_ = std::move(reason);
+        stop_.store(true);
+    }
+
+    CheckResult& finish(CheckResult& result,
+                        std::vector<Found> found,
+                        std::chrono::steady_clock::time_point started) {
+        result.states = states_.load();
+        result.transitions = transitions_.load();
+        result.terminal_states = terminal_.load();
+        result.deadlock_states = deadlock_states_.load();
+        result.first_deadlock = first_deadlock_;
+        result.visited_bytes = visited_.bytes();
+        const double n = static_cast<double>(result.states);
+        result.collision_probability = std::min(1.0, n * n / std::ldexp(1.0, 65));
+        if (!found.empty()) {
+            // Several violations in one layer: the smallest fingerprint, for any thread count.
+            const auto chosen =
+                std::min_element(found.begin(), found.end(), [](const Found& a, const Found& b) {
+                    return a.fingerprint < b.fingerprint;
+                });
+            result.verdict = Verdict::violation;
+            result.violation = chosen->violation;
+            result.counterexample_deadlocks = chosen->deadlocks;
+            std::vector<Action> path;
+            if (chosen->index != 0) {
+                const std::vector<std::uint32_t> choices =
+                    log_.path_to(chosen->index, result.states);
+                World world(scenario_, options_.variants, options_.faults);
+                std::vector<Action> actions;
+                for (std::uint32_t choice : choices) {
+                    world.enabled_actions(actions);
+                    path.push_back(actions.at(choice));
+                    (void)world.apply(actions.at(choice));
+                }
+            }
+            result.counterexample = std::move(path);
+        }
+        result.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return result;
+    }
+
+    std::shared_ptr<const pmodel::Scenario> scenario_;
+    CheckOptions options_;
+    FingerprintSet visited_;
+    ParentLog log_;
+    std::atomic<std::uint64_t> states_{0};
+    std::atomic<std::uint64_t> transitions_{0};
+    std::atomic<std::uint64_t> terminal_{0};
+    std::atomic<std::uint64_t> deadlock_states_{0};
+    std::atomic<bool> stop_{false};
+    std::string stop_reason_;
+    std::mutex deadlock_mutex_;
+    std::optional<pmodel::AppDeadlock> first_deadlock_;
+    std::uint64_t first_deadlock_fingerprint_ = 0;
+};
+
+}  // namespace
+
+CheckResult check(const std::shared_ptr<const pmodel::Scenario>& scenario,
+                  const CheckOptions& options) {
+    Search search(scenario, options);
+    return search.run();
+}
+
+World replay_path(const std::shared_ptr<const pmodel::Scenario>& scenario,
+                  const CheckOptions& options,
+                  const std::vector<Action>& path) {
+    World world(scenario, options.variants, options.faults);
+    for (const Action& action : path) (void)world.apply(action);
+    return world;
+}
+
+}  // namespace pcheck
