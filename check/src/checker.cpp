@@ -8,6 +8,7 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 #include "fingerprint_set.hpp"
@@ -85,9 +86,14 @@ struct Node {
     std::uint32_t index = 0;
 };
 
+// A violation and the transition that reached it: monitors judge transitions (a message sent
+// to a freed component is a property of the step, not of the state it leads to), so a step into
+// an already visited state is still checked; terminal properties judge the new state itself.
 struct Found {
     std::uint64_t fingerprint = 0;
-    std::uint32_t index = 0;
+    bool initial = false;  // the initial state itself (no parent)
+    std::uint32_t parent = 0;
+    std::uint32_t choice = 0;  // index into the parent's enabled actions
     pmodel::Violation violation;
     std::vector<pmodel::AppDeadlock> deadlocks;
 };
@@ -126,7 +132,9 @@ class Search {
             states_ = 1;
             std::vector<Found> found;
             std::vector<Action> actions;
-            if (admit(initial, fingerprint, 0, actions, found)) {
+            Found at;
+            at.initial = true;
+            if (admit(initial, fingerprint, at, actions, found)) {
                 frontier.push_back(Node{std::move(initial), fingerprint, 0});
             }
             if (!found.empty()) return finish(result, found, started);
@@ -200,20 +208,20 @@ class Search {
     // properties when nothing but faults can happen. True when it is to be expanded.
     bool admit(World& world,
                std::uint64_t fingerprint,
-               std::uint32_t index,
+               const Found& at,
                std::vector<Action>& actions,
                std::vector<Found>& found) {
-        if (!world.violations().empty()) {
-            found.push_back(Found{fingerprint, index, world.violations().front(), {}});
-            return false;
-        }
         world.enabled_actions(actions);
         if (!live(actions)) {
             terminal_.fetch_add(1, std::memory_order_relaxed);
             World judged = world;
             std::vector<pmodel::AppDeadlock> deadlocks = judged.check_terminal();
             if (!judged.violations().empty()) {
-                found.push_back(Found{fingerprint, index, judged.violations().front(), deadlocks});
+                Found violation = at;
+                violation.fingerprint = fingerprint;
+                violation.violation = judged.violations().front();
+                violation.deadlocks = deadlocks;
+                found.push_back(std::move(violation));
                 return false;
             }
             if (!deadlocks.empty()) {
@@ -226,11 +234,12 @@ class Search {
                     }
                 }
                 if (options_.strict) {
-                    found.push_back(Found{fingerprint, index,
-                                          pmodel::Violation{"application-deadlock",
-                                                            deadlocks.front().cycle,
-                                                            deadlocks.front().detail},
-                                          deadlocks});
+                    Found violation = at;
+                    violation.fingerprint = fingerprint;
+                    violation.violation = pmodel::Violation{
+                        "application-deadlock", deadlocks.front().cycle, deadlocks.front().detail};
+                    violation.deadlocks = deadlocks;
+                    found.push_back(std::move(violation));
                     return false;
                 }
             }
@@ -250,10 +259,19 @@ class Search {
             (void)child.apply(actions[choice]);
             transitions_.fetch_add(1, std::memory_order_relaxed);
             const std::uint64_t fingerprint = child.fingerprint();
+            Found at;
+            at.parent = node.index;
+            at.choice = choice;
+            if (!child.violations().empty()) {
+                at.fingerprint = fingerprint;
+                at.violation = child.violations().front();
+                found.push_back(std::move(at));
+                continue;
+            }
             if (!visited_.insert(fingerprint)) continue;
             const auto index = static_cast<std::uint32_t>(states_.fetch_add(1));
             records.push_back(ParentLog::Record{index, node.index, choice});
-            if (admit(child, fingerprint, index, child_actions, found)) {
+            if (admit(child, fingerprint, at, child_actions, found)) {
                 next.push_back(Node{std::move(child), fingerprint, index});
             }
         }
@@ -290,15 +308,16 @@ class Search {
             // Several violations in one layer: the smallest fingerprint, for any thread count.
             const auto chosen =
                 std::min_element(found.begin(), found.end(), [](const Found& a, const Found& b) {
-                    return a.fingerprint < b.fingerprint;
+                    return std::tie(a.fingerprint, a.parent, a.choice) <
+                           std::tie(b.fingerprint, b.parent, b.choice);
                 });
             result.verdict = Verdict::violation;
             result.violation = chosen->violation;
             result.counterexample_deadlocks = chosen->deadlocks;
             std::vector<Action> path;
-            if (chosen->index != 0) {
-                const std::vector<std::uint32_t> choices =
-                    log_.path_to(chosen->index, result.states);
+            if (!chosen->initial) {
+                std::vector<std::uint32_t> choices = log_.path_to(chosen->parent, result.states);
+                choices.push_back(chosen->choice);
                 World world(scenario_, options_.variants, options_.faults);
                 std::vector<Action> actions;
                 for (std::uint32_t choice : choices) {
