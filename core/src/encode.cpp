@@ -65,6 +65,8 @@ void encode(ByteWriter& out, const TransferredPort& port) {
     out.u32(port.peer_bundle_index);
     out.boolean(port.has_close_error);
     out.boolean(port.closer_failed_in_round);
+    out.boolean(port.close_in_sync);
+    out.u32(port.close_rounds);
     encode(out, port.close_error);
     out.u32(port.rounds_completed);
     encode_list(out, port.pending);
@@ -180,6 +182,8 @@ void encode(ByteWriter& out, const Port& port) {
     out.u8(flags);
     out.boolean(port.close_deferred);
     out.boolean(port.closer_failed_in_round);
+    out.boolean(port.close_in_sync);
+    out.u32(port.close_rounds);
     out.u32(port.close_control_id);
     if (port.has_close_error) encode(out, port.close_error);
     out.u32(port.rounds_completed);

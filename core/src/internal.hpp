@@ -62,6 +62,12 @@ void on_cancel(Step& step, CompId canceller, CancelLayer layer);
 // The error an ending component hands on: a relayed one names the relay (tractor relay_uid).
 [[nodiscard]] ErrorInfo relayed_error(const ComponentState& state);
 [[nodiscard]] bool ends_with_error(const ComponentState& state);
+// close_port_info: whether a closer (in sync or not, with its count of the channel's Solution
+// rounds) failed inside the round a port with `our_rounds` is in or will next be in.
+[[nodiscard]] bool closer_failed_in_round_of(const Variants& variants,
+                                             bool closer_in_sync,
+                                             std::uint32_t closer_rounds,
+                                             std::uint32_t our_rounds);
 // DataMessageFailed for a put that reached us after (or unaccepted at) our end.
 void report_failed_put(Step& step, const Data& data);
 void try_finish_exit(Step& step);

@@ -97,6 +97,22 @@ void send_close_port(Step& step, PortId port_id) {
 
 namespace {}  // namespace
 
+bool closer_failed_in_round_of(const Variants& variants,
+                               bool closer_in_sync,
+                               std::uint32_t closer_rounds,
+                               std::uint32_t our_rounds) {
+    switch (variants.close_port_info) {
+        case ClosePortInfo::round_number:
+            // Equal counts: the closer had not completed the round we are in.
+            return closer_in_sync && closer_rounds == our_rounds;
+        case ClosePortInfo::in_sync_flag:
+            return closer_in_sync;
+        case ClosePortInfo::none:
+            return true;
+    }
+    return false;
+}
+
 void report_failed_put(Step& step, const Data& data) {
     if (step.variants().data_message_failed == OnOff::off) return;  // lost silently (LC-2)
     DataMessageFailed failed{data.sending_port, data.channel, data.seq, false, {}};
@@ -146,16 +162,8 @@ void close_all_ports(Step& step) {
 // Whether the closer failed inside the round this port is (or will next be) in, as far as the
 // ClosePort's information tells (contract §8 close_port_info).
 bool closer_failed_in_our_round(const Step& step, const Port& port, const ClosePort& message) {
-    switch (step.variants().close_port_info) {
-        case ClosePortInfo::round_number:
-            // Equal counts: the closer had not completed the round we are in.
-            return message.in_sync && message.rounds_completed == port.rounds_completed;
-        case ClosePortInfo::in_sync_flag:
-            return message.in_sync;
-        case ClosePortInfo::none:
-            return true;
-    }
-    return false;
+    return closer_failed_in_round_of(step.variants(), message.in_sync, message.rounds_completed,
+                                     port.rounds_completed);
 }
 
 void erase_close_entry(Step& step, PortId port_id) {
@@ -341,6 +349,8 @@ void take_close_port(Step& step, PortId port_id, const ClosePort& message) {
         port.has_close_error = true;
         port.close_error = message.error;
         // The leader counts such a closer as failed instead of waiting for its part.
+        port.close_in_sync = message.in_sync;
+        port.close_rounds = message.rounds_completed;
         port.closer_failed_in_round = closer_failed_in_our_round(step, port, message);
         if (step.state.round.active && port.closer_failed_in_round) {
             round_note_failed_peer(step, message.closer);

@@ -104,6 +104,8 @@ void run_spawn(Step& step, const Instruction& instruction) {
         moved.has_close_error = source.has_close_error;
         moved.close_error = source.close_error;
         moved.closer_failed_in_round = source.closer_failed_in_round;
+        moved.close_in_sync = source.close_in_sync;
+        moved.close_rounds = source.close_rounds;
         if (source.closed) {
             // No handle: nothing is sent on it any more. The leader still needs to know who
             // closed it when that peer failed inside the round (SY-4, DF-3).
@@ -274,6 +276,8 @@ void complete_transfer(Step& step) {
         travelling.closed = port.closed;
         travelling.has_close_error = port.has_close_error;
         travelling.closer_failed_in_round = port.closer_failed_in_round;
+        travelling.close_in_sync = port.close_in_sync;
+        travelling.close_rounds = port.close_rounds;
         travelling.close_error = port.close_error;
         travelling.rounds_completed = port.rounds_completed;
         travelling.pending = std::move(port.pending);
@@ -307,6 +311,8 @@ void adopt_ports(Step& step, CompId sender, Data& data) {
         port.closed = travelling.closed;
         port.has_close_error = travelling.has_close_error;
         port.closer_failed_in_round = travelling.closer_failed_in_round;
+        port.close_in_sync = travelling.close_in_sync;
+        port.close_rounds = travelling.close_rounds;
         port.close_error = travelling.close_error;
         port.rounds_completed = travelling.rounds_completed;
         port.next_put_seq = travelling.next_put_seq;

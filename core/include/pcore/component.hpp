@@ -57,6 +57,8 @@ struct Port {
     std::uint32_t close_control_id = 0;
     bool has_close_error = false;         // the peer that closed it had failed with close_error
     bool closer_failed_in_round = false;  // ...inside the round this port is (or will be) in
+    bool close_in_sync = false;           // what the closer's ClosePort said, kept so that
+    std::uint32_t close_rounds = 0;       // the line above is judged again when a round ends
     ErrorInfo close_error;
     // Solution rounds in which this channel was used; both ends count the same rounds.
     std::uint32_t rounds_completed = 0;

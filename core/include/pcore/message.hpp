@@ -72,6 +72,8 @@ struct TransferredPort {
     std::uint32_t peer_bundle_index = 0;
     bool has_close_error = false;
     bool closer_failed_in_round = false;
+    bool close_in_sync = false;
+    std::uint32_t close_rounds = 0;
     ErrorInfo close_error;
     std::uint32_t rounds_completed = 0;
     std::vector<Data> pending;
