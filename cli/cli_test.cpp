@@ -75,6 +75,34 @@ TEST(Cli, FaultsAreInjectedAndReplayable) {
     EXPECT_TRUE(saw_fault);
 }
 
+TEST(Cli, CheckExitCodesReportAndCounterexample) {
+    const std::string dir = temp_dir("check");
+    const auto pass = run({"check", scenario("error-before-sync"), "--report", dir + "/pass.json"});
+    EXPECT_EQ(pass.code, 0) << pass.out << pass.err;
+    const std::string report = slurp(dir + "/pass.json");
+    for (const char* field :
+         {"\"states\"", "\"transitions\"", "\"depth\"", "\"seconds\"", "\"states_per_second\"",
+          "\"bytes_per_state\"", "\"fingerprint_collision_probability\"", "\"NM-4\""}) {
+        EXPECT_NE(report.find(field), std::string::npos) << field;
+    }
+    const auto violation = run({"check", scenario("rayfed-cross-silo-normal-task-error"),
+                                "--variant", "error_relay=none", "--trace-out", dir + "/ce.json"});
+    EXPECT_EQ(violation.code, 1) << violation.out;
+    EXPECT_NE(violation.out.find("VIOLATION of DF-1"), std::string::npos) << violation.out;
+    const auto replayed = run({"replay", dir + "/ce.json"});
+    EXPECT_EQ(replayed.code, 1);
+    EXPECT_NE(replayed.out.find("reproduced violation of DF-1"), std::string::npos)
+        << replayed.out << replayed.err;
+    const auto bounded = run({"check", scenario("chain"), "--max-states", "50"});
+    EXPECT_EQ(bounded.code, 3) << bounded.out;
+    EXPECT_NE(bounded.out.find("INCOMPLETE"), std::string::npos);
+    const auto bad = run({"check", scenario("chain"), "--threads", "0"});
+    EXPECT_EQ(bad.code, 2);
+    const auto bad_variant = run({"check", scenario("chain"), "--variant", "network=carrier"});
+    EXPECT_EQ(bad_variant.code, 2);
+    EXPECT_NE(bad_variant.err.find("fifo_pair"), std::string::npos);
+}
+
 TEST(Cli, BadFaultCountsAndKindsAreInputErrors) {
     const auto kind = run({"simulate", scenario("chain"), "--faults", "crash:1,flood:2"});
     EXPECT_EQ(kind.code, 2);

@@ -415,12 +415,11 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
     const pcheck::CheckResult result = pcheck::check(scenario, check);
     const std::string name =
         scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name;
-    const double rate = result.seconds > 0 ? static_cast<double>(result.states) / result.seconds
-                                           : 0.0;
-    const double bytes_per_state =
-        result.states > 0
-            ? static_cast<double>(result.visited_bytes) / static_cast<double>(result.states)
-            : 0.0;
+    const double rate =
+        result.seconds > 0 ? static_cast<double>(result.states) / result.seconds : 0.0;
+    const double bytes_per_state = result.states > 0 ? static_cast<double>(result.visited_bytes) /
+                                                           static_cast<double>(result.states)
+                                                     : 0.0;
     out << "protocheck check: " << name << '\n';
     out << "states: " << result.states << ", transitions: " << result.transitions
         << ", depth: " << result.depth << ", terminal states: " << result.terminal_states << '\n';

@@ -1,5 +1,7 @@
 #include "pcheck/checker.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -9,7 +11,6 @@
 #include <mutex>
 #include <thread>
 #include <tuple>
-#include <unistd.h>
 
 #include "fingerprint_set.hpp"
 
@@ -194,9 +195,8 @@ class Search {
             for (auto& list : next) {
                 for (Node& node : list) frontier.push_back(std::move(node));
             }
-            std::sort(frontier.begin(), frontier.end(), [](const Node& a, const Node& b) {
-                return a.fingerprint < b.fingerprint;
-            });
+            std::sort(frontier.begin(), frontier.end(),
+                      [](const Node& a, const Node& b) { return a.fingerprint < b.fingerprint; });
         }
         return finish(result, {}, started);
     }

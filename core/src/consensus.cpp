@@ -615,9 +615,9 @@ void on_decision(Step& step, const Decision& message) {
                     // A closer that failed in the round after this one (its ClosePort
                     // overtook our decision) failed inside the round this port goes into.
                     if (port.has_close_error) {
-                        port.closer_failed_in_round = closer_failed_in_round_of(
-                            step.variants(), port.close_in_sync, port.close_rounds,
-                            port.rounds_completed);
+                        port.closer_failed_in_round =
+                            closer_failed_in_round_of(step.variants(), port.close_in_sync,
+                                                      port.close_rounds, port.rounds_completed);
                     }
                 }
                 if (state.mode == Mode::sync_end) {

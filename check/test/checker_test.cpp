@@ -1,0 +1,189 @@
+// The exhaustive checker: pinned state counts (a change in semantics shows), verdicts per
+// variant against the simulator's traces, shortest counterexamples that replay, threads that
+// change nothing, bounds that stop cleanly.
+#include "pcheck/checker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "pmodel/variant_names.hpp"
+#include "pscenario/loader.hpp"
+#include "ptrace/trace.hpp"
+
+namespace {
+
+std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
+    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name +
+                                         ".json");
+}
+
+pcheck::CheckOptions with(std::initializer_list<const char*> variants, unsigned threads = 1) {
+    pcheck::CheckOptions options;
+    options.threads = threads;
+    for (const char* assignment : variants) {
+        EXPECT_FALSE(pmodel::set_variant(options.variants, assignment).has_value());
+    }
+    return options;
+}
+
+struct Pinned {
+    const char* scenario;
+    std::uint64_t states;
+    std::uint64_t transitions;
+    std::uint32_t depth;
+};
+
+class StateCounts : public ::testing::TestWithParam<Pinned> {};
+
+// The reachable state space of small scenarios under the default design. These numbers are the
+// semantics' fingerprint: any change to the protocol, the world or its encoding moves them, and
+// must be explained in the commit that updates them.
+TEST_P(StateCounts, ArePinned) {
+    const Pinned& pinned = GetParam();
+    const pcheck::CheckResult result = pcheck::check(bundled(pinned.scenario), with({}));
+    EXPECT_EQ(result.verdict, pcheck::Verdict::pass);
+    EXPECT_EQ(result.states, pinned.states);
+    EXPECT_EQ(result.transitions, pinned.transitions);
+    EXPECT_EQ(result.depth, pinned.depth);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Default,
+    StateCounts,
+    ::testing::Values(Pinned{"error-before-sync", 73, 138, 12},
+                      Pinned{"error-in-sync-before-first", 116, 216, 13},
+                      Pinned{"error-between-puts", 275, 527, 16},
+                      Pinned{"error-after-interactions", 606, 1290, 20},
+                      Pinned{"error-after-sync", 456, 1090, 25},
+                      Pinned{"both-ends-exit", 222, 478, 21},
+                      Pinned{"out-of-order-get", 484, 1052, 24},
+                      Pinned{"port-in-message", 415, 973, 34},
+                      Pinned{"transfer-in-flight", 302, 654, 41},
+                      Pinned{"chain", 9054, 29487, 76},
+                      Pinned{"close-port-overtakes-solution", 1521, 4638, 38},
+                      Pinned{"rayfed-exit-on-sending-failure", 304, 630, 17},
+                      Pinned{"rayfed-cross-silo-error-relay", 914, 2410, 21},
+                      Pinned{"tractor-cancel-masks-remote-error", 5079, 14877, 24},
+                      Pinned{"tractor-peer-canceller", 2512, 7089, 49},
+                      Pinned{"tractor-relayed-inception-error", 769, 2136, 40}),
+    [](const ::testing::TestParamInfo<Pinned>& param_info) {
+        std::string name = param_info.param.scenario;
+        for (char& c : name) c = c == '-' ? '_' : c;
+        return name;
+    });
+
+struct Broken {
+    const char* scenario;
+    const char* variant;
+};
+
+class VariantVerdicts : public ::testing::TestWithParam<Broken> {};
+
+std::size_t simulation_steps(const Broken& broken) {
+    std::string key = broken.variant;
+    key[key.find('=')] = '-';
+    const std::string prefix = "violation-" + key + "-" + broken.scenario + "-seed-";
+    for (const auto& entry : std::filesystem::directory_iterator(
+             std::string(PROTOCHECK_SOURCE_DIR) + "/traces/violations")) {
+        if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+            std::ifstream in(entry.path());
+            return nlohmann::json::parse(in)["steps"].size();
+        }
+    }
+    ADD_FAILURE() << "no simulation trace for " << prefix;
+    return 0;
+}
+
+// Every non-default variant: a violation, no longer than the simulator's, that replays.
+TEST_P(VariantVerdicts, ShortestCounterexampleReplays) {
+    const Broken& broken = GetParam();
+    const auto scenario = bundled(broken.scenario);
+    const pcheck::CheckOptions options = with({broken.variant});
+    const pcheck::CheckResult result = pcheck::check(scenario, options);
+    ASSERT_EQ(result.verdict, pcheck::Verdict::violation);
+    ASSERT_TRUE(result.violation.has_value());
+    EXPECT_LE(result.counterexample.size(), simulation_steps(broken));
+    // Replay: the same violation at the end of the path.
+    pmodel::World world = pcheck::replay_path(scenario, options, result.counterexample);
+    if (world.violations().empty()) (void)world.check_terminal();
+    ASSERT_FALSE(world.violations().empty());
+    EXPECT_EQ(world.violations().front().property, result.violation->property);
+    // Two threads: the same verdict, property and counterexample length.
+    const pcheck::CheckResult threaded = pcheck::check(scenario, with({broken.variant}, 2));
+    EXPECT_EQ(threaded.verdict, pcheck::Verdict::violation);
+    EXPECT_EQ(threaded.violation->property, result.violation->property);
+    EXPECT_EQ(threaded.counterexample.size(), result.counterexample.size());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Variants,
+    VariantVerdicts,
+    ::testing::Values(Broken{"close-port-overtakes-solution", "close_port_info=in_sync_flag"},
+                      Broken{"chain", "close_port_info=none"},
+                      Broken{"data-to-exiting-component", "data_message_failed=off"},
+                      Broken{"chain-leader-crash", "leader_holds_refs=off"},
+                      Broken{"error-after-sync", "transfer_blocks_peer=off"},
+                      Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none"},
+                      Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock"},
+                      Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none"},
+                      Broken{"tractor-cancel-masks-remote-error",
+                             "cancel_precedence=cancel_overrides"},
+                      Broken{"error-after-interactions", "network=fifo_channel"},
+                      Broken{"transfer-in-flight", "network=unordered"}));
+
+TEST(Checker, ThreadsChangeNothingButTime) {
+    for (const char* name : {"chain", "tractor-cancel-masks-remote-error", "port-in-message"}) {
+        const auto scenario = bundled(name);
+        const pcheck::CheckResult one = pcheck::check(scenario, with({}, 1));
+        const pcheck::CheckResult two = pcheck::check(scenario, with({}, 2));
+        const pcheck::CheckResult four = pcheck::check(scenario, with({}, 4));
+        EXPECT_EQ(one.verdict, two.verdict) << name;
+        EXPECT_EQ(one.states, two.states) << name;
+        EXPECT_EQ(one.transitions, two.transitions) << name;
+        EXPECT_EQ(one.depth, two.depth) << name;
+        EXPECT_EQ(one.states, four.states) << name;
+    }
+}
+
+TEST(Checker, FaultsAreExploredToo) {
+    pcheck::CheckOptions options = with({});
+    const auto scenario = bundled("error-before-sync");
+    const std::uint64_t without = pcheck::check(scenario, options).states;
+    options.faults = pmodel::FaultBudget{1, 1, 1};
+    const pcheck::CheckResult faulty = pcheck::check(scenario, options);
+    EXPECT_EQ(faulty.verdict, pcheck::Verdict::pass);
+    EXPECT_GT(faulty.states, without);
+}
+
+TEST(Checker, MaxStatesStopsCleanlyAsIncomplete) {
+    pcheck::CheckOptions options = with({});
+    options.max_states = 100;
+    const pcheck::CheckResult result = pcheck::check(bundled("chain"), options);
+    EXPECT_EQ(result.verdict, pcheck::Verdict::incomplete);
+    EXPECT_NE(result.stop_reason.find("--max-states"), std::string::npos);
+    EXPECT_GE(result.states, 100u);
+}
+
+TEST(Checker, VisitedSetStaysWithinSixteenBytesPerState) {
+    const pcheck::CheckResult result = pcheck::check(bundled("chain-leader-crash"), with({}));
+    ASSERT_GT(result.states, 10000u);
+    EXPECT_LE(static_cast<double>(result.visited_bytes) / static_cast<double>(result.states), 16.5);
+}
+
+TEST(Checker, ApplicationDeadlockIsAViolationOnlyWhenStrict) {
+    const auto scenario = bundled("application-deadlock");
+    pcheck::CheckOptions options = with({});
+    const pcheck::CheckResult lenient = pcheck::check(scenario, options);
+    EXPECT_EQ(lenient.verdict, pcheck::Verdict::pass);
+    EXPECT_GT(lenient.deadlock_states, 0u);
+    ASSERT_TRUE(lenient.first_deadlock.has_value());
+    options.strict = true;
+    const pcheck::CheckResult strict = pcheck::check(scenario, options);
+    EXPECT_EQ(strict.verdict, pcheck::Verdict::violation);
+    EXPECT_EQ(strict.violation->property, "application-deadlock");
+}
+
+}  // namespace
