@@ -186,6 +186,15 @@ Verdict evaluate(const RoundState& round, CompId self) {
         // own decision comes from the leader, which answers late parts.
         return round.orphaned && !round.combined.empty() ? Verdict::failure : Verdict::incomplete;
     }
+    // A leader that failed inside the round decides Failure at once with the parts it holds:
+    // the verdict cannot change, and a part still on its way comes from a neighbour whose
+    // Ack (behind it on the same link) keeps us alive to answer it (late parts, on_submission).
+    // Waiting instead could wait forever for a participant whose failure never reaches us.
+    if (std::any_of(round.combined.begin(), round.combined.end(), [&](const SolutionPart& part) {
+            return part.submitter == self && part.failed;
+        })) {
+        return Verdict::failure;
+    }
     bool any_failed = false;
     for (const SolutionPart& part : round.combined) {
         // A peer that failed inside the round fails the round (SY-4), part or no part.

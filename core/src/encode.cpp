@@ -2,6 +2,9 @@
 // here too: the encode_test round-trips equality against the encoding to catch omissions.
 #include "pcore/encode.hpp"
 
+#include <bit>
+#include <cstring>
+
 namespace pcore {
 
 namespace {
@@ -302,15 +305,28 @@ void encode(ByteWriter& out, const ComponentState& state) {
     }
 }
 
+namespace {
+
+constexpr std::uint64_t byte_swap(std::uint64_t value) {
+    std::uint64_t swapped = 0;
+    for (int byte = 0; byte < 8; ++byte) {
+        swapped = (swapped << 8) | (value & 0xFF);
+        value >>= 8;
+    }
+    return swapped;
+}
+
+}  // namespace
+
 std::uint64_t hash_bytes(const std::uint8_t* data, std::size_t size, std::uint64_t seed) {
     constexpr std::uint64_t multiplier = 0xFF51AFD7ED558CCDull;
     std::uint64_t hash = seed ^ (static_cast<std::uint64_t>(size) * 0xC4CEB9FE1A85EC53ull);
     std::size_t offset = 0;
     for (; offset + 8 <= size; offset += 8) {
+        // The little-endian word of 8 bytes, on any host (a plain load on little-endian ones).
         std::uint64_t word = 0;
-        for (int byte = 7; byte >= 0; --byte) {
-            word = (word << 8) | data[offset + static_cast<std::size_t>(byte)];
-        }
+        std::memcpy(&word, data + offset, sizeof word);
+        if constexpr (std::endian::native == std::endian::big) word = byte_swap(word);
         word *= 0x87C37B91114253D5ull;
         word ^= word >> 31;
         hash ^= word;

@@ -253,14 +253,14 @@ void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& 
     pcore::StepContext context{scenario_->compiled.get(), &variants_,
                                CompId(static_cast<std::uint32_t>(comps_.size()))};
     pcore::Effects effects;
-    pcore::step_in_place(comps_[comp.value()].state, context, input, effects);
+    pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
     result.touched.push_back(comp);
     apply_effects(comp, effects, result);
 }
 
 void World::release_carried(const Message& message, ApplyResult& result) {
     pcore::for_each_carried_handle(message, [&](CompId held) {
-        CompSlot& slot = comps_[held.value()];
+        CompSlot& slot = slot_for_update(held);
         if (--slot.refcount < 0) {
             violation("LC-3", {held}, "reference count of " + name_of(held) + " went negative");
         }
@@ -274,7 +274,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
             [&](auto& concrete) {
                 using T = std::decay_t<decltype(concrete)>;
                 if constexpr (std::is_same_v<T, pcore::Send>) {
-                    CompSlot& target = comps_[concrete.to.value()];
+                    const CompSlot& target = comps_[concrete.to.value()];
                     if (target.freed) {
                         violation("LC-1", {source, concrete.to},
                                   name_of(source) + " sent " +
@@ -302,11 +302,11 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     inbound_.push_back(0);
                     result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
                 } else if constexpr (std::is_same_v<T, pcore::ScheduleComponent>) {
-                    ComponentState& created = comps_[concrete.comp.value()].state;
+                    ComponentState& created = slot_for_update(concrete.comp).state;
                     if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
                     result.touched.push_back(concrete.comp);
                 } else if constexpr (std::is_same_v<T, pcore::RefInc>) {
-                    CompSlot& slot = comps_[concrete.comp.value()];
+                    CompSlot& slot = slot_for_update(concrete.comp);
                     if (slot.freed) {
                         violation("LC-1", {source, concrete.comp},
                                   name_of(source) + " took a reference to " +
@@ -315,7 +315,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     }
                     ++slot.refcount;
                 } else if constexpr (std::is_same_v<T, pcore::RefDec>) {
-                    CompSlot& slot = comps_[concrete.comp.value()];
+                    CompSlot& slot = slot_for_update(concrete.comp);
                     if (--slot.refcount < 0) {
                         violation(
                             "LC-3", {concrete.comp},
@@ -361,13 +361,13 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                         at->next_accept = std::max(at->next_accept, concrete.seq + 1);
                     }
                 } else if constexpr (std::is_same_v<T, pcore::FactEnded>) {
-                    CompSlot& slot = comps_[source.value()];
+                    CompSlot& slot = slot_for_update(source);
                     slot.ended_in_round = concrete.in_round;
                     slot.ended_round = concrete.round;
                 } else if constexpr (std::is_same_v<T, pcore::FactDecided>) {
                     if (!concrete.solution) return;
                     for (const pcore::SolutionPart& part : concrete.parts) {
-                        CompSlot& member = comps_[part.submitter.value()];
+                        CompSlot& member = slot_for_update(part.submitter);
                         member.solution_round = part.submitter_round + 1;
                         if (member.false_failure_round == part.submitter_round + 1) {
                             violation("SY-3", {part.submitter},
@@ -415,7 +415,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                         }
                     }
                 } else if constexpr (std::is_same_v<T, pcore::FactDecisionReceived>) {
-                    CompSlot& receiver = comps_[source.value()];
+                    CompSlot& receiver = slot_for_update(source);
                     // SY-1 is about the participants that go on: one that ended inside the
                     // round (and decided its own parts) has no further stake in its verdict.
                     if (!concrete.solution && !concrete.receiver_ended) {
@@ -452,7 +452,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     ++inbound_[target.value()];
                     result.sent.emplace_back(source, target);
                 } else if constexpr (std::is_same_v<T, pcore::FactCause>) {
-                    CompSlot& slot = comps_[source.value()];
+                    CompSlot& slot = slot_for_update(source);
                     if (!slot.has_cause || concrete.cause > slot.strongest) {
                         slot.strongest = concrete.cause;
                     }
@@ -466,7 +466,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                         ghost_.arrivals.push_back(ErrorArrival{source, concrete.error});
                     }
                 } else if constexpr (std::is_same_v<T, pcore::FactFalseFailure>) {
-                    CompSlot& slot = comps_[source.value()];
+                    CompSlot& slot = slot_for_update(source);
                     slot.false_failure_round = concrete.round + 1;
                     if (slot.solution_round == concrete.round + 1) {
                         violation("SY-3", {source},
@@ -475,7 +475,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                                       "Solution");
                     }
                 } else if constexpr (std::is_same_v<T, pcore::FactHandlerRun>) {
-                    CompSlot& slot = comps_[source.value()];
+                    CompSlot& slot = slot_for_update(source);
                     if (slot.reports < 0xFF) ++slot.reports;
                     if (slot.state.shutdown.handler_runs > 1) {
                         violation("NM-5", {source},
@@ -504,7 +504,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
 }
 
 void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
-    CompSlot& slot = comps_[comp.value()];
+    CompSlot& slot = slot_for_update(comp);
     if (slot.freed || slot.refcount > 0) return;
     slot.freed = true;
     if (slot.state.mode != Mode::exited) {
@@ -777,22 +777,31 @@ void World::check_expectations() {
     }
 }
 
+namespace {
+
+void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
+    out.text(slot.name);
+    out.u32(static_cast<std::uint32_t>(slot.refcount));
+    out.boolean(slot.freed);
+    out.boolean(slot.ended_in_round);
+    out.u32(slot.ended_round);
+    out.u8(static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest) : 0));
+    out.u8(slot.reports);
+    out.u32(slot.solution_round);
+    out.u32(slot.failure_round);
+    out.u32(slot.false_failure_round);
+    pcore::encode(out, slot.state);
+}
+
+}  // namespace
+
 void World::encode(pcore::ByteWriter& out) const {
     out.u32(static_cast<std::uint32_t>(comps_.size()));
-    for (const CompSlot& slot : comps_) {
-        out.text(slot.name);
-        out.u32(static_cast<std::uint32_t>(slot.refcount));
-        out.boolean(slot.freed);
-        out.boolean(slot.ended_in_round);
-        out.u32(slot.ended_round);
-        out.u8(
-            static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest) : 0));
-        out.u8(slot.reports);
-        out.u32(slot.solution_round);
-        out.u32(slot.failure_round);
-        out.u32(slot.false_failure_round);
-        pcore::encode(out, slot.state);
-    }
+    for (const CompSlot& slot : comps_) encode_slot(out, slot);
+    encode_links_and_ghost(out);
+}
+
+void World::encode_links_and_ghost(pcore::ByteWriter& out) const {
     const std::vector<const Link*> sorted = links();
     std::uint32_t non_empty = 0;
     for (const Link* link : sorted) non_empty += link->queue.empty() ? 0u : 1u;
@@ -833,9 +842,30 @@ void World::encode(pcore::ByteWriter& out) const {
 }
 
 std::uint64_t World::fingerprint() const {
-    pcore::ByteWriter out;
-    encode(out);
-    return pcore::hash_bytes(out.bytes());
+    // Each component's encoding is hashed once and cached until the component changes (a step
+    // touches one to three of them), so a successor state costs the hash of what it changed.
+    // The fingerprint hashes the component hashes with the links and monitors.
+    thread_local pcore::ByteWriter slot_bytes;
+    thread_local pcore::ByteWriter out;
+    comp_hash_.resize(comps_.size(), 0);
+    out.clear();
+    out.u32(static_cast<std::uint32_t>(comps_.size()));
+    for (std::size_t index = 0; index < comps_.size(); ++index) {
+        if (comp_hash_[index] == 0) {
+            slot_bytes.clear();
+            encode_slot(slot_bytes, comps_[index]);
+            const std::uint64_t hash = pcore::hash_bytes(slot_bytes.data(), slot_bytes.size());
+            comp_hash_[index] = hash == 0 ? 1 : hash;
+        }
+        out.u64(comp_hash_[index]);
+    }
+    encode_links_and_ghost(out);
+    return pcore::hash_bytes(out.data(), out.size());
+}
+
+CompSlot& World::slot_for_update(CompId comp) {
+    if (comp.value() < comp_hash_.size()) comp_hash_[comp.value()] = 0;
+    return comps_[comp.value()];
 }
 
 std::string World::describe(const Action& action) const {

@@ -11,7 +11,10 @@
 namespace pmodel {
 
 struct WorldTestAccess {
-    static std::vector<CompSlot>& comps(World& world) { return world.comps_; }
+    static std::vector<CompSlot>& comps(World& world) {
+        world.comp_hash_.assign(world.comp_hash_.size(), 0);  // edited by hand from here on
+        return world.comps_;
+    }
     static Ghost& ghost(World& world) { return world.ghost_; }
     static void apply(World& world, CompId source, pcore::Effects effects) {
         ApplyResult result;

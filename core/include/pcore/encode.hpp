@@ -5,6 +5,8 @@
 // containers are kept sorted by the core, so equal states encode equally.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -14,30 +16,48 @@
 
 namespace pcore {
 
+// Appends little-endian fixed-width fields to a reusable buffer. Hot in the checker (every
+// generated state is encoded once), so writes are unchecked after one capacity check each.
 class ByteWriter {
   public:
-    void u8(std::uint8_t value) { bytes_.push_back(value); }
+    void u8(std::uint8_t value) {
+        reserve(1);
+        buffer_[size_++] = value;
+    }
     void boolean(bool value) { u8(value ? 1 : 0); }
-    void u16(std::uint16_t value) {
-        u8(static_cast<std::uint8_t>(value));
-        u8(static_cast<std::uint8_t>(value >> 8));
-    }
-    void u32(std::uint32_t value) {
-        for (int shift = 0; shift < 32; shift += 8) u8(static_cast<std::uint8_t>(value >> shift));
-    }
-    void u64(std::uint64_t value) {
-        for (int shift = 0; shift < 64; shift += 8) u8(static_cast<std::uint8_t>(value >> shift));
-    }
+    void u16(std::uint16_t value) { put(value, 2); }
+    void u32(std::uint32_t value) { put(value, 4); }
+    void u64(std::uint64_t value) { put(value, 8); }
     void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
     void text(std::string_view value) {
         u32(static_cast<std::uint32_t>(value.size()));
-        bytes_.insert(bytes_.end(), value.begin(), value.end());
+        reserve(value.size());
+        if (!value.empty()) std::memcpy(buffer_.data() + size_, value.data(), value.size());
+        size_ += value.size();
     }
-    void clear() { bytes_.clear(); }
-    [[nodiscard]] const std::vector<std::uint8_t>& bytes() const { return bytes_; }
+    void clear() { size_ = 0; }
+    [[nodiscard]] const std::uint8_t* data() const { return buffer_.data(); }
+    [[nodiscard]] std::size_t size() const { return size_; }
+    [[nodiscard]] std::vector<std::uint8_t> bytes() const {
+        return std::vector<std::uint8_t>(buffer_.begin(),
+                                         buffer_.begin() + static_cast<std::ptrdiff_t>(size_));
+    }
 
   private:
-    std::vector<std::uint8_t> bytes_;
+    void reserve(std::size_t more) {
+        if (size_ + more > buffer_.size())
+            buffer_.resize(std::max(buffer_.size() * 2, size_ + more + 256));
+    }
+    void put(std::uint64_t value, std::size_t width) {
+        reserve(width);
+        for (std::size_t at = 0; at < width; ++at) {
+            buffer_[size_ + at] = static_cast<std::uint8_t>(value >> (8 * at));
+        }
+        size_ += width;
+    }
+
+    std::vector<std::uint8_t> buffer_;
+    std::size_t size_ = 0;
 };
 
 void encode(ByteWriter& out, const ErrorInfo& error);

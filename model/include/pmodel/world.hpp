@@ -197,6 +197,9 @@ class World {
     void release_carried(const Message& message, ApplyResult& result);
 
     void check_attribution();
+    // Every mutation of a component slot goes through here: it drops the cached hash.
+    CompSlot& slot_for_update(CompId comp);
+    void encode_links_and_ghost(pcore::ByteWriter& out) const;
     void check_expectations();
     void enabled_faults(std::vector<Action>& out) const;
     [[nodiscard]] bool fault_target(CompId comp, pcore::FaultKind kind) const;
@@ -215,6 +218,8 @@ class World {
     // has, and how many messages wait in links towards each component.
     std::map<std::string, std::uint32_t> name_counts_;
     std::vector<std::uint32_t> inbound_;
+    // Cache (not state): the hash of each component slot's encoding, 0 when stale.
+    mutable std::vector<std::uint64_t> comp_hash_;
     pcore::Effects scratch_;
 };
 
