@@ -32,7 +32,8 @@ void run_check(benchmark::State& state, const char* scenario_name, std::uint64_t
     state.counters["states_per_second"] =
         benchmark::Counter(static_cast<double>(states), benchmark::Counter::kIsRate);
     state.counters["bytes_per_state"] = bytes_per_state;
-    state.counters["states"] = static_cast<double>(states) / static_cast<double>(state.iterations());
+    state.counters["states"] =
+        static_cast<double>(states) / static_cast<double>(state.iterations());
 }
 
 void BM_CheckChainLeaderCrash(benchmark::State& state) {
