@@ -69,6 +69,33 @@ std::optional<std::string> parse_faults(const std::string& spec, pmodel::FaultBu
     return std::nullopt;
 }
 
+// The inputs every exploring command takes; one message and false on the first bad one.
+bool load_inputs(const std::string& path,
+                 const std::vector<std::string>& assignments,
+                 const std::string& fault_spec,
+                 std::shared_ptr<const pmodel::Scenario>& scenario,
+                 pcore::Variants& variants,
+                 pmodel::FaultBudget& faults,
+                 std::ostream& err) {
+    try {
+        scenario = pscenario::load_scenario_file(path);
+    } catch (const pscenario::InputError& error) {
+        err << "protocheck: " << error.what() << '\n';
+        return false;
+    }
+    for (const std::string& assignment : assignments) {
+        if (auto problem = pmodel::set_variant(variants, assignment)) {
+            err << "protocheck: --variant: " << *problem << '\n';
+            return false;
+        }
+    }
+    if (auto problem = parse_faults(fault_spec, faults)) {
+        err << "protocheck: " << *problem << '\n';
+        return false;
+    }
+    return true;
+}
+
 std::string outcome_text(const json& outcome) {
     std::string text = outcome["outcome"].get<std::string>();
     if (outcome.contains("error")) {
@@ -96,20 +123,8 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     std::shared_ptr<const pmodel::Scenario> scenario;
     pcore::Variants variants;
     ptrace::FaultBudget faults;
-    try {
-        scenario = pscenario::load_scenario_file(options.scenario);
-    } catch (const pscenario::InputError& error) {
-        err << "protocheck: " << error.what() << '\n';
-        return exit_bad_input;
-    }
-    for (const std::string& assignment : options.variants) {
-        if (auto problem = pmodel::set_variant(variants, assignment)) {
-            err << "protocheck: --variant: " << *problem << '\n';
-            return exit_bad_input;
-        }
-    }
-    if (auto problem = parse_faults(options.faults, faults)) {
-        err << "protocheck: " << *problem << '\n';
+    if (!load_inputs(options.scenario, options.variants, options.faults, scenario, variants, faults,
+                     err)) {
         return exit_bad_input;
     }
     if (options.runs == 0) {
@@ -386,20 +401,8 @@ psim::RunResult counterexample_run(const std::shared_ptr<const pmodel::Scenario>
 int check_command_run(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
     std::shared_ptr<const pmodel::Scenario> scenario;
     pcheck::CheckOptions check;
-    try {
-        scenario = pscenario::load_scenario_file(options.scenario);
-    } catch (const pscenario::InputError& error) {
-        err << "protocheck: " << error.what() << '\n';
-        return exit_bad_input;
-    }
-    for (const std::string& assignment : options.variants) {
-        if (auto problem = pmodel::set_variant(check.variants, assignment)) {
-            err << "protocheck: --variant: " << *problem << '\n';
-            return exit_bad_input;
-        }
-    }
-    if (auto problem = parse_faults(options.faults, check.faults)) {
-        err << "protocheck: " << *problem << '\n';
+    if (!load_inputs(options.scenario, options.variants, options.faults, scenario, check.variants,
+                     check.faults, err)) {
         return exit_bad_input;
     }
     if (options.threads == 0 || options.threads > 256) {
