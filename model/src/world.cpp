@@ -865,7 +865,7 @@ std::uint64_t World::fingerprint() const {
 
 CompSlot& World::slot_for_update(CompId comp) {
     if (comp.value() < comp_hash_.size()) comp_hash_[comp.value()] = 0;
-    return comps_[comp.value()];
+    return comps_.mutable_at(comp.value());
 }
 
 std::string World::describe(const Action& action) const {

@@ -11,10 +11,8 @@
 namespace pmodel {
 
 struct WorldTestAccess {
-    static std::vector<CompSlot>& comps(World& world) {
-        world.comp_hash_.assign(world.comp_hash_.size(), 0);  // edited by hand from here on
-        return world.comps_;
-    }
+    // A slot to edit by hand (the cached hash goes stale with it).
+    static CompSlot& slot(World& world, CompId comp) { return world.slot_for_update(comp); }
     static Ghost& ghost(World& world) { return world.ghost_; }
     static void apply(World& world, CompId source, pcore::Effects effects) {
         ApplyResult result;
@@ -75,7 +73,7 @@ bool has(const std::vector<std::string>& ids, const char* id) {
 
 // An ended, freed component with this outcome.
 void set_end(pmodel::World& world, CompId comp, pcore::Outcome outcome, std::uint8_t runs) {
-    auto& slot = WorldTestAccess::comps(world)[comp.value()];
+    auto& slot = WorldTestAccess::slot(world, comp);
     slot.state.outcome = outcome;
     slot.state.shutdown.handler_runs = runs;
     slot.reports = runs;
@@ -96,7 +94,7 @@ void add_arrival(pmodel::World& world, CompId at, CompId origin, std::vector<Com
 }
 
 void set_cause(pmodel::World& world, CompId comp, pcore::EndCause cause) {
-    auto& slot = WorldTestAccess::comps(world)[comp.value()];
+    auto& slot = WorldTestAccess::slot(world, comp);
     slot.has_cause = true;
     slot.strongest = cause;
 }
@@ -195,7 +193,7 @@ TEST(Properties, NM4EveryRootObservedOnce) {
     pmodel::World twice = finished(pair_scenario());
     add_root(twice, kA);
     set_end(twice, kA, failed(kA, false), 1);
-    WorldTestAccess::comps(twice)[kA.value()].reports = 2;
+    WorldTestAccess::slot(twice, kA).reports = 2;
     EXPECT_TRUE(has(terminal_properties(twice), "NM-4"));
 }
 
@@ -203,15 +201,15 @@ TEST(Properties, NM5HandlerExactlyOnce) {
     pmodel::World world = finished(pair_scenario());
     add_root(world, kA);
     set_end(world, kA, failed(kA, false), 0);  // failed without running its handler
-    WorldTestAccess::comps(world)[kA.value()].reports = 1;
+    WorldTestAccess::slot(world, kA).reports = 1;
     EXPECT_TRUE(has(terminal_properties(world), "NM-5"));
 
     // The monitor: a second handler run is caught when it happens.
     pmodel::World monitored = finished(pair_scenario());
-    WorldTestAccess::comps(monitored)[kA.value()].state.shutdown.handler_runs = 1;
+    WorldTestAccess::slot(monitored, kA).state.shutdown.handler_runs = 1;
     WorldTestAccess::apply(monitored, kA, {pcore::FactHandlerRun{}});
     EXPECT_TRUE(monitored.violations().empty());
-    WorldTestAccess::comps(monitored)[kA.value()].state.shutdown.handler_runs = 2;
+    WorldTestAccess::slot(monitored, kA).state.shutdown.handler_runs = 2;
     WorldTestAccess::apply(monitored, kA, {pcore::FactHandlerRun{}});
     ASSERT_FALSE(monitored.violations().empty());
     EXPECT_EQ(monitored.violations().front().property, "NM-5");
@@ -219,7 +217,7 @@ TEST(Properties, NM5HandlerExactlyOnce) {
 
 TEST(Properties, DF1AndDF2OnAHandEditedHang) {
     pmodel::World world = finished(pair_scenario());
-    auto& b = WorldTestAccess::comps(world)[kB.value()];
+    auto& b = WorldTestAccess::slot(world, kB);
     // b is back in its round waiting on a get, and a "ended" but was never freed.
     b.state.outcome = pcore::Outcome{};
     b.state.mode = pcore::Mode::running;
@@ -229,7 +227,7 @@ TEST(Properties, DF1AndDF2OnAHandEditedHang) {
     b.freed = false;
     b.state.ports[b.state.slots[0].value()].closed = false;
     b.state.ports[b.state.slots[0].value()].peer_comp = kA;
-    auto& a = WorldTestAccess::comps(world)[kA.value()];
+    auto& a = WorldTestAccess::slot(world, kA);
     a.freed = false;
     a.state.mode = pcore::Mode::busy_exit;
     const auto ids = terminal_properties(world);
@@ -239,7 +237,7 @@ TEST(Properties, DF1AndDF2OnAHandEditedHang) {
 
 TEST(Properties, DF1HandlerDeadlock) {
     pmodel::World world = finished(pair_scenario());
-    auto& a = WorldTestAccess::comps(world)[kA.value()];
+    auto& a = WorldTestAccess::slot(world, kA);
     a.state.outcome = pcore::Outcome{};
     a.state.mode = pcore::Mode::running;
     a.state.shutdown.deadlocked = true;
@@ -249,7 +247,7 @@ TEST(Properties, DF1HandlerDeadlock) {
 
 TEST(Properties, DF3SubmittedWithoutDecision) {
     pmodel::World world = finished(pair_scenario());
-    auto& a = WorldTestAccess::comps(world)[kA.value()];
+    auto& a = WorldTestAccess::slot(world, kA);
     a.state.outcome = pcore::Outcome{};
     a.state.mode = pcore::Mode::sync_end;
     a.state.round.active = true;
@@ -269,7 +267,7 @@ TEST(Properties, LC2PutNeitherReceivedNorReported) {
         pmodel::OutstandingPut{pcore::ChannelId{0, 0}, 7, kA, 0});
     add_root(excused, kA);
     set_end(excused, kA, failed(kA, false), 1);
-    auto& a = WorldTestAccess::comps(excused)[kA.value()];
+    auto& a = WorldTestAccess::slot(excused, kA);
     a.ended_in_round = true;
     a.ended_round = 0;
     EXPECT_FALSE(has(terminal_properties(excused), "LC-2"));

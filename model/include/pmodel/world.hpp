@@ -14,7 +14,9 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -86,6 +88,65 @@ struct CompSlot {
     friend bool operator==(const CompSlot&, const CompSlot&) = default;
 };
 
+// The component slots of a world, shared between worlds until one of them changes a slot
+// (copy on write): a successor state copies pointers, and a step clones the one to three slots
+// it touches. Reads look like a vector of CompSlot.
+class SlotVector {
+  public:
+    using Pointer = std::shared_ptr<CompSlot>;
+
+    class const_iterator {
+      public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = CompSlot;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const CompSlot*;
+        using reference = const CompSlot&;
+        const_iterator() = default;
+        explicit const_iterator(std::vector<Pointer>::const_iterator at) : at_(at) {}
+        reference operator*() const { return **at_; }
+        pointer operator->() const { return at_->get(); }
+        const_iterator& operator++() {
+            ++at_;
+            return *this;
+        }
+        const_iterator operator++(int) {
+            const_iterator before = *this;
+            ++at_;
+            return before;
+        }
+        friend bool operator==(const const_iterator&, const const_iterator&) = default;
+
+      private:
+        std::vector<Pointer>::const_iterator at_;
+    };
+
+    [[nodiscard]] std::size_t size() const { return slots_.size(); }
+    [[nodiscard]] bool empty() const { return slots_.empty(); }
+    [[nodiscard]] const CompSlot& operator[](std::size_t index) const { return *slots_[index]; }
+    [[nodiscard]] const_iterator begin() const { return const_iterator(slots_.begin()); }
+    [[nodiscard]] const_iterator end() const { return const_iterator(slots_.end()); }
+    void push_back(CompSlot slot) { slots_.push_back(std::make_shared<CompSlot>(std::move(slot))); }
+    // The slot, ours alone from now on (cloned if another world still shares it).
+    CompSlot& mutable_at(std::size_t index) {
+        Pointer& slot = slots_[index];
+        if (slot.use_count() > 1) slot = std::make_shared<CompSlot>(*slot);
+        return *slot;
+    }
+    friend bool operator==(const SlotVector& a, const SlotVector& b) {
+        if (a.slots_.size() != b.slots_.size()) return false;
+        for (std::size_t index = 0; index < a.slots_.size(); ++index) {
+            if (a.slots_[index] != b.slots_[index] && !(*a.slots_[index] == *b.slots_[index])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+  private:
+    std::vector<Pointer> slots_;
+};
+
 struct Link {
     CompId from;
     CompId to;
@@ -154,7 +215,7 @@ class World {
     [[nodiscard]] const pcore::Variants& variants() const { return variants_; }
     [[nodiscard]] const FaultBudget& fault_budget() const { return faults_; }
     [[nodiscard]] bool fault_injected() const;
-    [[nodiscard]] const std::vector<CompSlot>& comps() const { return comps_; }
+    [[nodiscard]] const SlotVector& comps() const { return comps_; }
     // Links with messages or without, in (from, to) order.
     [[nodiscard]] std::vector<const Link*> links() const;
     [[nodiscard]] const Ghost& ghost() const { return ghost_; }
@@ -208,7 +269,7 @@ class World {
     std::shared_ptr<const Scenario> scenario_;
     pcore::Variants variants_;
     FaultBudget faults_;
-    std::vector<CompSlot> comps_;
+    SlotVector comps_;
     std::vector<Link> links_;  // in creation order; links() sorts
     std::unordered_map<std::uint64_t, std::uint32_t> link_index_;  // (from, to) -> index
     Ghost ghost_;
