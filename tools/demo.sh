@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the release preset and runs a simulation campaign on a bundled scenario.
+# Builds the release preset, runs a simulation campaign on a bundled scenario, then checks every
+# interleaving of it (with one injected crash, host cancel and OS signal).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 cmake --preset release
 cmake --build --preset release --target protocheck
 build/release/protocheck simulate scenarios/error-between-puts.json --runs 1000 --seed 1 --report build/report.json
+build/release/protocheck check scenarios/error-between-puts.json --faults crash:1,cancel:1,signal:1 \
+    --report build/check-report.json --trace-out build/counterexample.json
