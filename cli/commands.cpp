@@ -49,10 +49,10 @@ std::optional<std::string> parse_faults(const std::string& spec, pmodel::FaultBu
     while (std::getline(items, item, ',')) {
         const auto colon = item.find(':');
         const std::string kind = item.substr(0, colon);
-        std::uint32_t* slot = kind == "crash"    ? &budget.crash
-                              : kind == "cancel" ? &budget.cancel
-                              : kind == "signal" ? &budget.signal
-                                                 : nullptr;
+        std::uint32_t* slot = nullptr;
+        for (pcore::FaultKind known : pmodel::fault_kinds) {
+            if (kind == pmodel::fault_name(known)) slot = &budget.of(known);
+        }
         if (slot == nullptr || colon == std::string::npos) {
             return "--faults: expected crash:K,cancel:K,signal:K (any of them, K a count), found "
                    "\"" +
@@ -329,8 +329,7 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
             {"runs", options.runs},
             {"steps_max", options.steps_max},
             {"variants", ptrace::variants_json(variants)},
-            {"faults",
-             {{"crash", faults.crash}, {"cancel", faults.cancel}, {"signal", faults.signal}}},
+            {"faults", ptrace::faults_json(faults)},
             {"result", verdict},
             {"runs_passed", options.runs - runs_violating - runs_incomplete},
             {"runs_violating", runs_violating},
@@ -482,10 +481,7 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
             {"scenario", scenario->compiled->name},
             {"scenario_file", options.scenario},
             {"variants", ptrace::variants_json(check.variants)},
-            {"faults",
-             {{"crash", check.faults.crash},
-              {"cancel", check.faults.cancel},
-              {"signal", check.faults.signal}}},
+            {"faults", ptrace::faults_json(check.faults)},
             {"threads", options.threads},
             {"result", verdict},
             {"stop_reason", result.stop_reason},

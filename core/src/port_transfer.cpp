@@ -354,6 +354,17 @@ void adopt_ports(Step& step, CompId sender, Data& data) {
     }
 }
 
+namespace {
+
+// Whether Blocks and Unblocks of the peer end still matter to this port: it is open, or closed
+// by us with its ClosePort waiting for the peer end to settle (the ClosePort must go to the
+// owner the last Unblock names).
+bool follows_hand_offs(const Port& port) {
+    return !port.closed || port.close_deferred;
+}
+
+}  // namespace
+
 void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
     const PortId port_id = resolve(step.state, message.target);
     PCORE_ASSERT(port_id.valid());
@@ -363,9 +374,7 @@ void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
         forward(step, port, port_id, message);
         return;
     }
-    // A port closed by us whose ClosePort still waits for the peer end to settle is treated
-    // as open here: the ClosePort must go to the owner the last Unblock names.
-    const bool settling = !port.closed || port.close_deferred;
+    const bool settling = follows_hand_offs(port);
     if (port.blocked && settling && message.requester != port.peer_comp) {
         // A later owner is moving the port on before the previous owner's Unblock (which
         // names it) reached us: that Unblock is on another link and may come later. Blocking
@@ -384,7 +393,7 @@ void take_deferred_blocks(Step& step, PortId port_id) {
     Port& port = step.port(port_id);
     for (std::size_t index = 0; index < port.deferred_blocks.size();) {
         const PeerChangeBlockPort block = port.deferred_blocks[index];
-        const bool settling = !port.closed || port.close_deferred;
+        const bool settling = follows_hand_offs(port);
         if (settling && block.requester != port.peer_comp) {
             ++index;
             continue;

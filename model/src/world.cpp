@@ -795,12 +795,6 @@ void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
 
 }  // namespace
 
-void World::encode(pcore::ByteWriter& out) const {
-    out.u32(static_cast<std::uint32_t>(comps_.size()));
-    for (const CompSlot& slot : comps_) encode_slot(out, slot);
-    encode_links_and_ghost(out);
-}
-
 void World::encode_links_and_ghost(pcore::ByteWriter& out) const {
     const std::vector<const Link*> sorted = links();
     std::uint32_t non_empty = 0;

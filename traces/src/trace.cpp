@@ -57,6 +57,13 @@ json outcomes_json(const pcore::CompiledScenario& compiled, const psim::RunResul
     return result;
 }
 
+json faults_json(const FaultBudget& faults) {
+    json result = json::object();
+    for (pcore::FaultKind kind : pmodel::fault_kinds)
+        result[pmodel::fault_name(kind)] = faults.of(kind);
+    return result;
+}
+
 json variants_json(const pcore::Variants& variants) {
     json result = json::object();
     for (const pmodel::VariantInfo& info : pmodel::variant_catalogue()) {
@@ -127,7 +134,7 @@ json make_trace(const pmodel::Scenario& scenario,
         {"scenario_file", scenario.path},
         {"scenario", json::parse(scenario.source_text)},
         {"variants", variants_json(variants)},
-        {"faults", {{"crash", faults.crash}, {"cancel", faults.cancel}, {"signal", faults.signal}}},
+        {"faults", faults_json(faults)},
         {"seed", seed ? json(*seed) : json(nullptr)},
         {"steps", steps},
         {"end", end_name(run.end)},
@@ -233,16 +240,14 @@ ReplayResult replay_file(const std::string& path) {
     }
     const json& faults = reader.field(trace, "$", "faults");
     FaultBudget budget;
-    for (const char* kind : {"crash", "cancel", "signal"}) {
-        const std::string item = std::string("$.faults.") + kind;
-        const json& count = reader.field(faults, "$.faults", kind);
+    for (pcore::FaultKind kind : pmodel::fault_kinds) {
+        const char* name = pmodel::fault_name(kind);
+        const std::string item = std::string("$.faults.") + name;
+        const json& count = reader.field(faults, "$.faults", name);
         if (!count.is_number_unsigned() || count.get<std::uint64_t>() > 1000) {
             reader.fail(item, "expected a count from 0 to 1000");
         }
-        const auto value = count.get<std::uint32_t>();
-        (std::string(kind) == "crash"    ? budget.crash
-         : std::string(kind) == "cancel" ? budget.cancel
-                                         : budget.signal) = value;
+        budget.of(kind) = count.get<std::uint32_t>();
     }
     const json& steps = reader.field(trace, "$", "steps");
     if (!steps.is_array()) reader.fail("$.steps", "expected an array");
@@ -300,12 +305,11 @@ ReplayResult replay_file(const std::string& path) {
             step.run = false;
             step.kind = pmodel::ActionKind::fault;
             const std::string kind = reader.text(pair[0], item + ".action.fault[0]");
-            if (kind == "crash") {
-                step.index = 0;
-            } else if (kind == "cancel") {
-                step.index = 1;
-            } else if (kind == "signal") {
-                step.index = 2;
+            const auto* known = std::find_if(
+                std::begin(pmodel::fault_kinds), std::end(pmodel::fault_kinds),
+                [&](pcore::FaultKind candidate) { return kind == pmodel::fault_name(candidate); });
+            if (known != std::end(pmodel::fault_kinds)) {
+                step.index = static_cast<std::uint32_t>(known - std::begin(pmodel::fault_kinds));
             } else {
                 reader.fail(item + ".action.fault[0]",
                             "expected \"crash\", \"cancel\" or \"signal\", found \"" + kind + "\"");

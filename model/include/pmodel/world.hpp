@@ -51,6 +51,9 @@ struct FaultBudget {
     std::uint32_t cancel = 0;
     std::uint32_t signal = 0;
     [[nodiscard]] std::uint32_t of(pcore::FaultKind kind) const {
+        return const_cast<FaultBudget&>(*this).of(kind);
+    }
+    [[nodiscard]] std::uint32_t& of(pcore::FaultKind kind) {
         return kind == pcore::FaultKind::crash    ? crash
                : kind == pcore::FaultKind::cancel ? cancel
                                                   : signal;
@@ -59,6 +62,9 @@ struct FaultBudget {
     friend bool operator==(const FaultBudget&, const FaultBudget&) = default;
 };
 
+// Every fault kind, in the order of pmodel::Action::index; fault_name gives its contract name.
+inline constexpr pcore::FaultKind fault_kinds[] = {
+    pcore::FaultKind::crash, pcore::FaultKind::cancel, pcore::FaultKind::signal};
 [[nodiscard]] const char* fault_name(pcore::FaultKind kind);
 
 struct Violation {
@@ -238,7 +244,6 @@ class World {
     std::vector<AppDeadlock> check_terminal();
 
     [[nodiscard]] std::uint64_t fingerprint() const;
-    void encode(pcore::ByteWriter& out) const;
 
     [[nodiscard]] std::string name_of(CompId comp) const;
     [[nodiscard]] CompId find_by_name(const std::string& name) const;

@@ -30,6 +30,8 @@ using FaultBudget = pmodel::FaultBudget;
 [[nodiscard]] nlohmann::json outcomes_json(const pcore::CompiledScenario& compiled,
                                            const psim::RunResult& run);
 [[nodiscard]] nlohmann::json variants_json(const pcore::Variants& variants);
+// {"crash": K, "cancel": K, "signal": K}, as traces and reports write a fault budget.
+[[nodiscard]] nlohmann::json faults_json(const FaultBudget& faults);
 [[nodiscard]] nlohmann::json violation_json(const std::vector<std::string>& names,
                                             const pmodel::Violation& violation);
 
