@@ -281,7 +281,9 @@ void trigger_end(Step& step, const Outcome& how, bool decided, EndPath path) {
                     shutdown.deadlocked = true;  // the signal handler waits on its own thread
                     return;
                 }
-                if (shutdown.flag) return;  // unreachable: the flag is set under the lock
+                // The flag is only ever set under the lock, and the handler ends the component
+                // before it lets go of it: a free lock with the flag set means we ended already.
+                PCORE_ASSERT(!shutdown.flag);
                 shutdown.flag = true;
                 run_handler(step, how, decided);
                 return;
