@@ -272,6 +272,7 @@ class Search {
             const auto index = static_cast<std::uint32_t>(states_.fetch_add(1));
             records.push_back(ParentLog::Record{index, node.index, choice});
             if (admit(child, fingerprint, at, child_actions, found)) {
+                child.share_slots(slots_);
                 next.push_back(Node{std::move(child), fingerprint, index});
             }
         }
@@ -336,6 +337,7 @@ class Search {
     std::shared_ptr<const pmodel::Scenario> scenario_;
     CheckOptions options_;
     FingerprintSet visited_;
+    pmodel::SlotTable slots_;  // every distinct component slot of the frontier, once
     ParentLog log_;
     std::atomic<std::uint64_t> states_{0};
     std::atomic<std::uint64_t> transitions_{0};

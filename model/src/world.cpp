@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 namespace pmodel {
 
@@ -98,25 +101,37 @@ bool World::runnable(CompId comp) const {
     return !slot.freed && pcore::runnable(slot.state, *scenario_->compiled);
 }
 
+namespace {
+
+std::vector<Link>::const_iterator link_position(const std::vector<Link>& links,
+                                                CompId from,
+                                                CompId to) {
+    const std::uint64_t key = link_key(from, to);
+    return std::lower_bound(links.begin(), links.end(), key, [](const Link& link, std::uint64_t k) {
+        return link_key(link.from, link.to) < k;
+    });
+}
+
+}  // namespace
+
 const Link* World::link(CompId from, CompId to) const {
-    auto it = link_index_.find(link_key(from, to));
-    return it == link_index_.end() ? nullptr : &links_[it->second];
+    const auto at = link_position(links_, from, to);
+    return at != links_.end() && at->from == from && at->to == to ? &*at : nullptr;
 }
 
 Link& World::link_for(CompId from, CompId to) {
-    auto [it, inserted] =
-        link_index_.try_emplace(link_key(from, to), static_cast<std::uint32_t>(links_.size()));
-    if (inserted) links_.push_back(Link{from, to, {}});
-    return links_[it->second];
+    const auto at = link_position(links_, from, to);
+    const auto index = static_cast<std::size_t>(at - links_.cbegin());
+    if (at == links_.end() || at->from != from || at->to != to) {
+        links_.insert(links_.begin() + static_cast<std::ptrdiff_t>(index), Link{from, to, {}});
+    }
+    return links_[index];
 }
 
 std::vector<const Link*> World::links() const {
     std::vector<const Link*> sorted;
     sorted.reserve(links_.size());
     for (const Link& link : links_) sorted.push_back(&link);
-    std::sort(sorted.begin(), sorted.end(), [](const Link* a, const Link* b) {
-        return std::pair(a->from, a->to) < std::pair(b->from, b->to);
-    });
     return sorted;
 }
 
@@ -144,8 +159,7 @@ void World::enabled_actions(std::vector<Action>& out) const {
         if (runnable(CompId(index)))
             out.push_back(Action{ActionKind::run, CompId(index), {}, {}, 0});
     }
-    for (const Link* sorted : links()) {
-        const Link& link = *sorted;
+    for (const Link& link : links_) {
         if (link.queue.empty() || !pcore::receptive(comps_[link.to.value()].state)) continue;
         switch (variants_.network) {
             case pcore::NetworkOrder::fifo_pair:
@@ -236,8 +250,7 @@ ApplyResult World::apply(const Action& action) {
         step_component(action.comp, pcore::TimeoutInput{}, result);
     } else {
         Link& source = link_for(action.from, action.to);
-        Message message = std::move(source.queue[action.index]);
-        source.queue.erase(source.queue.begin() + action.index);
+        Message message = source.queue.take(action.index);
         --inbound_[action.to.value()];
         ++delivered_;
         step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result);
@@ -252,10 +265,18 @@ ApplyResult World::apply(const Action& action) {
 void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& result) {
     pcore::StepContext context{scenario_->compiled.get(), &variants_,
                                CompId(static_cast<std::uint32_t>(comps_.size()))};
-    pcore::Effects effects;
+    // Steps nest (an immediate send steps the receiver), so each level has its own list; the
+    // lists are kept per thread so that a step does not allocate them anew.
+    thread_local std::deque<pcore::Effects> effect_lists;  // deque: references stay valid
+    thread_local std::size_t nesting = 0;
+    if (effect_lists.size() <= nesting) effect_lists.resize(nesting + 1);
+    pcore::Effects& effects = effect_lists[nesting];
+    effects.clear();
+    ++nesting;
     pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
     result.touched.push_back(comp);
     apply_effects(comp, effects, result);
+    --nesting;
 }
 
 void World::release_carried(const Message& message, ApplyResult& result) {
@@ -293,7 +314,9 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                 } else if constexpr (std::is_same_v<T, pcore::SpawnComponent>) {
                     assert(concrete.state.self.value() == comps_.size());
                     const std::string& base = scenario_->compiled->names[concrete.name];
-                    const std::uint32_t same = name_counts_[base]++;
+                    if (name_counts_.size() <= concrete.name)
+                        name_counts_.resize(concrete.name + 1, 0);
+                    const std::uint32_t same = name_counts_[concrete.name]++;
                     CompSlot created;
                     created.state = std::move(concrete.state);
                     created.name = base;
@@ -855,6 +878,46 @@ std::uint64_t World::fingerprint() const {
     }
     encode_links_and_ghost(out);
     return pcore::hash_bytes(out.data(), out.size());
+}
+
+struct SlotTable::Shard {
+    std::mutex mutex;
+    std::unordered_multimap<std::uint64_t, SlotVector::Pointer> slots;
+};
+
+namespace {
+constexpr std::size_t slot_table_shards = 64;
+}
+
+SlotTable::SlotTable() : shards_(std::make_unique<Shard[]>(slot_table_shards)) {}
+SlotTable::~SlotTable() = default;
+
+SlotVector::Pointer SlotTable::intern(std::uint64_t hash, const SlotVector::Pointer& slot) {
+    Shard& shard = shards_[hash % slot_table_shards];
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    auto [first, last] = shard.slots.equal_range(hash);
+    for (; first != last; ++first) {
+        if (*first->second == *slot) return first->second;
+    }
+    shard.slots.emplace(hash, slot);
+    return slot;
+}
+
+std::uint64_t SlotTable::size() const {
+    std::uint64_t total = 0;
+    for (std::size_t index = 0; index < slot_table_shards; ++index) {
+        std::lock_guard<std::mutex> lock(shards_[index].mutex);
+        total += shards_[index].slots.size();
+    }
+    return total;
+}
+
+void World::share_slots(SlotTable& table) {
+    for (std::size_t index = 0; index < comps_.size(); ++index) {
+        if (!comps_.exclusive(index)) continue;
+        assert(index < comp_hash_.size() && comp_hash_[index] != 0);
+        comps_.share(index, table.intern(comp_hash_[index], comps_.pointer(index)));
+    }
 }
 
 CompSlot& World::slot_for_update(CompId comp) {

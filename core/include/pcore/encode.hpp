@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -20,7 +21,7 @@ namespace pcore {
 // generated state is encoded once), so writes are unchecked after one capacity check each.
 class ByteWriter {
   public:
-    void u8(std::uint8_t value) {
+    [[gnu::always_inline]] void u8(std::uint8_t value) {
         reserve(1);
         buffer_[size_++] = value;
     }
@@ -44,14 +45,23 @@ class ByteWriter {
     }
 
   private:
-    void reserve(std::size_t more) {
-        if (size_ + more > buffer_.size())
-            buffer_.resize(std::max(buffer_.size() * 2, size_ + more + 256));
+    // Inlined: the checker encodes every state it generates, field by field.
+    [[gnu::always_inline]] void reserve(std::size_t more) {
+        if (size_ + more > buffer_.size()) [[unlikely]]
+            grow(more);
     }
-    void put(std::uint64_t value, std::size_t width) {
-        reserve(width);
-        for (std::size_t at = 0; at < width; ++at) {
-            buffer_[size_ + at] = static_cast<std::uint8_t>(value >> (8 * at));
+    void grow(std::size_t more) {
+        buffer_.resize(std::max(buffer_.size() * 2, size_ + more + 256));
+    }
+    // Little-endian on every machine, so that fingerprints and traces agree across builds.
+    [[gnu::always_inline]] void put(std::uint64_t value, std::size_t width) {
+        reserve(8);
+        if constexpr (std::endian::native == std::endian::little) {
+            std::memcpy(buffer_.data() + size_, &value, 8);  // the bytes past width are scratch
+        } else {
+            for (std::size_t at = 0; at < width; ++at) {
+                buffer_[size_ + at] = static_cast<std::uint8_t>(value >> (8 * at));
+            }
         }
         size_ += width;
     }

@@ -13,6 +13,7 @@
 // go with it (their carried handles are released).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -139,6 +140,11 @@ class SlotVector {
         if (slot.use_count() > 1) slot = std::make_shared<CompSlot>(*slot);
         return *slot;
     }
+    // Collapse compression: the slot at `index` is replaced by the table's equal one when there
+    // is one (slots with equal content are then one object, however many states hold them).
+    [[nodiscard]] bool exclusive(std::size_t index) const { return slots_[index].use_count() == 1; }
+    [[nodiscard]] const Pointer& pointer(std::size_t index) const { return slots_[index]; }
+    void share(std::size_t index, Pointer equal) { slots_[index] = std::move(equal); }
     friend bool operator==(const SlotVector& a, const SlotVector& b) {
         if (a.slots_.size() != b.slots_.size()) return false;
         for (std::size_t index = 0; index < a.slots_.size(); ++index) {
@@ -153,10 +159,63 @@ class SlotVector {
     std::vector<Pointer> slots_;
 };
 
+// Component slots by content, shared by every world that holds an equal one (SPIN's collapse
+// compression, at the granularity of a component): a checker frontier then stores each
+// distinct component state once. Safe for concurrent use; sharded to keep threads apart.
+class SlotTable {
+  public:
+    SlotTable();
+    ~SlotTable();
+    SlotTable(const SlotTable&) = delete;
+    SlotTable& operator=(const SlotTable&) = delete;
+    // The table's slot equal to `slot` (content hash `hash`), inserting `slot` if none is.
+    SlotVector::Pointer intern(std::uint64_t hash, const SlotVector::Pointer& slot);
+    [[nodiscard]] std::uint64_t size() const;
+
+  private:
+    struct Shard;
+    std::unique_ptr<Shard[]> shards_;
+};
+
+// The messages in flight on one link, shared between worlds until one of them changes the link
+// (copy on write, like SlotVector): a successor state copies a pointer per link.
+class MessageQueue {
+  public:
+    [[nodiscard]] bool empty() const { return messages_ == nullptr || messages_->empty(); }
+    [[nodiscard]] std::size_t size() const { return messages_ == nullptr ? 0 : messages_->size(); }
+    [[nodiscard]] const Message& operator[](std::size_t index) const { return (*messages_)[index]; }
+    [[nodiscard]] const Message* begin() const { return empty() ? nullptr : messages_->data(); }
+    [[nodiscard]] const Message* end() const { return begin() + size(); }
+    void push_back(Message message) { own().push_back(std::move(message)); }
+    // Removes and returns the message at `index`.
+    Message take(std::size_t index) {
+        std::vector<Message>& messages = own();
+        Message message = std::move(messages[index]);
+        messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(index));
+        return message;
+    }
+    void clear() { messages_.reset(); }
+    friend bool operator==(const MessageQueue& a, const MessageQueue& b) {
+        if (a.size() != b.size()) return false;
+        return a.messages_ == b.messages_ || std::equal(a.begin(), a.end(), b.begin());
+    }
+
+  private:
+    std::vector<Message>& own() {
+        if (messages_ == nullptr) {
+            messages_ = std::make_shared<std::vector<Message>>();
+        } else if (messages_.use_count() > 1) {
+            messages_ = std::make_shared<std::vector<Message>>(*messages_);
+        }
+        return *messages_;
+    }
+    std::shared_ptr<std::vector<Message>> messages_;
+};
+
 struct Link {
     CompId from;
     CompId to;
-    std::vector<Message> queue;
+    MessageQueue queue;
     friend bool operator==(const Link&, const Link&) = default;
 };
 
@@ -244,6 +303,9 @@ class World {
     std::vector<AppDeadlock> check_terminal();
 
     [[nodiscard]] std::uint64_t fingerprint() const;
+    // Replaces the slots only this world holds by equal ones from `table` (inserting them when
+    // new). Call after fingerprint(), which computes the slot hashes it uses.
+    void share_slots(SlotTable& table);
 
     [[nodiscard]] std::string name_of(CompId comp) const;
     [[nodiscard]] CompId find_by_name(const std::string& name) const;
@@ -275,18 +337,17 @@ class World {
     pcore::Variants variants_;
     FaultBudget faults_;
     SlotVector comps_;
-    std::vector<Link> links_;  // in creation order; links() sorts
-    std::unordered_map<std::uint64_t, std::uint32_t> link_index_;  // (from, to) -> index
+    std::vector<Link> links_;  // sorted by (from, to)
     Ghost ghost_;
     std::vector<Violation> violations_;
     std::uint64_t delivered_ = 0;
     // Derived indexes (not part of the state's identity): how many instances each spawn name
-    // has, and how many messages wait in links towards each component.
-    std::map<std::string, std::uint32_t> name_counts_;
+    // (CompiledScenario::names index) has, and how many messages wait in links towards each
+    // component.
+    std::vector<std::uint32_t> name_counts_;
     std::vector<std::uint32_t> inbound_;
     // Cache (not state): the hash of each component slot's encoding, 0 when stale.
     mutable std::vector<std::uint64_t> comp_hash_;
-    pcore::Effects scratch_;
 };
 
 }  // namespace pmodel
