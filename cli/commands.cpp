@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
@@ -372,6 +374,9 @@ struct CheckCommandOptions {
     std::string trace_out = "protocheck-counterexample.json";
     std::string report;
     bool strict = false;
+    // Seconds between progress lines on stderr; 0: none. Unset (< 0): every 10 s when stderr is
+    // a terminal (contract §3).
+    double progress = -1;
 };
 
 // A counterexample as a run, so that it is written in the trace format replay reads.
@@ -413,6 +418,17 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
     check.max_memory = options.max_memory;
     check.strict = options.strict;
     check.scratch_dir = std::filesystem::temp_directory_path().string();
+    const double progress_seconds =
+        options.progress >= 0 ? options.progress : (isatty(STDERR_FILENO) != 0 ? 10.0 : 0.0);
+    if (progress_seconds > 0) {
+        check.progress_seconds = progress_seconds;
+        check.progress = [&err](const pcheck::Progress& progress) {
+            err << "progress: depth " << progress.depth << ", " << progress.states << " states, "
+                << progress.transitions << " transitions, " << progress.next_layer
+                << " to expand, " << progress.seconds << " s, "
+                << progress.resident_bytes / 1000000 << " MB resident" << std::endl;
+        };
+    }
 
     const pcheck::CheckResult result = pcheck::check(scenario, check);
     const std::string name =
@@ -495,6 +511,7 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
             {"bytes_per_state", bytes_per_state},
             {"visited_set_bytes", result.visited_bytes},
             {"peak_frontier_states", result.peak_frontier},
+            {"distinct_component_states", result.distinct_slots},
             {"fingerprint_collision_probability", result.collision_probability},
             {"properties", properties},
             {"counterexample_steps", result.counterexample.size()},
@@ -597,6 +614,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     check_command->add_option("--trace-out", check_options.trace_out,
                               "file for the counterexample trace");
     check_command->add_option("--report", check_options.report, "write the summary as JSON");
+    check_command
+        ->add_option("--progress", check_options.progress,
+                     "seconds between progress lines on stderr (0: none; default: 10 when "
+                     "stderr is a terminal)")
+        ->check(CLI::NonNegativeNumber);
     check_command->add_flag("--strict", check_options.strict,
                             "application deadlocks count as violations");
 

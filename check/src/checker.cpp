@@ -115,7 +115,12 @@ std::uint64_t resident_bytes() {
 class Search {
   public:
     Search(const std::shared_ptr<const pmodel::Scenario>& scenario, const CheckOptions& options)
-        : scenario_(scenario), options_(options), log_(options.scratch_dir) {}
+        : scenario_(scenario),
+          // Worlds borrow the scenario without a count (use_count 0): every state copy would
+          // otherwise update one shared counter from every thread. scenario_ keeps it alive.
+          borrowed_scenario_(std::shared_ptr<const pmodel::Scenario>(), scenario.get()),
+          options_(options),
+          log_(options.scratch_dir) {}
 
     CheckResult run() {
         const auto started = std::chrono::steady_clock::now();
@@ -127,7 +132,7 @@ class Search {
         }
         std::vector<Node> frontier;
         {
-            World initial(scenario_, options_.variants, options_.faults);
+            World initial(borrowed_scenario_, options_.variants, options_.faults);
             const std::uint64_t fingerprint = initial.fingerprint();
             (void)visited_.insert(fingerprint);
             states_ = 1;
@@ -190,6 +195,7 @@ class Search {
             // The next layer in fingerprint order: the same order with any number of threads.
             std::size_t total = 0;
             for (auto& list : next) total += list.size();
+            report_progress(depth, total, started);
             frontier.clear();
             frontier.reserve(total);
             for (auto& list : next) {
@@ -203,6 +209,25 @@ class Search {
 
   private:
     static constexpr std::size_t chunk = 64;
+
+    void report_progress(std::uint32_t depth,
+                         std::uint64_t next_layer,
+                         std::chrono::steady_clock::time_point started) {
+        if (!options_.progress) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (std::chrono::duration<double>(now - last_progress_).count() < options_.progress_seconds) {
+            return;
+        }
+        last_progress_ = now;
+        Progress progress;
+        progress.depth = depth;
+        progress.states = states_.load();
+        progress.transitions = transitions_.load();
+        progress.next_layer = next_layer;
+        progress.seconds = std::chrono::duration<double>(now - started).count();
+        progress.resident_bytes = resident_bytes();
+        options_.progress(progress);
+    }
 
     // Checks a newly reached state: monitors fired while it was generated, and the terminal
     // properties when nothing but faults can happen. True when it is to be expanded.
@@ -303,6 +328,7 @@ class Search {
         result.deadlock_states = deadlock_states_.load();
         result.first_deadlock = first_deadlock_;
         result.visited_bytes = visited_.bytes();
+        result.distinct_slots = slots_.size();
         const double n = static_cast<double>(result.states);
         result.collision_probability = std::min(1.0, n * n / std::ldexp(1.0, 65));
         if (!found.empty()) {
@@ -335,6 +361,7 @@ class Search {
     }
 
     std::shared_ptr<const pmodel::Scenario> scenario_;
+    std::shared_ptr<const pmodel::Scenario> borrowed_scenario_;
     CheckOptions options_;
     FingerprintSet visited_;
     pmodel::SlotTable slots_;  // every distinct component slot of the frontier, once
@@ -348,6 +375,7 @@ class Search {
     std::mutex deadlock_mutex_;
     std::optional<pmodel::AppDeadlock> first_deadlock_;
     std::uint64_t first_deadlock_fingerprint_ = 0;
+    std::chrono::steady_clock::time_point last_progress_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace

@@ -47,7 +47,6 @@ World::World(std::shared_ptr<const Scenario> scenario, pcore::Variants variants,
     host.state = pcore::make_host(*scenario_->compiled);
     host.name = "main";
     comps_.push_back(std::move(host));
-    inbound_.push_back(0);
 }
 
 std::string World::name_of(CompId comp) const {
@@ -64,7 +63,7 @@ CompId World::find_by_name(const std::string& name) const {
 }
 
 bool World::fault_injected() const {
-    return ghost_.faults_used[0] + ghost_.faults_used[1] + ghost_.faults_used[2] > 0;
+    return ghost_->faults_used[0] + ghost_->faults_used[1] + ghost_->faults_used[2] > 0;
 }
 
 // A fault hits a live component that handles input (not one still waiting for its creator);
@@ -74,7 +73,7 @@ bool World::fault_target(CompId comp, pcore::FaultKind kind) const {
     if (slot.freed || slot.state.outcome.kind != OutcomeKind::running) return false;
     if (!pcore::receptive(slot.state) || !slot.state.shutdown.queued.empty()) return false;
     if (kind == pcore::FaultKind::cancel && comp == CompId(0)) return false;
-    return ghost_.faults_used[static_cast<std::size_t>(kind)] < faults_.of(kind);
+    return ghost_->faults_used[static_cast<std::size_t>(kind)] < faults_.of(kind);
 }
 
 // timeouts=on: a live component blocked on a peer may give up.
@@ -136,7 +135,7 @@ std::vector<const Link*> World::links() const {
 }
 
 bool operator==(const World& a, const World& b) {
-    if (!(a.comps_ == b.comps_) || !(a.ghost_ == b.ghost_)) return false;
+    if (!(a.comps_ == b.comps_) || !(*a.ghost_ == *b.ghost_)) return false;
     auto non_empty = [](const World& world) {
         std::vector<const Link*> result;
         for (const Link* link : world.links()) {
@@ -243,7 +242,7 @@ ApplyResult World::apply(const Action& action) {
     if (action.kind == ActionKind::run) {
         step_component(action.comp, pcore::RunInput{}, result);
     } else if (action.kind == ActionKind::fault) {
-        ++ghost_.faults_used[action.index];
+        ++ghost_.edit().faults_used[action.index];
         step_component(action.comp, pcore::FaultInput{static_cast<pcore::FaultKind>(action.index)},
                        result);
     } else if (action.kind == ActionKind::timeout) {
@@ -251,7 +250,8 @@ ApplyResult World::apply(const Action& action) {
     } else {
         Link& source = link_for(action.from, action.to);
         Message message = source.queue.take(action.index);
-        --inbound_[action.to.value()];
+        // Only links with messages are kept: a frontier state holds no empty ones.
+        if (source.queue.empty()) links_.erase(links_.begin() + (&source - links_.data()));
         ++delivered_;
         step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result);
     }
@@ -305,7 +305,6 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                         return;
                     }
                     link_for(source, concrete.to).queue.push_back(std::move(concrete.message));
-                    ++inbound_[concrete.to.value()];
                     result.sent.emplace_back(source, concrete.to);
                 } else if constexpr (std::is_same_v<T, pcore::SendImmediate>) {
                     step_component(concrete.to,
@@ -314,15 +313,13 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                 } else if constexpr (std::is_same_v<T, pcore::SpawnComponent>) {
                     assert(concrete.state.self.value() == comps_.size());
                     const std::string& base = scenario_->compiled->names[concrete.name];
-                    if (name_counts_.size() <= concrete.name)
-                        name_counts_.resize(concrete.name + 1, 0);
-                    const std::uint32_t same = name_counts_[concrete.name]++;
+                    // Instances of one spawn name are numbered: worker, worker#2, ...
+                    const std::uint32_t same = instances_named(base);
                     CompSlot created;
                     created.state = std::move(concrete.state);
                     created.name = base;
                     if (same > 0) created.name.append("#").append(std::to_string(same + 1));
                     comps_.push_back(std::move(created));
-                    inbound_.push_back(0);
                     result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
                 } else if constexpr (std::is_same_v<T, pcore::ScheduleComponent>) {
                     ComponentState& created = slot_for_update(concrete.comp).state;
@@ -346,7 +343,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     }
                     result.touched.push_back(concrete.comp);
                 } else if constexpr (std::is_same_v<T, pcore::FactPut>) {
-                    auto& list = ghost_.outstanding;
+                    auto& list = ghost_.edit().outstanding;
                     OutstandingPut put{concrete.channel, concrete.seq, source,
                                        concrete.sender_round};
                     auto it = std::lower_bound(
@@ -357,14 +354,14 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     list.insert(it, put);
                 } else if constexpr (std::is_same_v<T, pcore::FactAccepted> ||
                                      std::is_same_v<T, pcore::FactPutFailed>) {
-                    auto& list = ghost_.outstanding;
+                    auto& list = ghost_.edit().outstanding;
                     auto it =
                         std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
                             return put.channel == concrete.channel && put.seq == concrete.seq;
                         });
                     if (it != list.end()) list.erase(it);
                     if constexpr (std::is_same_v<T, pcore::FactAccepted>) {
-                        auto& channels = ghost_.channels;
+                        auto& channels = ghost_.edit().channels;
                         auto at =
                             std::lower_bound(channels.begin(), channels.end(), concrete.channel,
                                              [](const ChannelProgress& progress, ChannelId id) {
@@ -472,7 +469,6 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     if (!target.valid() || comps_[target.value()].freed) return;
                     link_for(source, target)
                         .queue.push_back(pcore::CancelRequest{source, concrete.layer});
-                    ++inbound_[target.value()];
                     result.sent.emplace_back(source, target);
                 } else if constexpr (std::is_same_v<T, pcore::FactCause>) {
                     CompSlot& slot = slot_for_update(source);
@@ -482,11 +478,16 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
                     slot.has_cause = true;
                     if (concrete.cause == pcore::EndCause::local_error) {
                         const RootError root{concrete.error.origin, concrete.error.type};
-                        auto& roots = ghost_.roots;
+                        auto& roots = ghost_.edit().roots;
                         auto at = std::lower_bound(roots.begin(), roots.end(), root);
                         if (at == roots.end() || *at != root) roots.insert(at, root);
                     } else if (concrete.cause == pcore::EndCause::remote_error) {
-                        ghost_.arrivals.push_back(ErrorArrival{source, concrete.error});
+                        ErrorArrival arrival{source, concrete.error};
+                        auto& arrivals = ghost_.edit().arrivals;
+                        auto at = std::lower_bound(arrivals.begin(), arrivals.end(), arrival);
+                        if (at == arrivals.end() || !(*at == arrival)) {
+                            arrivals.insert(at, std::move(arrival));
+                        }
                     }
                 } else if constexpr (std::is_same_v<T, pcore::FactFalseFailure>) {
                     CompSlot& slot = slot_for_update(source);
@@ -540,13 +541,14 @@ void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
                       name_of(slot.state.peers.front().comp));
     }
     // Its inbox goes with it: messages still in flight to it are dropped.
-    if (inbound_[comp.value()] == 0) return;
-    inbound_[comp.value()] = 0;
+    std::vector<Message> dropped;
     for (Link& link : links_) {
         if (link.to != comp) continue;
-        for (const Message& message : link.queue) release_carried(message, result);
+        for (const Message& message : link.queue) dropped.push_back(message);
         link.queue.clear();
     }
+    std::erase_if(links_, [](const Link& link) { return link.queue.empty(); });
+    for (const Message& message : dropped) release_carried(message, result);
 }
 
 std::vector<AppDeadlock> World::check_terminal() {
@@ -555,7 +557,7 @@ std::vector<AppDeadlock> World::check_terminal() {
     std::vector<bool> live(comps_.size(), false);
     // LC-2 first (a lost message is the root of the hang it leaves, DF-1): every put was
     // received, reported failed, or its sender failed in that round.
-    for (const OutstandingPut& put : ghost_.outstanding) {
+    for (const OutstandingPut& put : ghost_->outstanding) {
         const CompSlot& sender = comps_[put.sender.value()];
         // Failed or cancelled: a round the sender did not complete takes its puts with it.
         const bool sender_failed_in_round = (sender.state.outcome.kind == OutcomeKind::failed ||
@@ -671,12 +673,12 @@ void World::check_attribution() {
         return compiled.error_types[error.type.value()] + " from " + name_of(error.origin);
     };
     auto is_root = [&](CompId origin, pcore::ErrorType type) {
-        return std::binary_search(ghost_.roots.begin(), ghost_.roots.end(),
+        return std::binary_search(ghost_->roots.begin(), ghost_->roots.end(),
                                   RootError{origin, type});
     };
     auto arrived = [&](CompId comp, const pcore::ErrorInfo& error, std::size_t hops) {
         return std::any_of(
-            ghost_.arrivals.begin(), ghost_.arrivals.end(), [&](const ErrorArrival& arrival) {
+            ghost_->arrivals.begin(), ghost_->arrivals.end(), [&](const ErrorArrival& arrival) {
                 return arrival.comp == comp && arrival.error.type == error.type &&
                        arrival.error.origin == error.origin && arrival.error.relay.size() == hops &&
                        std::equal(arrival.error.relay.begin(), arrival.error.relay.end(),
@@ -732,7 +734,7 @@ void World::check_attribution() {
         }
     }
     // NM-4: the host sees every root error (in some component's end report), none twice.
-    for (const RootError& root : ghost_.roots) {
+    for (const RootError& root : ghost_->roots) {
         const bool observed = std::any_of(comps_.begin(), comps_.end(), [&](const CompSlot& slot) {
             const pcore::Outcome& outcome = slot.state.outcome;
             return slot.reports > 0 && outcome.kind == OutcomeKind::failed &&
@@ -831,31 +833,31 @@ void World::encode_links_and_ghost(pcore::ByteWriter& out) const {
         out.u32(static_cast<std::uint32_t>(link.queue.size()));
         for (const Message& message : link.queue) pcore::encode(out, message);
     }
-    out.u32(static_cast<std::uint32_t>(ghost_.channels.size()));
-    for (const ChannelProgress& progress : ghost_.channels) {
+    out.u32(static_cast<std::uint32_t>(ghost_->channels.size()));
+    for (const ChannelProgress& progress : ghost_->channels) {
         out.u32(progress.channel.creator);
         out.u32(progress.channel.serial);
         out.u32(progress.next_accept);
     }
-    out.u32(static_cast<std::uint32_t>(ghost_.outstanding.size()));
-    for (const OutstandingPut& put : ghost_.outstanding) {
+    out.u32(static_cast<std::uint32_t>(ghost_->outstanding.size()));
+    for (const OutstandingPut& put : ghost_->outstanding) {
         out.u32(put.channel.creator);
         out.u32(put.channel.serial);
         out.u32(put.seq);
         out.u32(put.sender.value());
         out.u32(put.sender_round);
     }
-    out.u32(static_cast<std::uint32_t>(ghost_.roots.size()));
-    for (const RootError& root : ghost_.roots) {
+    out.u32(static_cast<std::uint32_t>(ghost_->roots.size()));
+    for (const RootError& root : ghost_->roots) {
         out.u32(root.origin.value());
         out.u16(root.type.value());
     }
-    out.u32(static_cast<std::uint32_t>(ghost_.arrivals.size()));
-    for (const ErrorArrival& arrival : ghost_.arrivals) {
+    out.u32(static_cast<std::uint32_t>(ghost_->arrivals.size()));
+    for (const ErrorArrival& arrival : ghost_->arrivals) {
         out.u32(arrival.comp.value());
         pcore::encode(out, arrival.error);
     }
-    for (std::uint32_t used : ghost_.faults_used) out.u32(used);
+    for (std::uint32_t used : ghost_->faults_used) out.u32(used);
 }
 
 std::uint64_t World::fingerprint() const {
@@ -897,10 +899,10 @@ SlotVector::Pointer SlotTable::intern(std::uint64_t hash, const SlotVector::Poin
     std::lock_guard<std::mutex> lock(shard.mutex);
     auto [first, last] = shard.slots.equal_range(hash);
     for (; first != last; ++first) {
-        if (*first->second == *slot) return first->second;
+        if (*first->second == *slot) return SlotVector::Pointer(SlotVector::Pointer(), first->second.get());
     }
     shard.slots.emplace(hash, slot);
-    return slot;
+    return SlotVector::Pointer(SlotVector::Pointer(), slot.get());
 }
 
 std::uint64_t SlotTable::size() const {
@@ -918,6 +920,18 @@ void World::share_slots(SlotTable& table) {
         assert(index < comp_hash_.size() && comp_hash_[index] != 0);
         comps_.share(index, table.intern(comp_hash_[index], comps_.pointer(index)));
     }
+}
+
+std::uint32_t World::instances_named(const std::string& base) const {
+    std::uint32_t count = 0;
+    for (const CompSlot& slot : comps_) {
+        const std::string& name = slot.name;
+        if (name.size() >= base.size() && name.compare(0, base.size(), base) == 0 &&
+            (name.size() == base.size() || name[base.size()] == '#')) {
+            ++count;
+        }
+    }
+    return count;
 }
 
 CompSlot& World::slot_for_update(CompId comp) {

@@ -63,6 +63,51 @@ TEST(World, FingerprintIsAFunctionOfTheState) {
     EXPECT_NE(a.fingerprint(), fresh.fingerprint());
 }
 
+// Successor states share component slots (interned in a SlotTable, as the checker does) and
+// link queues with the state they came from: a step on one copy must leave every other copy as
+// it was, whichever action it takes.
+TEST(World, SharedSlotsAndLinksAreCopiedOnWrite) {
+    const auto scenario = bundled("chain");
+    pmodel::SlotTable table;
+    pmodel::World world(scenario, {});
+    std::vector<pmodel::Action> actions;
+    std::size_t steps = 0;
+    for (; steps < 60; ++steps) {
+        world.enabled_actions(actions);
+        if (actions.empty()) break;
+        (void)world.fingerprint();
+        world.share_slots(table);
+        const pmodel::World before = world;
+        const std::uint64_t before_fingerprint = before.fingerprint();
+        // Every successor, each from its own copy; the original stays untouched.
+        for (const pmodel::Action& action : actions) {
+            pmodel::World child = world;
+            (void)child.apply(action);
+            (void)child.fingerprint();
+            child.share_slots(table);
+            ASSERT_TRUE(world == before) << "step " << steps;
+            ASSERT_EQ(world.fingerprint(), before_fingerprint) << "step " << steps;
+        }
+        world.apply(actions.back());  // the last choice: deliveries as well as runs
+    }
+    EXPECT_GT(steps, 20u);
+    EXPECT_GT(table.size(), 5u);
+    // The same path without any sharing reaches an equal state.
+    pmodel::World plain(scenario, {});
+    pmodel::World shared(scenario, {});
+    for (std::size_t step = 0; step < 40; ++step) {
+        plain.enabled_actions(actions);
+        if (actions.empty()) break;
+        plain.apply(actions.back());
+        (void)shared.fingerprint();
+        shared.share_slots(table);
+        const pmodel::World keep = shared;  // holds the shared slots while `shared` moves on
+        shared.apply(actions.back());
+    }
+    EXPECT_TRUE(plain == shared);
+    EXPECT_EQ(plain.fingerprint(), shared.fingerprint());
+}
+
 TEST(World, ApplicationDeadlockIsReportedWithItsCycle) {
     // Each waits to get from the other first: the programs' fault, not the runtime's.
     const auto scenario = pscenario::load_scenario_text(R"({

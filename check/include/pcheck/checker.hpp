@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,16 @@
 
 namespace pcheck {
 
+// What the search has covered so far, after a layer (TLC's progress lines).
+struct Progress {
+    std::uint32_t depth = 0;
+    std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
+    std::uint64_t next_layer = 0;  // states waiting to be expanded
+    double seconds = 0;
+    std::uint64_t resident_bytes = 0;
+};
+
 struct CheckOptions {
     pcore::Variants variants;
     pmodel::FaultBudget faults;
@@ -29,6 +40,9 @@ struct CheckOptions {
     std::uint64_t max_memory = 0;  // bytes of resident memory; 0: no bound
     bool strict = false;           // application deadlocks are violations
     std::string scratch_dir;       // where the parent log goes (default: the temp directory)
+    // Called after a layer, at most once every progress_seconds (and never when empty).
+    std::function<void(const Progress&)> progress;
+    double progress_seconds = 10;
 };
 
 enum class Verdict { pass, violation, incomplete };
@@ -45,6 +59,7 @@ struct CheckResult {
     double seconds = 0;
     std::uint64_t visited_bytes = 0;   // the fingerprint table
     std::uint64_t peak_frontier = 0;   // states waiting in one layer, at most
+    std::uint64_t distinct_slots = 0;  // distinct component states met (collapse compression)
     double collision_probability = 0;  // that two distinct states shared a fingerprint
     std::optional<pmodel::Violation> violation;
     std::vector<pmodel::Action> counterexample;  // from the initial state

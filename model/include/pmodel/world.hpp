@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -137,7 +138,8 @@ class SlotVector {
     // The slot, ours alone from now on (cloned if another world still shares it).
     CompSlot& mutable_at(std::size_t index) {
         Pointer& slot = slots_[index];
-        if (slot.use_count() > 1) slot = std::make_shared<CompSlot>(*slot);
+        // use_count 0: a slot owned by a SlotTable, borrowed without a count.
+        if (slot.use_count() != 1) slot = std::make_shared<CompSlot>(*slot);
         return *slot;
     }
     // Collapse compression: the slot at `index` is replaced by the table's equal one when there
@@ -168,7 +170,10 @@ class SlotTable {
     ~SlotTable();
     SlotTable(const SlotTable&) = delete;
     SlotTable& operator=(const SlotTable&) = delete;
-    // The table's slot equal to `slot` (content hash `hash`), inserting `slot` if none is.
+    // The table's slot equal to `slot` (content hash `hash`), inserting `slot` if none is. The
+    // pointer returned does not own (use_count 0): copying a world that holds it costs no atomic
+    // count, which threads would contend on. The table keeps every slot until it is destroyed,
+    // so it must outlive the worlds that borrow from it.
     SlotVector::Pointer intern(std::uint64_t hash, const SlotVector::Pointer& slot);
     [[nodiscard]] std::uint64_t size() const;
 
@@ -246,6 +251,12 @@ struct ErrorArrival {
     CompId comp;
     pcore::ErrorInfo error;
     friend bool operator==(const ErrorArrival&, const ErrorArrival&) = default;
+    // NM-1 asks only whether an arrival happened, so the ghost keeps a sorted set: two runs
+    // that differ only in the order errors arrived reach the same state.
+    friend bool operator<(const ErrorArrival& a, const ErrorArrival& b) {
+        return std::tie(a.comp, a.error.type, a.error.origin, a.error.relay, a.error.layer) <
+               std::tie(b.comp, b.error.type, b.error.origin, b.error.relay, b.error.layer);
+    }
 };
 
 // Monitor state. Part of the world's identity: two states with different monitors may have
@@ -254,9 +265,26 @@ struct Ghost {
     std::vector<ChannelProgress> channels;       // sorted: PT-1
     std::vector<OutstandingPut> outstanding;     // sorted: LC-2
     std::vector<RootError> roots;                // sorted, unique: NM-1, NM-4
-    std::vector<ErrorArrival> arrivals;          // in order of arrival: NM-1
+    std::vector<ErrorArrival> arrivals;          // sorted, unique: NM-1
     std::array<std::uint32_t, 3> faults_used{};  // by pcore::FaultKind
     friend bool operator==(const Ghost&, const Ghost&) = default;
+};
+
+// A value shared between worlds until one of them changes it (copy on write).
+template <typename T>
+class Shared {
+  public:
+    Shared() : value_(std::make_shared<T>()) {}
+    [[nodiscard]] const T& operator*() const { return *value_; }
+    [[nodiscard]] const T* operator->() const { return value_.get(); }
+    // The value, ours alone from now on.
+    T& edit() {
+        if (value_.use_count() != 1) value_ = std::make_shared<T>(*value_);
+        return *value_;
+    }
+
+  private:
+    std::shared_ptr<T> value_;
 };
 
 struct AppDeadlock {
@@ -283,7 +311,7 @@ class World {
     [[nodiscard]] const SlotVector& comps() const { return comps_; }
     // Links with messages or without, in (from, to) order.
     [[nodiscard]] std::vector<const Link*> links() const;
-    [[nodiscard]] const Ghost& ghost() const { return ghost_; }
+    [[nodiscard]] const Ghost& ghost() const { return *ghost_; }
     [[nodiscard]] const std::vector<Violation>& violations() const { return violations_; }
     [[nodiscard]] std::uint64_t delivered() const { return delivered_; }
 
@@ -325,6 +353,7 @@ class World {
     void release_carried(const Message& message, ApplyResult& result);
 
     void check_attribution();
+    [[nodiscard]] std::uint32_t instances_named(const std::string& base) const;
     // Every mutation of a component slot goes through here: it drops the cached hash.
     CompSlot& slot_for_update(CompId comp);
     void encode_links_and_ghost(pcore::ByteWriter& out) const;
@@ -338,14 +367,9 @@ class World {
     FaultBudget faults_;
     SlotVector comps_;
     std::vector<Link> links_;  // sorted by (from, to)
-    Ghost ghost_;
+    Shared<Ghost> ghost_;
     std::vector<Violation> violations_;
     std::uint64_t delivered_ = 0;
-    // Derived indexes (not part of the state's identity): how many instances each spawn name
-    // (CompiledScenario::names index) has, and how many messages wait in links towards each
-    // component.
-    std::vector<std::uint32_t> name_counts_;
-    std::vector<std::uint32_t> inbound_;
     // Cache (not state): the hash of each component slot's encoding, 0 when stale.
     mutable std::vector<std::uint64_t> comp_hash_;
 };
