@@ -103,6 +103,20 @@ TEST(Cli, CheckExitCodesReportAndCounterexample) {
     EXPECT_NE(bad_variant.err.find("fifo_pair"), std::string::npos);
 }
 
+TEST(Cli, CheckProgressLinesOnRequest) {
+    // Not a terminal here: no progress unless asked for.
+    const auto quiet = run({"check", scenario("chain")});
+    EXPECT_EQ(quiet.code, 0) << quiet.out << quiet.err;
+    EXPECT_EQ(quiet.err.find("progress:"), std::string::npos) << quiet.err;
+    // A tiny interval: a line after every layer, the states growing.
+    const auto verbose = run({"check", scenario("chain"), "--progress", "0.000001"});
+    EXPECT_EQ(verbose.code, 0) << verbose.out << verbose.err;
+    EXPECT_NE(verbose.err.find("progress: depth 1, "), std::string::npos) << verbose.err;
+    EXPECT_NE(verbose.err.find(" MB resident"), std::string::npos) << verbose.err;
+    const auto negative = run({"check", scenario("chain"), "--progress", "-1"});
+    EXPECT_EQ(negative.code, 2) << negative.out << negative.err;
+}
+
 TEST(Cli, BadFaultCountsAndKindsAreInputErrors) {
     const auto kind = run({"simulate", scenario("chain"), "--faults", "crash:1,flood:2"});
     EXPECT_EQ(kind.code, 2);

@@ -424,9 +424,9 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
         check.progress_seconds = progress_seconds;
         check.progress = [&err](const pcheck::Progress& progress) {
             err << "progress: depth " << progress.depth << ", " << progress.states << " states, "
-                << progress.transitions << " transitions, " << progress.next_layer
-                << " to expand, " << progress.seconds << " s, "
-                << progress.resident_bytes / 1000000 << " MB resident" << std::endl;
+                << progress.transitions << " transitions, " << progress.next_layer << " to expand, "
+                << progress.seconds << " s, " << progress.resident_bytes / 1000000 << " MB resident"
+                << std::endl;
         };
     }
 

@@ -215,7 +215,8 @@ class Search {
                          std::chrono::steady_clock::time_point started) {
         if (!options_.progress) return;
         const auto now = std::chrono::steady_clock::now();
-        if (std::chrono::duration<double>(now - last_progress_).count() < options_.progress_seconds) {
+        if (std::chrono::duration<double>(now - last_progress_).count() <
+            options_.progress_seconds) {
             return;
         }
         last_progress_ = now;

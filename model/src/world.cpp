@@ -899,7 +899,8 @@ SlotVector::Pointer SlotTable::intern(std::uint64_t hash, const SlotVector::Poin
     std::lock_guard<std::mutex> lock(shard.mutex);
     auto [first, last] = shard.slots.equal_range(hash);
     for (; first != last; ++first) {
-        if (*first->second == *slot) return SlotVector::Pointer(SlotVector::Pointer(), first->second.get());
+        if (*first->second == *slot)
+            return SlotVector::Pointer(SlotVector::Pointer(), first->second.get());
     }
     shard.slots.emplace(hash, slot);
     return SlotVector::Pointer(SlotVector::Pointer(), slot.get());
