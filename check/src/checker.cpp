@@ -152,19 +152,22 @@ class Search {
             std::vector<std::vector<Found>> found(next.size());
             std::atomic<std::size_t> cursor{0};
             auto worker = [&](unsigned thread) {
-                std::vector<Action> actions;
-                std::vector<Action> child_actions;
-                std::vector<ParentLog::Record> records;
+                Worker work;
                 while (!stop_.load(std::memory_order_relaxed)) {
                     const std::size_t begin = cursor.fetch_add(chunk);
                     if (begin >= frontier.size()) break;
                     const std::size_t end = std::min(frontier.size(), begin + chunk);
                     for (std::size_t at = begin; at < end; ++at) {
-                        expand(frontier[at], actions, child_actions, records, next[thread],
-                               found[thread]);
+                        expand(frontier[at], work, next[thread], found[thread]);
                     }
-                    log_.append(records);
-                    records.clear();
+                    log_.append(work.records);
+                    work.records.clear();
+                    // Shared counters once per chunk: per transition, the threads would fight
+                    // over their cache line.
+                    states_.fetch_add(work.states, std::memory_order_relaxed);
+                    transitions_.fetch_add(work.transitions, std::memory_order_relaxed);
+                    work.states = 0;
+                    work.transitions = 0;
                     if (thread == 0) watch_bounds();
                 }
             };
@@ -273,17 +276,28 @@ class Search {
         return !actions.empty();
     }
 
+    // One thread's scratch and counters.
+    struct Worker {
+        std::vector<Action> actions;
+        std::vector<Action> child_actions;
+        std::vector<ParentLog::Record> records;
+        std::uint64_t states = 0;       // new since the last chunk
+        std::uint64_t transitions = 0;  // since the last chunk
+        std::uint32_t next_index = 0;   // state indices reserved by this thread: [next, end)
+        std::uint32_t end_index = 0;
+    };
+    static constexpr std::uint32_t index_block = 1024;
+
     void expand(const Node& node,
-                std::vector<Action>& actions,
-                std::vector<Action>& child_actions,
-                std::vector<ParentLog::Record>& records,
+                Worker& work,
                 std::vector<Node>& next,
                 std::vector<Found>& found) {
+        std::vector<Action>& actions = work.actions;
         node.world.enabled_actions(actions);
         for (std::uint32_t choice = 0; choice < actions.size(); ++choice) {
             World child = node.world;
             (void)child.apply(actions[choice]);
-            transitions_.fetch_add(1, std::memory_order_relaxed);
+            ++work.transitions;
             const std::uint64_t fingerprint = child.fingerprint();
             Found at;
             at.parent = node.index;
@@ -295,9 +309,14 @@ class Search {
                 continue;
             }
             if (!visited_.insert(fingerprint)) continue;
-            const auto index = static_cast<std::uint32_t>(states_.fetch_add(1));
-            records.push_back(ParentLog::Record{index, node.index, choice});
-            if (admit(child, fingerprint, at, child_actions, found)) {
+            ++work.states;
+            if (work.next_index == work.end_index) {
+                work.next_index = static_cast<std::uint32_t>(next_index_.fetch_add(index_block));
+                work.end_index = work.next_index + index_block;
+            }
+            const std::uint32_t index = work.next_index++;
+            work.records.push_back(ParentLog::Record{index, node.index, choice});
+            if (admit(child, fingerprint, at, work.child_actions, found)) {
                 child.share_slots(slots_);
                 next.push_back(Node{std::move(child), fingerprint, index});
             }
@@ -344,7 +363,8 @@ class Search {
             result.counterexample_deadlocks = chosen->deadlocks;
             std::vector<Action> path;
             if (!chosen->initial) {
-                std::vector<std::uint32_t> choices = log_.path_to(chosen->parent, result.states);
+                std::vector<std::uint32_t> choices =
+                    log_.path_to(chosen->parent, next_index_.load());
                 choices.push_back(chosen->choice);
                 World world(scenario_, options_.variants, options_.faults);
                 std::vector<Action> actions;
@@ -368,6 +388,7 @@ class Search {
     pmodel::SlotTable slots_;  // every distinct component slot of the frontier, once
     ParentLog log_;
     std::atomic<std::uint64_t> states_{0};
+    std::atomic<std::uint64_t> next_index_{1};  // the initial state is 0
     std::atomic<std::uint64_t> transitions_{0};
     std::atomic<std::uint64_t> terminal_{0};
     std::atomic<std::uint64_t> deadlock_states_{0};
