@@ -291,239 +291,256 @@ void World::release_carried(const Message& message, ApplyResult& result) {
 
 void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result) {
     for (pcore::Effect& effect : effects) {
-        std::visit(
-            [&](auto& concrete) {
-                using T = std::decay_t<decltype(concrete)>;
-                if constexpr (std::is_same_v<T, pcore::Send>) {
-                    const CompSlot& target = comps_[concrete.to.value()];
-                    if (target.freed) {
-                        violation("LC-1", {source, concrete.to},
-                                  name_of(source) + " sent " +
-                                      pcore::message_name(concrete.message) + " to " +
-                                      name_of(concrete.to) + ", which was already freed");
-                        release_carried(concrete.message, result);
-                        return;
-                    }
-                    link_for(source, concrete.to).queue.push_back(std::move(concrete.message));
-                    result.sent.emplace_back(source, concrete.to);
-                } else if constexpr (std::is_same_v<T, pcore::SendImmediate>) {
-                    step_component(concrete.to,
-                                   pcore::ReceiveInput{source, std::move(concrete.message)},
-                                   result);
-                } else if constexpr (std::is_same_v<T, pcore::SpawnComponent>) {
-                    assert(concrete.state.self.value() == comps_.size());
-                    const std::string& base = scenario_->compiled->names[concrete.name];
-                    // Instances of one spawn name are numbered: worker, worker#2, ...
-                    const std::uint32_t same = instances_named(base);
-                    CompSlot created;
-                    created.state = std::move(concrete.state);
-                    created.name = base;
-                    if (same > 0) created.name.append("#").append(std::to_string(same + 1));
-                    comps_.push_back(std::move(created));
-                    result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
-                } else if constexpr (std::is_same_v<T, pcore::ScheduleComponent>) {
-                    ComponentState& created = slot_for_update(concrete.comp).state;
-                    if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
-                    result.touched.push_back(concrete.comp);
-                } else if constexpr (std::is_same_v<T, pcore::RefInc>) {
-                    CompSlot& slot = slot_for_update(concrete.comp);
-                    if (slot.freed) {
-                        violation("LC-1", {source, concrete.comp},
-                                  name_of(source) + " took a reference to " +
-                                      name_of(concrete.comp) + ", which was already freed");
-                        return;
-                    }
-                    ++slot.refcount;
-                } else if constexpr (std::is_same_v<T, pcore::RefDec>) {
-                    CompSlot& slot = slot_for_update(concrete.comp);
-                    if (--slot.refcount < 0) {
-                        violation(
-                            "LC-3", {concrete.comp},
-                            "reference count of " + name_of(concrete.comp) + " went negative");
-                    }
-                    result.touched.push_back(concrete.comp);
-                } else if constexpr (std::is_same_v<T, pcore::FactPut>) {
-                    auto& list = ghost_.edit().outstanding;
-                    OutstandingPut put{concrete.channel, concrete.seq, source,
-                                       concrete.sender_round};
-                    auto it = std::lower_bound(
-                        list.begin(), list.end(), put,
-                        [](const OutstandingPut& a, const OutstandingPut& b) {
-                            return std::pair(a.channel, a.seq) < std::pair(b.channel, b.seq);
-                        });
-                    list.insert(it, put);
-                } else if constexpr (std::is_same_v<T, pcore::FactAccepted> ||
-                                     std::is_same_v<T, pcore::FactPutFailed>) {
-                    auto& list = ghost_.edit().outstanding;
-                    auto it =
-                        std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
-                            return put.channel == concrete.channel && put.seq == concrete.seq;
-                        });
-                    if (it != list.end()) list.erase(it);
-                    if constexpr (std::is_same_v<T, pcore::FactAccepted>) {
-                        auto& channels = ghost_.edit().channels;
-                        auto at =
-                            std::lower_bound(channels.begin(), channels.end(), concrete.channel,
-                                             [](const ChannelProgress& progress, ChannelId id) {
-                                                 return progress.channel < id;
-                                             });
-                        if (at == channels.end() || at->channel != concrete.channel) {
-                            at = channels.insert(at, ChannelProgress{concrete.channel, 0});
-                        }
-                        if (concrete.seq != at->next_accept) {
-                            std::ostringstream detail;
-                            detail << name_of(source) << " accepted put #" << concrete.seq
-                                   << " of channel " << concrete.channel.creator << "."
-                                   << concrete.channel.serial << " while #" << at->next_accept
-                                   << " was next";
-                            violation("PT-1", {source}, detail.str());
-                        }
-                        at->next_accept = std::max(at->next_accept, concrete.seq + 1);
-                    }
-                } else if constexpr (std::is_same_v<T, pcore::FactEnded>) {
-                    CompSlot& slot = slot_for_update(source);
-                    slot.ended_in_round = concrete.in_round;
-                    slot.ended_round = concrete.round;
-                } else if constexpr (std::is_same_v<T, pcore::FactDecided>) {
-                    if (!concrete.solution) return;
-                    for (const pcore::SolutionPart& part : concrete.parts) {
-                        CompSlot& member = slot_for_update(part.submitter);
-                        member.solution_round = part.submitter_round + 1;
-                        if (member.false_failure_round == part.submitter_round + 1) {
-                            violation("SY-3", {part.submitter},
-                                      name_of(part.submitter) +
-                                          " was failed by a ClosePort in a round that was "
-                                          "decided Solution");
-                            return;
-                        }
-                        if (member.failure_round == part.submitter_round + 1) {
-                            violation("SY-1", {source, part.submitter},
-                                      name_of(source) + " decided Solution for a round in which " +
-                                          name_of(part.submitter) + " already got Failure");
-                            return;
-                        }
-                    }
-                    std::vector<std::pair<ChannelId, std::pair<std::uint32_t, std::uint32_t>>> sums;
-                    for (const pcore::SolutionPart& part : concrete.parts) {
-                        if (part.failed) {
-                            violation("SY-2", {source, part.submitter},
-                                      name_of(source) + " decided Solution although " +
-                                          name_of(part.submitter) + " failed in the round");
-                            return;
-                        }
-                        for (const pcore::ChannelTally& tally : part.tallies) {
-                            auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& sum) {
-                                return sum.first == tally.channel;
-                            });
-                            if (it == sums.end()) {
-                                sums.push_back({tally.channel, {0, 0}});
-                                it = sums.end() - 1;
-                            }
-                            it->second.first += tally.puts;
-                            it->second.second += tally.accepts;
-                        }
-                    }
-                    for (const auto& sum : sums) {
-                        if (sum.second.first != sum.second.second) {
-                            std::ostringstream detail;
-                            detail << name_of(source) << " decided Solution but channel "
-                                   << sum.first.creator << "." << sum.first.serial << " had "
-                                   << sum.second.first << " puts and " << sum.second.second
-                                   << " accepted gets in the round";
-                            violation("SY-2", {source}, detail.str());
-                            return;
-                        }
-                    }
-                } else if constexpr (std::is_same_v<T, pcore::FactDecisionReceived>) {
-                    CompSlot& receiver = slot_for_update(source);
-                    // SY-1 is about the participants that go on: one that ended inside the
-                    // round (and decided its own parts) has no further stake in its verdict.
-                    if (!concrete.solution && !concrete.receiver_ended) {
-                        receiver.failure_round = concrete.round + 1;
-                        if (receiver.solution_round == concrete.round + 1) {
-                            violation("SY-1", {source},
-                                      name_of(source) +
-                                          " got Failure for a round that a Solution decision "
-                                          "included it in");
-                        }
-                    }
-                    // Failure may reach participants from different deciders (a cut-off
-                    // participant decides what it holds); a Solution must cover the round.
-                    if (concrete.solution && concrete.peer_not_in_decision.valid()) {
-                        violation("SY-1", {source, concrete.peer_not_in_decision},
-                                  name_of(source) + " got a decision that did not include " +
-                                      name_of(concrete.peer_not_in_decision) +
-                                      ", a participant of its round");
-                    }
+        std::visit([&](auto& concrete) { on_effect(source, concrete, result); }, effect);
+    }
+}
 
-                    if (concrete.solution && concrete.failed_peer.valid()) {
-                        violation("SY-4", {source, concrete.failed_peer},
-                                  name_of(source) + " got Solution although " +
-                                      name_of(concrete.failed_peer) +
-                                      " had failed inside that round, as it knew");
-                    }
-                } else if constexpr (std::is_same_v<T, pcore::RequestCancel>) {
-                    // Addressed by name through the runtime's registry: the first instance of
-                    // that name. Nothing happens if it does not exist yet or is gone.
-                    const CompId target = find_by_name(scenario_->compiled->names[concrete.name]);
-                    if (!target.valid() || comps_[target.value()].freed) return;
-                    link_for(source, target)
-                        .queue.push_back(pcore::CancelRequest{source, concrete.layer});
-                    result.sent.emplace_back(source, target);
-                } else if constexpr (std::is_same_v<T, pcore::FactCause>) {
-                    CompSlot& slot = slot_for_update(source);
-                    if (!slot.has_cause || concrete.cause > slot.strongest) {
-                        slot.strongest = concrete.cause;
-                    }
-                    slot.has_cause = true;
-                    if (concrete.cause == pcore::EndCause::local_error) {
-                        const RootError root{concrete.error.origin, concrete.error.type};
-                        auto& roots = ghost_.edit().roots;
-                        auto at = std::lower_bound(roots.begin(), roots.end(), root);
-                        if (at == roots.end() || *at != root) roots.insert(at, root);
-                    } else if (concrete.cause == pcore::EndCause::remote_error) {
-                        ErrorArrival arrival{source, concrete.error};
-                        auto& arrivals = ghost_.edit().arrivals;
-                        auto at = std::lower_bound(arrivals.begin(), arrivals.end(), arrival);
-                        if (at == arrivals.end() || !(*at == arrival)) {
-                            arrivals.insert(at, std::move(arrival));
-                        }
-                    }
-                } else if constexpr (std::is_same_v<T, pcore::FactFalseFailure>) {
-                    CompSlot& slot = slot_for_update(source);
-                    slot.false_failure_round = concrete.round + 1;
-                    if (slot.solution_round == concrete.round + 1) {
-                        violation("SY-3", {source},
-                                  name_of(source) +
-                                      " was failed by a ClosePort in a round that was decided "
-                                      "Solution");
-                    }
-                } else if constexpr (std::is_same_v<T, pcore::FactHandlerRun>) {
-                    CompSlot& slot = slot_for_update(source);
-                    if (slot.reports < 0xFF) ++slot.reports;
-                    if (slot.state.shutdown.handler_runs > 1) {
-                        violation("NM-5", {source},
-                                  name_of(source) + " ran its failure handler " +
-                                      std::to_string(slot.state.shutdown.handler_runs) +
-                                      " times (the host got its report twice)");
-                    }
-                } else if constexpr (std::is_same_v<T, pcore::FactScheduled>) {
-                    const ComponentState& creator = comps_[source.value()].state;
-                    const bool acks_missing =
-                        concrete.acks_outstanding > 0 ||
-                        std::any_of(creator.control.begin(), creator.control.end(),
-                                    [](const pcore::ControlEntry& entry) {
-                                        return entry.kind == pcore::ControlKind::block_peer;
-                                    });
-                    if (acks_missing) {
-                        violation("PT-2", {source, concrete.comp},
-                                  name_of(concrete.comp) +
-                                      " was scheduled before every "
-                                      "Acknowledge of its hand-off arrived");
-                    }
-                }
-            },
-            effect);
+void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
+    const CompSlot& target = comps_[effect.to.value()];
+    if (target.freed) {
+        violation("LC-1", {source, effect.to},
+                  name_of(source) + " sent " + pcore::message_name(effect.message) + " to " +
+                      name_of(effect.to) + ", which was already freed");
+        release_carried(effect.message, result);
+        return;
+    }
+    link_for(source, effect.to).queue.push_back(std::move(effect.message));
+    result.sent.emplace_back(source, effect.to);
+}
+
+void World::on_effect(CompId source, pcore::SendImmediate& effect, ApplyResult& result) {
+    step_component(effect.to, pcore::ReceiveInput{source, std::move(effect.message)}, result);
+}
+
+void World::on_effect(CompId /*source*/, pcore::SpawnComponent& effect, ApplyResult& result) {
+    assert(effect.state.self.value() == comps_.size());
+    const std::string& base = scenario_->compiled->names[effect.name];
+    // Instances of one spawn name are numbered: worker, worker#2, ...
+    const std::uint32_t same = instances_named(base);
+    CompSlot created;
+    created.state = std::move(effect.state);
+    created.name = base;
+    if (same > 0) created.name.append("#").append(std::to_string(same + 1));
+    comps_.push_back(std::move(created));
+    result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
+}
+
+void World::on_effect(CompId /*source*/, pcore::ScheduleComponent& effect, ApplyResult& result) {
+    ComponentState& created = slot_for_update(effect.comp).state;
+    if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
+    result.touched.push_back(effect.comp);
+}
+
+void World::on_effect(CompId source, pcore::RefInc& effect, ApplyResult& /*result*/) {
+    CompSlot& slot = slot_for_update(effect.comp);
+    if (slot.freed) {
+        violation("LC-1", {source, effect.comp},
+                  name_of(source) + " took a reference to " + name_of(effect.comp) +
+                      ", which was already freed");
+        return;
+    }
+    ++slot.refcount;
+}
+
+void World::on_effect(CompId /*source*/, pcore::RefDec& effect, ApplyResult& result) {
+    CompSlot& slot = slot_for_update(effect.comp);
+    if (--slot.refcount < 0) {
+        violation("LC-3", {effect.comp},
+                  "reference count of " + name_of(effect.comp) + " went negative");
+    }
+    result.touched.push_back(effect.comp);
+}
+
+void World::on_effect(CompId source, pcore::FactPut& effect, ApplyResult& /*result*/) {
+    auto& list = ghost_.edit().outstanding;
+    OutstandingPut put{effect.channel, effect.seq, source, effect.sender_round};
+    auto it = std::lower_bound(list.begin(), list.end(), put,
+                               [](const OutstandingPut& a, const OutstandingPut& b) {
+                                   return std::pair(a.channel, a.seq) < std::pair(b.channel, b.seq);
+                               });
+    list.insert(it, put);
+}
+
+void World::on_effect(CompId /*source*/, pcore::FactPutFailed& effect, ApplyResult& /*result*/) {
+    settle_put(effect.channel, effect.seq);
+}
+
+void World::on_effect(CompId source, pcore::FactAccepted& effect, ApplyResult& /*result*/) {
+    settle_put(effect.channel, effect.seq);
+    auto& channels = ghost_.edit().channels;
+    auto at = std::lower_bound(
+        channels.begin(), channels.end(), effect.channel,
+        [](const ChannelProgress& progress, ChannelId id) { return progress.channel < id; });
+    if (at == channels.end() || at->channel != effect.channel) {
+        at = channels.insert(at, ChannelProgress{effect.channel, 0});
+    }
+    if (effect.seq != at->next_accept) {
+        std::ostringstream detail;
+        detail << name_of(source) << " accepted put #" << effect.seq << " of channel "
+               << effect.channel.creator << "." << effect.channel.serial << " while #"
+               << at->next_accept << " was next";
+        violation("PT-1", {source}, detail.str());
+    }
+    at->next_accept = std::max(at->next_accept, effect.seq + 1);
+}
+
+// A put was accepted or reported failed: it no longer waits (LC-2).
+void World::settle_put(ChannelId channel, std::uint32_t seq) {
+    auto& list = ghost_.edit().outstanding;
+    auto it = std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
+        return put.channel == channel && put.seq == seq;
+    });
+    if (it != list.end()) list.erase(it);
+}
+
+void World::on_effect(CompId source, pcore::FactEnded& effect, ApplyResult& /*result*/) {
+    CompSlot& slot = slot_for_update(source);
+    slot.ended_in_round = effect.in_round;
+    slot.ended_round = effect.round;
+}
+
+void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& /*result*/) {
+    if (!effect.solution) return;
+    for (const pcore::SolutionPart& part : effect.parts) {
+        CompSlot& member = slot_for_update(part.submitter);
+        member.solution_round = part.submitter_round + 1;
+        if (member.false_failure_round == part.submitter_round + 1) {
+            violation("SY-3", {part.submitter},
+                      name_of(part.submitter) +
+                          " was failed by a ClosePort in a round that was "
+                          "decided Solution");
+            return;
+        }
+        if (member.failure_round == part.submitter_round + 1) {
+            violation("SY-1", {source, part.submitter},
+                      name_of(source) + " decided Solution for a round in which " +
+                          name_of(part.submitter) + " already got Failure");
+            return;
+        }
+    }
+    std::vector<std::pair<ChannelId, std::pair<std::uint32_t, std::uint32_t>>> sums;
+    for (const pcore::SolutionPart& part : effect.parts) {
+        if (part.failed) {
+            violation("SY-2", {source, part.submitter},
+                      name_of(source) + " decided Solution although " + name_of(part.submitter) +
+                          " failed in the round");
+            return;
+        }
+        for (const pcore::ChannelTally& tally : part.tallies) {
+            auto it = std::find_if(sums.begin(), sums.end(),
+                                   [&](const auto& sum) { return sum.first == tally.channel; });
+            if (it == sums.end()) {
+                sums.push_back({tally.channel, {0, 0}});
+                it = sums.end() - 1;
+            }
+            it->second.first += tally.puts;
+            it->second.second += tally.accepts;
+        }
+    }
+    for (const auto& sum : sums) {
+        if (sum.second.first != sum.second.second) {
+            std::ostringstream detail;
+            detail << name_of(source) << " decided Solution but channel " << sum.first.creator
+                   << "." << sum.first.serial << " had " << sum.second.first << " puts and "
+                   << sum.second.second << " accepted gets in the round";
+            violation("SY-2", {source}, detail.str());
+            return;
+        }
+    }
+}
+
+void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& /*result*/) {
+    CompSlot& receiver = slot_for_update(source);
+    // SY-1 is about the participants that go on: one that ended inside the
+    // round (and decided its own parts) has no further stake in its verdict.
+    if (!effect.solution && !effect.receiver_ended) {
+        receiver.failure_round = effect.round + 1;
+        if (receiver.solution_round == effect.round + 1) {
+            violation("SY-1", {source},
+                      name_of(source) +
+                          " got Failure for a round that a Solution decision "
+                          "included it in");
+        }
+    }
+    // Failure may reach participants from different deciders (a cut-off
+    // participant decides what it holds); a Solution must cover the round.
+    if (effect.solution && effect.peer_not_in_decision.valid()) {
+        violation("SY-1", {source, effect.peer_not_in_decision},
+                  name_of(source) + " got a decision that did not include " +
+                      name_of(effect.peer_not_in_decision) + ", a participant of its round");
+    }
+
+    if (effect.solution && effect.failed_peer.valid()) {
+        violation("SY-4", {source, effect.failed_peer},
+                  name_of(source) + " got Solution although " + name_of(effect.failed_peer) +
+                      " had failed inside that round, as it knew");
+    }
+}
+
+void World::on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& result) {
+    // Addressed by name through the runtime's registry: the first instance of
+    // that name. Nothing happens if it does not exist yet or is gone.
+    const CompId target = find_by_name(scenario_->compiled->names[effect.name]);
+    if (!target.valid() || comps_[target.value()].freed) return;
+    link_for(source, target).queue.push_back(pcore::CancelRequest{source, effect.layer});
+    result.sent.emplace_back(source, target);
+}
+
+void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*result*/) {
+    CompSlot& slot = slot_for_update(source);
+    if (!slot.has_cause || effect.cause > slot.strongest) {
+        slot.strongest = effect.cause;
+    }
+    slot.has_cause = true;
+    if (effect.cause == pcore::EndCause::local_error) {
+        const RootError root{effect.error.origin, effect.error.type};
+        auto& roots = ghost_.edit().roots;
+        auto at = std::lower_bound(roots.begin(), roots.end(), root);
+        if (at == roots.end() || *at != root) roots.insert(at, root);
+    } else if (effect.cause == pcore::EndCause::remote_error) {
+        ErrorArrival arrival{source, effect.error};
+        auto& arrivals = ghost_.edit().arrivals;
+        auto at = std::lower_bound(arrivals.begin(), arrivals.end(), arrival);
+        if (at == arrivals.end() || !(*at == arrival)) {
+            arrivals.insert(at, std::move(arrival));
+        }
+    }
+}
+
+void World::on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResult& /*result*/) {
+    CompSlot& slot = slot_for_update(source);
+    slot.false_failure_round = effect.round + 1;
+    if (slot.solution_round == effect.round + 1) {
+        violation("SY-3", {source},
+                  name_of(source) +
+                      " was failed by a ClosePort in a round that was decided "
+                      "Solution");
+    }
+}
+
+void World::on_effect(CompId source, pcore::FactHandlerRun& /*effect*/, ApplyResult& /*result*/) {
+    CompSlot& slot = slot_for_update(source);
+    if (slot.reports < 0xFF) ++slot.reports;
+    if (slot.state.shutdown.handler_runs > 1) {
+        violation("NM-5", {source},
+                  name_of(source) + " ran its failure handler " +
+                      std::to_string(slot.state.shutdown.handler_runs) +
+                      " times (the host got its report twice)");
+    }
+}
+
+void World::on_effect(CompId source, pcore::FactScheduled& effect, ApplyResult& /*result*/) {
+    const ComponentState& creator = comps_[source.value()].state;
+    const bool acks_missing = effect.acks_outstanding > 0 ||
+                              std::any_of(creator.control.begin(), creator.control.end(),
+                                          [](const pcore::ControlEntry& entry) {
+                                              return entry.kind == pcore::ControlKind::block_peer;
+                                          });
+    if (acks_missing) {
+        violation("PT-2", {source, effect.comp},
+                  name_of(effect.comp) +
+                      " was scheduled before every "
+                      "Acknowledge of its hand-off arrived");
     }
 }
 

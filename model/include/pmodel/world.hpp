@@ -348,6 +348,26 @@ class World {
     Link& link_for(CompId from, CompId to);
     void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
+    // One handler per effect of a step by `source`. The runtime's own effects:
+    void on_effect(CompId source, pcore::Send& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::SendImmediate& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::SpawnComponent& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::ScheduleComponent& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::RefInc& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::RefDec& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& result);
+    // Facts for the monitors (ghost state and violations):
+    void on_effect(CompId source, pcore::FactPut& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactPutFailed& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactAccepted& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactEnded& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactCause& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactHandlerRun& effect, ApplyResult& result);
+    void on_effect(CompId source, pcore::FactScheduled& effect, ApplyResult& result);
+    void settle_put(ChannelId channel, std::uint32_t seq);
     void free_if_unreferenced(CompId comp, ApplyResult& result);
     void violation(std::string property, std::vector<CompId> comps, std::string detail);
     void release_carried(const Message& message, ApplyResult& result);
