@@ -803,8 +803,9 @@ void World::check_expectations() {
             }
         }
         if (problem.str().empty() && outcome.kind == OutcomeKind::cancelled) {
-            const std::string canceller =
-                outcome.error.origin.valid() ? name_of(outcome.error.origin) : "os";
+            const std::string canceller = outcome.error.origin.valid()
+                                              ? name_of(outcome.error.origin)
+                                              : pcore::os_canceller_name;
             const char* layer = pcore::layer_name(outcome.error.layer);
             if (expectation.canceller && canceller != *expectation.canceller) {
                 problem << expectation.name << " was cancelled by " << canceller << ", expected "

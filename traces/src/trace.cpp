@@ -28,7 +28,8 @@ json outcome_json(const pcore::CompiledScenario& compiled,
     };
     json result = {{"outcome", pcore::outcome_name(outcome.kind)}};
     if (outcome.kind == pcore::OutcomeKind::cancelled) {
-        result["canceller"] = outcome.error.origin.valid() ? name(outcome.error.origin) : "os";
+        result["canceller"] =
+            outcome.error.origin.valid() ? name(outcome.error.origin) : pcore::os_canceller_name;
         result["layer"] = pcore::layer_name(outcome.error.layer);
         json relay = json::array();
         for (pcore::CompId hop : outcome.error.relay) relay.push_back(name(hop));

@@ -367,6 +367,9 @@ struct StepResult {
 [[nodiscard]] const char* mode_name(Mode mode);
 [[nodiscard]] const char* outcome_name(OutcomeKind kind);
 [[nodiscard]] const char* layer_name(CancelLayer layer);  // "os", "component", "round"
+// The canceller named for a cancellation no component asked for (an OS signal), in reports,
+// traces and expect blocks.
+inline constexpr const char* os_canceller_name = "os";
 
 // What the component waits for, if it cannot run (DF-1 and the wait-for graph).
 struct WaitsFor {
