@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 #include <tuple>
@@ -82,7 +84,7 @@ class ParentLog {
 };
 
 struct Node {
-    World world;
+    std::optional<World> world;  // emptied once expanded: a layer frees as it goes
     std::uint64_t fingerprint = 0;
     std::uint32_t index = 0;
 };
@@ -130,7 +132,11 @@ class Search {
             result.stop_reason = "cannot create the parent log in the scratch directory";
             return result;
         }
-        std::vector<Node> frontier;
+        // One list per thread: a thread expands the states it generated (their memory came
+        // from its own malloc arena, so freeing them takes no other thread's lock), then helps
+        // with the others' lists.
+        const std::size_t threads = std::max(1u, options_.threads);
+        std::vector<std::deque<Node>> frontier(threads);
         {
             World initial(borrowed_scenario_, options_.variants, options_.faults);
             const std::uint64_t fingerprint = initial.fingerprint();
@@ -141,41 +147,52 @@ class Search {
             Found at;
             at.initial = true;
             if (admit(initial, fingerprint, at, actions, found)) {
-                frontier.push_back(Node{std::move(initial), fingerprint, 0});
+                frontier[0].push_back(Node{std::move(initial), fingerprint, 0});
             }
             if (!found.empty()) return finish(result, found, started);
         }
         std::uint32_t depth = 0;
-        while (!frontier.empty()) {
-            result.peak_frontier = std::max<std::uint64_t>(result.peak_frontier, frontier.size());
-            std::vector<std::vector<Node>> next(std::max(1u, options_.threads));
-            std::vector<std::vector<Found>> found(next.size());
-            std::atomic<std::size_t> cursor{0};
+        auto layer_size = [](const std::vector<std::deque<Node>>& lists) {
+            std::size_t total = 0;
+            for (const auto& list : lists) total += list.size();
+            return total;
+        };
+        while (layer_size(frontier) > 0) {
+            result.peak_frontier =
+                std::max<std::uint64_t>(result.peak_frontier, layer_size(frontier));
+            std::vector<std::deque<Node>> next(threads);
+            std::vector<std::vector<Found>> found(threads);
+            std::vector<std::atomic<std::size_t>> cursors(threads);
             auto worker = [&](unsigned thread) {
                 Worker work;
-                while (!stop_.load(std::memory_order_relaxed)) {
-                    const std::size_t begin = cursor.fetch_add(chunk);
-                    if (begin >= frontier.size()) break;
-                    const std::size_t end = std::min(frontier.size(), begin + chunk);
-                    for (std::size_t at = begin; at < end; ++at) {
-                        expand(frontier[at], work, next[thread], found[thread]);
+                for (std::size_t turn = 0; turn < threads; ++turn) {
+                    std::deque<Node>& list = frontier[(thread + turn) % threads];
+                    std::atomic<std::size_t>& cursor = cursors[(thread + turn) % threads];
+                    while (!stop_.load(std::memory_order_relaxed)) {
+                        const std::size_t begin = cursor.fetch_add(chunk);
+                        if (begin >= list.size()) break;
+                        const std::size_t end = std::min(list.size(), begin + chunk);
+                        for (std::size_t at = begin; at < end; ++at) {
+                            expand(list[at], work, next[thread], found[thread]);
+                            list[at].world.reset();
+                        }
+                        log_.append(work.records);
+                        work.records.clear();
+                        // Shared counters once per chunk: per transition, the threads would
+                        // fight over their cache line.
+                        states_.fetch_add(work.states, std::memory_order_relaxed);
+                        transitions_.fetch_add(work.transitions, std::memory_order_relaxed);
+                        work.states = 0;
+                        work.transitions = 0;
+                        if (thread == 0) watch_bounds();
                     }
-                    log_.append(work.records);
-                    work.records.clear();
-                    // Shared counters once per chunk: per transition, the threads would fight
-                    // over their cache line.
-                    states_.fetch_add(work.states, std::memory_order_relaxed);
-                    transitions_.fetch_add(work.transitions, std::memory_order_relaxed);
-                    work.states = 0;
-                    work.transitions = 0;
-                    if (thread == 0) watch_bounds();
                 }
             };
-            if (next.size() == 1) {
+            if (threads == 1) {
                 worker(0);
             } else {
                 std::vector<std::thread> pool;
-                for (unsigned thread = 0; thread < next.size(); ++thread) {
+                for (unsigned thread = 0; thread < threads; ++thread) {
                     pool.emplace_back(worker, thread);
                 }
                 for (std::thread& thread : pool) thread.join();
@@ -195,17 +212,8 @@ class Search {
                 result.stop_reason = stop_reason_;
                 return finish(result, all, started);
             }
-            // The next layer in fingerprint order: the same order with any number of threads.
-            std::size_t total = 0;
-            for (auto& list : next) total += list.size();
-            report_progress(depth, total, started);
-            frontier.clear();
-            frontier.reserve(total);
-            for (auto& list : next) {
-                for (Node& node : list) frontier.push_back(std::move(node));
-            }
-            std::sort(frontier.begin(), frontier.end(),
-                      [](const Node& a, const Node& b) { return a.fingerprint < b.fingerprint; });
+            report_progress(depth, layer_size(next), started);
+            frontier = std::move(next);
         }
         return finish(result, {}, started);
     }
@@ -281,6 +289,7 @@ class Search {
         std::vector<Action> actions;
         std::vector<Action> child_actions;
         std::vector<ParentLog::Record> records;
+        pmodel::ApplyResult applied;
         std::uint64_t states = 0;       // new since the last chunk
         std::uint64_t transitions = 0;  // since the last chunk
         std::uint32_t next_index = 0;   // state indices reserved by this thread: [next, end)
@@ -288,15 +297,12 @@ class Search {
     };
     static constexpr std::uint32_t index_block = 1024;
 
-    void expand(const Node& node,
-                Worker& work,
-                std::vector<Node>& next,
-                std::vector<Found>& found) {
+    void expand(const Node& node, Worker& work, std::deque<Node>& next, std::vector<Found>& found) {
         std::vector<Action>& actions = work.actions;
-        node.world.enabled_actions(actions);
+        node.world->enabled_actions(actions);
         for (std::uint32_t choice = 0; choice < actions.size(); ++choice) {
-            World child = node.world;
-            (void)child.apply(actions[choice]);
+            World child = *node.world;
+            child.apply(actions[choice], work.applied);
             ++work.transitions;
             const std::uint64_t fingerprint = child.fingerprint();
             Found at;
@@ -317,7 +323,7 @@ class Search {
             const std::uint32_t index = work.next_index++;
             work.records.push_back(ParentLog::Record{index, node.index, choice});
             if (admit(child, fingerprint, at, work.child_actions, found)) {
-                child.share_slots(slots_);
+                child.share_parts(tables_);
                 next.push_back(Node{std::move(child), fingerprint, index});
             }
         }
@@ -348,7 +354,7 @@ class Search {
         result.deadlock_states = deadlock_states_.load();
         result.first_deadlock = first_deadlock_;
         result.visited_bytes = visited_.bytes();
-        result.distinct_slots = slots_.size();
+        result.distinct_slots = tables_.slots.size();
         const double n = static_cast<double>(result.states);
         result.collision_probability = std::min(1.0, n * n / std::ldexp(1.0, 65));
         if (!found.empty()) {
@@ -385,7 +391,7 @@ class Search {
     std::shared_ptr<const pmodel::Scenario> borrowed_scenario_;
     CheckOptions options_;
     FingerprintSet visited_;
-    pmodel::SlotTable slots_;  // every distinct component slot of the frontier, once
+    pmodel::StateTables tables_;  // every distinct part of the states met, once
     ParentLog log_;
     std::atomic<std::uint64_t> states_{0};
     std::atomic<std::uint64_t> next_index_{1};  // the initial state is 0

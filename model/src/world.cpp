@@ -124,6 +124,7 @@ Link& World::link_for(CompId from, CompId to) {
     if (at == links_.end() || at->from != from || at->to != to) {
         links_.insert(links_.begin() + static_cast<std::ptrdiff_t>(index), Link{from, to, {}});
     }
+    links_[index].queue_hash = 0;
     return links_[index];
 }
 
@@ -237,12 +238,19 @@ void World::violation(std::string property, std::vector<CompId> comps, std::stri
 }
 
 ApplyResult World::apply(const Action& action) {
-    assert(enabled(action));
     ApplyResult result;
+    apply(action, result);
+    return result;
+}
+
+void World::apply(const Action& action, ApplyResult& result) {
+    assert(enabled(action));
+    result.touched.clear();
+    result.sent.clear();
     if (action.kind == ActionKind::run) {
         step_component(action.comp, pcore::RunInput{}, result);
     } else if (action.kind == ActionKind::fault) {
-        ++ghost_.edit().faults_used[action.index];
+        ++edit_ghost().faults_used[action.index];
         step_component(action.comp, pcore::FaultInput{static_cast<pcore::FaultKind>(action.index)},
                        result);
     } else if (action.kind == ActionKind::timeout) {
@@ -259,7 +267,6 @@ ApplyResult World::apply(const Action& action) {
     for (std::size_t index = 0; index < result.touched.size(); ++index) {
         free_if_unreferenced(result.touched[index], result);
     }
-    return result;
 }
 
 void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& result) {
@@ -352,7 +359,7 @@ void World::on_effect(CompId /*source*/, pcore::RefDec& effect, ApplyResult& res
 }
 
 void World::on_effect(CompId source, pcore::FactPut& effect, ApplyResult& /*result*/) {
-    auto& list = ghost_.edit().outstanding;
+    auto& list = edit_ghost().outstanding;
     OutstandingPut put{effect.channel, effect.seq, source, effect.sender_round};
     auto it = std::lower_bound(list.begin(), list.end(), put,
                                [](const OutstandingPut& a, const OutstandingPut& b) {
@@ -367,7 +374,7 @@ void World::on_effect(CompId /*source*/, pcore::FactPutFailed& effect, ApplyResu
 
 void World::on_effect(CompId source, pcore::FactAccepted& effect, ApplyResult& /*result*/) {
     settle_put(effect.channel, effect.seq);
-    auto& channels = ghost_.edit().channels;
+    auto& channels = edit_ghost().channels;
     auto at = std::lower_bound(
         channels.begin(), channels.end(), effect.channel,
         [](const ChannelProgress& progress, ChannelId id) { return progress.channel < id; });
@@ -386,7 +393,7 @@ void World::on_effect(CompId source, pcore::FactAccepted& effect, ApplyResult& /
 
 // A put was accepted or reported failed: it no longer waits (LC-2).
 void World::settle_put(ChannelId channel, std::uint32_t seq) {
-    auto& list = ghost_.edit().outstanding;
+    auto& list = edit_ghost().outstanding;
     auto it = std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
         return put.channel == channel && put.seq == seq;
     });
@@ -494,12 +501,12 @@ void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*re
     slot.has_cause = true;
     if (effect.cause == pcore::EndCause::local_error) {
         const RootError root{effect.error.origin, effect.error.type};
-        auto& roots = ghost_.edit().roots;
+        auto& roots = edit_ghost().roots;
         auto at = std::lower_bound(roots.begin(), roots.end(), root);
         if (at == roots.end() || *at != root) roots.insert(at, root);
     } else if (effect.cause == pcore::EndCause::remote_error) {
         ErrorArrival arrival{source, effect.error};
-        auto& arrivals = ghost_.edit().arrivals;
+        auto& arrivals = edit_ghost().arrivals;
         auto at = std::lower_bound(arrivals.begin(), arrivals.end(), arrival);
         if (at == arrivals.end() || !(*at == arrival)) {
             arrivals.insert(at, std::move(arrival));
@@ -838,44 +845,51 @@ void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
 
 }  // namespace
 
-void World::encode_links_and_ghost(pcore::ByteWriter& out) const {
-    const std::vector<const Link*> sorted = links();
-    std::uint32_t non_empty = 0;
-    for (const Link* link : sorted) non_empty += link->queue.empty() ? 0u : 1u;
-    out.u32(non_empty);
-    for (const Link* pointer : sorted) {
-        const Link& link = *pointer;
-        if (link.queue.empty()) continue;
-        out.u32(link.from.value());
-        out.u32(link.to.value());
+std::uint64_t World::queue_hash(const Link& link) const {
+    if (link.queue_hash == 0) {
+        thread_local pcore::ByteWriter out;
+        out.clear();
         out.u32(static_cast<std::uint32_t>(link.queue.size()));
         for (const Message& message : link.queue) pcore::encode(out, message);
+        const std::uint64_t hash = pcore::hash_bytes(out.data(), out.size());
+        link.queue_hash = hash == 0 ? 1 : hash;
     }
-    out.u32(static_cast<std::uint32_t>(ghost_->channels.size()));
-    for (const ChannelProgress& progress : ghost_->channels) {
-        out.u32(progress.channel.creator);
-        out.u32(progress.channel.serial);
-        out.u32(progress.next_accept);
+    return link.queue_hash;
+}
+
+std::uint64_t World::ghost_hash() const {
+    if (ghost_hash_ == 0) {
+        thread_local pcore::ByteWriter out;
+        out.clear();
+        out.u32(static_cast<std::uint32_t>(ghost_->channels.size()));
+        for (const ChannelProgress& progress : ghost_->channels) {
+            out.u32(progress.channel.creator);
+            out.u32(progress.channel.serial);
+            out.u32(progress.next_accept);
+        }
+        out.u32(static_cast<std::uint32_t>(ghost_->outstanding.size()));
+        for (const OutstandingPut& put : ghost_->outstanding) {
+            out.u32(put.channel.creator);
+            out.u32(put.channel.serial);
+            out.u32(put.seq);
+            out.u32(put.sender.value());
+            out.u32(put.sender_round);
+        }
+        out.u32(static_cast<std::uint32_t>(ghost_->roots.size()));
+        for (const RootError& root : ghost_->roots) {
+            out.u32(root.origin.value());
+            out.u16(root.type.value());
+        }
+        out.u32(static_cast<std::uint32_t>(ghost_->arrivals.size()));
+        for (const ErrorArrival& arrival : ghost_->arrivals) {
+            out.u32(arrival.comp.value());
+            pcore::encode(out, arrival.error);
+        }
+        for (std::uint32_t used : ghost_->faults_used) out.u32(used);
+        const std::uint64_t hash = pcore::hash_bytes(out.data(), out.size());
+        ghost_hash_ = hash == 0 ? 1 : hash;
     }
-    out.u32(static_cast<std::uint32_t>(ghost_->outstanding.size()));
-    for (const OutstandingPut& put : ghost_->outstanding) {
-        out.u32(put.channel.creator);
-        out.u32(put.channel.serial);
-        out.u32(put.seq);
-        out.u32(put.sender.value());
-        out.u32(put.sender_round);
-    }
-    out.u32(static_cast<std::uint32_t>(ghost_->roots.size()));
-    for (const RootError& root : ghost_->roots) {
-        out.u32(root.origin.value());
-        out.u16(root.type.value());
-    }
-    out.u32(static_cast<std::uint32_t>(ghost_->arrivals.size()));
-    for (const ErrorArrival& arrival : ghost_->arrivals) {
-        out.u32(arrival.comp.value());
-        pcore::encode(out, arrival.error);
-    }
-    for (std::uint32_t used : ghost_->faults_used) out.u32(used);
+    return ghost_hash_;
 }
 
 std::uint64_t World::fingerprint() const {
@@ -896,49 +910,34 @@ std::uint64_t World::fingerprint() const {
         }
         out.u64(comp_hash_[index]);
     }
-    encode_links_and_ghost(out);
+    // Links (only those with messages are kept) and monitors, by their cached hashes too.
+    out.u32(static_cast<std::uint32_t>(links_.size()));
+    for (const Link& link : links_) {
+        out.u32(link.from.value());
+        out.u32(link.to.value());
+        out.u64(queue_hash(link));
+    }
+    out.u64(ghost_hash());
     return pcore::hash_bytes(out.data(), out.size());
 }
 
-struct SlotTable::Shard {
-    std::mutex mutex;
-    std::unordered_multimap<std::uint64_t, SlotVector::Pointer> slots;
-};
-
-namespace {
-constexpr std::size_t slot_table_shards = 64;
+Ghost& World::edit_ghost() {
+    ghost_hash_ = 0;
+    return ghost_.edit();
 }
 
-SlotTable::SlotTable() : shards_(std::make_unique<Shard[]>(slot_table_shards)) {}
-SlotTable::~SlotTable() = default;
-
-SlotVector::Pointer SlotTable::intern(std::uint64_t hash, const SlotVector::Pointer& slot) {
-    Shard& shard = shards_[hash % slot_table_shards];
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    auto [first, last] = shard.slots.equal_range(hash);
-    for (; first != last; ++first) {
-        if (*first->second == *slot)
-            return SlotVector::Pointer(SlotVector::Pointer(), first->second.get());
-    }
-    shard.slots.emplace(hash, slot);
-    return SlotVector::Pointer(SlotVector::Pointer(), slot.get());
-}
-
-std::uint64_t SlotTable::size() const {
-    std::uint64_t total = 0;
-    for (std::size_t index = 0; index < slot_table_shards; ++index) {
-        std::lock_guard<std::mutex> lock(shards_[index].mutex);
-        total += shards_[index].slots.size();
-    }
-    return total;
-}
-
-void World::share_slots(SlotTable& table) {
+void World::share_parts(StateTables& tables) {
     for (std::size_t index = 0; index < comps_.size(); ++index) {
         if (!comps_.exclusive(index)) continue;
         assert(index < comp_hash_.size() && comp_hash_[index] != 0);
-        comps_.share(index, table.intern(comp_hash_[index], comps_.pointer(index)));
+        comps_.share(index, tables.slots.intern(comp_hash_[index], comps_.pointer(index)));
     }
+    for (Link& link : links_) {
+        if (link.queue.exclusive()) {
+            link.queue.share(tables.queues.intern(queue_hash(link), link.queue.pointer()));
+        }
+    }
+    if (ghost_.exclusive()) ghost_.share(tables.ghosts.intern(ghost_hash(), ghost_.pointer()));
 }
 
 std::uint32_t World::instances_named(const std::string& base) const {

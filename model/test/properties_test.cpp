@@ -13,7 +13,7 @@ namespace pmodel {
 struct WorldTestAccess {
     // A slot to edit by hand (the cached hash goes stale with it).
     static CompSlot& slot(World& world, CompId comp) { return world.slot_for_update(comp); }
-    static Ghost& ghost(World& world) { return world.ghost_.edit(); }
+    static Ghost& ghost(World& world) { return world.edit_ghost(); }
     static void apply(World& world, CompId source, pcore::Effects effects) {
         ApplyResult result;
         world.apply_effects(source, effects, result);

@@ -63,12 +63,12 @@ TEST(World, FingerprintIsAFunctionOfTheState) {
     EXPECT_NE(a.fingerprint(), fresh.fingerprint());
 }
 
-// Successor states share component slots (interned in a SlotTable, as the checker does) and
-// link queues with the state they came from: a step on one copy must leave every other copy as
-// it was, whichever action it takes.
+// Successor states share component slots (interned in StateTables, as the checker does),
+// link queues and monitor state with the state they came from: a step on one copy must leave every
+// other copy as it was, whichever action it takes.
 TEST(World, SharedSlotsAndLinksAreCopiedOnWrite) {
     const auto scenario = bundled("chain");
-    pmodel::SlotTable table;
+    pmodel::StateTables tables;
     pmodel::World world(scenario, {});
     std::vector<pmodel::Action> actions;
     std::size_t steps = 0;
@@ -76,7 +76,7 @@ TEST(World, SharedSlotsAndLinksAreCopiedOnWrite) {
         world.enabled_actions(actions);
         if (actions.empty()) break;
         (void)world.fingerprint();
-        world.share_slots(table);
+        world.share_parts(tables);
         const pmodel::World before = world;
         const std::uint64_t before_fingerprint = before.fingerprint();
         // Every successor, each from its own copy; the original stays untouched.
@@ -84,14 +84,16 @@ TEST(World, SharedSlotsAndLinksAreCopiedOnWrite) {
             pmodel::World child = world;
             (void)child.apply(action);
             (void)child.fingerprint();
-            child.share_slots(table);
+            child.share_parts(tables);
             ASSERT_TRUE(world == before) << "step " << steps;
             ASSERT_EQ(world.fingerprint(), before_fingerprint) << "step " << steps;
         }
         world.apply(actions.back());  // the last choice: deliveries as well as runs
     }
     EXPECT_GT(steps, 20u);
-    EXPECT_GT(table.size(), 5u);
+    EXPECT_GT(tables.slots.size(), 5u);
+    EXPECT_GT(tables.queues.size(), 5u);
+    EXPECT_GT(tables.ghosts.size(), 1u);
     // The same path without any sharing reaches an equal state.
     pmodel::World plain(scenario, {});
     pmodel::World shared(scenario, {});
@@ -100,7 +102,7 @@ TEST(World, SharedSlotsAndLinksAreCopiedOnWrite) {
         if (actions.empty()) break;
         plain.apply(actions.back());
         (void)shared.fingerprint();
-        shared.share_slots(table);
+        shared.share_parts(tables);
         const pmodel::World keep = shared;  // holds the shared slots while `shared` moves on
         shared.apply(actions.back());
     }

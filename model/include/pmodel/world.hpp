@@ -20,6 +20,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -161,24 +162,50 @@ class SlotVector {
     std::vector<Pointer> slots_;
 };
 
-// Component slots by content, shared by every world that holds an equal one (SPIN's collapse
-// compression, at the granularity of a component): a checker frontier then stores each
-// distinct component state once. Safe for concurrent use; sharded to keep threads apart.
-class SlotTable {
+// Values by content, shared by every world that holds an equal one (SPIN's collapse
+// compression, per component slot, link queue and monitor state): a checker frontier then stores
+// each distinct part once, however many states hold it. Safe for concurrent use; sharded to keep
+// threads apart.
+template <typename T>
+class InternTable {
   public:
-    SlotTable();
-    ~SlotTable();
-    SlotTable(const SlotTable&) = delete;
-    SlotTable& operator=(const SlotTable&) = delete;
-    // The table's slot equal to `slot` (content hash `hash`), inserting `slot` if none is. The
-    // pointer returned does not own (use_count 0): copying a world that holds it costs no atomic
-    // count, which threads would contend on. The table keeps every slot until it is destroyed,
-    // so it must outlive the worlds that borrow from it.
-    SlotVector::Pointer intern(std::uint64_t hash, const SlotVector::Pointer& slot);
-    [[nodiscard]] std::uint64_t size() const;
+    InternTable() : shards_(std::make_unique<Shard[]>(shard_count)) {}
+    InternTable(const InternTable&) = delete;
+    InternTable& operator=(const InternTable&) = delete;
+
+    // The table's value equal to `*value` (content hash `hash`), inserting `value` if none is.
+    // The pointer returned does not own (use_count 0): copying a world that holds it costs no
+    // atomic count, which threads would contend on. The table keeps every value until it is
+    // destroyed, so it must outlive the worlds that borrow from it.
+    std::shared_ptr<T> intern(std::uint64_t hash, const std::shared_ptr<T>& value) {
+        Shard& shard = shards_[hash % shard_count];
+        std::lock_guard<std::mutex> lock(shard.mutex);
+        auto [first, last] = shard.values.equal_range(hash);
+        for (; first != last; ++first) {
+            if (*first->second == *value) return borrowed(first->second);
+        }
+        shard.values.emplace(hash, value);
+        return borrowed(value);
+    }
+
+    [[nodiscard]] std::uint64_t size() const {
+        std::uint64_t total = 0;
+        for (std::size_t index = 0; index < shard_count; ++index) {
+            std::lock_guard<std::mutex> lock(shards_[index].mutex);
+            total += shards_[index].values.size();
+        }
+        return total;
+    }
 
   private:
-    struct Shard;
+    static constexpr std::size_t shard_count = 64;
+    static std::shared_ptr<T> borrowed(const std::shared_ptr<T>& owned) {
+        return std::shared_ptr<T>(std::shared_ptr<T>(), owned.get());
+    }
+    struct Shard {
+        mutable std::mutex mutex;
+        std::unordered_multimap<std::uint64_t, std::shared_ptr<T>> values;
+    };
     std::unique_ptr<Shard[]> shards_;
 };
 
@@ -200,6 +227,10 @@ class MessageQueue {
         return message;
     }
     void clear() { messages_.reset(); }
+    // For InternTable: the queue is this world's alone (it changed in the last step).
+    [[nodiscard]] bool exclusive() const { return messages_.use_count() == 1; }
+    [[nodiscard]] const std::shared_ptr<std::vector<Message>>& pointer() const { return messages_; }
+    void share(std::shared_ptr<std::vector<Message>> equal) { messages_ = std::move(equal); }
     friend bool operator==(const MessageQueue& a, const MessageQueue& b) {
         if (a.size() != b.size()) return false;
         return a.messages_ == b.messages_ || std::equal(a.begin(), a.end(), b.begin());
@@ -209,7 +240,7 @@ class MessageQueue {
     std::vector<Message>& own() {
         if (messages_ == nullptr) {
             messages_ = std::make_shared<std::vector<Message>>();
-        } else if (messages_.use_count() > 1) {
+        } else if (messages_.use_count() != 1) {  // shared, or borrowed from an InternTable
             messages_ = std::make_shared<std::vector<Message>>(*messages_);
         }
         return *messages_;
@@ -221,7 +252,11 @@ struct Link {
     CompId from;
     CompId to;
     MessageQueue queue;
-    friend bool operator==(const Link&, const Link&) = default;
+    // Cache (not state): the hash of the queue's encoding, 0 when stale.
+    mutable std::uint64_t queue_hash = 0;
+    friend bool operator==(const Link& a, const Link& b) {
+        return a.from == b.from && a.to == b.to && a.queue == b.queue;
+    }
 };
 
 struct OutstandingPut {
@@ -277,14 +312,24 @@ class Shared {
     Shared() : value_(std::make_shared<T>()) {}
     [[nodiscard]] const T& operator*() const { return *value_; }
     [[nodiscard]] const T* operator->() const { return value_.get(); }
-    // The value, ours alone from now on.
+    // The value, ours alone from now on (cloned if shared, or borrowed from an InternTable).
     T& edit() {
         if (value_.use_count() != 1) value_ = std::make_shared<T>(*value_);
         return *value_;
     }
+    [[nodiscard]] bool exclusive() const { return value_.use_count() == 1; }
+    [[nodiscard]] const std::shared_ptr<T>& pointer() const { return value_; }
+    void share(std::shared_ptr<T> equal) { value_ = std::move(equal); }
 
   private:
     std::shared_ptr<T> value_;
+};
+
+// The intern tables of one search (see InternTable): every distinct part of the states met.
+struct StateTables {
+    InternTable<CompSlot> slots;
+    InternTable<std::vector<Message>> queues;
+    InternTable<Ghost> ghosts;
 };
 
 struct AppDeadlock {
@@ -323,6 +368,8 @@ class World {
 
     // Applies an enabled action; state monitors run on every effect.
     ApplyResult apply(const Action& action);
+    // The same, into a result the caller reuses (the checker: no allocation per step).
+    void apply(const Action& action, ApplyResult& result);
 
     // Properties that are judged on a terminal state (no enabled action): DF-1, DF-2, DF-3,
     // LC-2, NM-1..NM-5, EXPECT (only in runs without injected faults: a fault changes the
@@ -331,9 +378,10 @@ class World {
     std::vector<AppDeadlock> check_terminal();
 
     [[nodiscard]] std::uint64_t fingerprint() const;
-    // Replaces the slots only this world holds by equal ones from `table` (inserting them when
-    // new). Call after fingerprint(), which computes the slot hashes it uses.
-    void share_slots(SlotTable& table);
+    // Replaces the parts only this world holds (component slots, link queues, monitor state) by
+    // equal ones from `tables` (inserting them when new). Call after fingerprint(), which
+    // computes the hashes it uses.
+    void share_parts(StateTables& tables);
 
     [[nodiscard]] std::string name_of(CompId comp) const;
     [[nodiscard]] CompId find_by_name(const std::string& name) const;
@@ -345,6 +393,7 @@ class World {
   private:
     friend struct WorldTestAccess;  // property tests build worlds by hand
 
+    // The link, to change it (created when missing; its cached hash dropped).
     Link& link_for(CompId from, CompId to);
     void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
@@ -376,7 +425,9 @@ class World {
     [[nodiscard]] std::uint32_t instances_named(const std::string& base) const;
     // Every mutation of a component slot goes through here: it drops the cached hash.
     CompSlot& slot_for_update(CompId comp);
-    void encode_links_and_ghost(pcore::ByteWriter& out) const;
+    [[nodiscard]] std::uint64_t queue_hash(const Link& link) const;
+    [[nodiscard]] std::uint64_t ghost_hash() const;
+    Ghost& edit_ghost();
     void check_expectations();
     void enabled_faults(std::vector<Action>& out) const;
     [[nodiscard]] bool fault_target(CompId comp, pcore::FaultKind kind) const;
@@ -392,6 +443,7 @@ class World {
     std::uint64_t delivered_ = 0;
     // Cache (not state): the hash of each component slot's encoding, 0 when stale.
     mutable std::vector<std::uint64_t> comp_hash_;
+    mutable std::uint64_t ghost_hash_ = 0;
 };
 
 }  // namespace pmodel
