@@ -20,6 +20,13 @@ std::uint64_t link_key(CompId from, CompId to) {
     return (static_cast<std::uint64_t>(from.value()) << 32) | to.value();
 }
 
+// Monitor sets are sorted vectors: equal sets encode equally, whatever order they grew in.
+template <typename T>
+void insert_sorted_unique(std::vector<T>& set, T value) {
+    auto at = std::lower_bound(set.begin(), set.end(), value);
+    if (at == set.end() || value < *at) set.insert(at, std::move(value));
+}
+
 // Messages that must stay in order among themselves under network=fifo_channel: data per
 // channel; every control or sync message of the pair in one stream.
 ChannelId ordering_key(const Message& message) {
@@ -458,8 +465,8 @@ void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& /*
 
 void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& /*result*/) {
     CompSlot& receiver = slot_for_update(source);
-    // SY-1 is about the participants that go on: one that ended inside the
-    // round (and decided its own parts) has no further stake in its verdict.
+    // SY-1 is about the participants that go on: one that ended inside the round (and decided
+    // its own parts) has no further stake in its verdict.
     if (!effect.solution && !effect.receiver_ended) {
         receiver.failure_round = effect.round + 1;
         if (receiver.solution_round == effect.round + 1) {
@@ -469,8 +476,8 @@ void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyR
                           "included it in");
         }
     }
-    // Failure may reach participants from different deciders (a cut-off
-    // participant decides what it holds); a Solution must cover the round.
+    // Failure may reach participants from different deciders (a cut-off participant decides
+    // what it holds); a Solution must cover the round.
     if (effect.solution && effect.peer_not_in_decision.valid()) {
         violation("SY-1", {source, effect.peer_not_in_decision},
                   name_of(source) + " got a decision that did not include " +
@@ -485,8 +492,8 @@ void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyR
 }
 
 void World::on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& result) {
-    // Addressed by name through the runtime's registry: the first instance of
-    // that name. Nothing happens if it does not exist yet or is gone.
+    // Addressed by name through the runtime's registry: the first instance of that name.
+    // Nothing happens if it does not exist yet or is gone.
     const CompId target = find_by_name(scenario_->compiled->names[effect.name]);
     if (!target.valid() || comps_[target.value()].freed) return;
     link_for(source, target).queue.push_back(pcore::CancelRequest{source, effect.layer});
@@ -500,17 +507,9 @@ void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*re
     }
     slot.has_cause = true;
     if (effect.cause == pcore::EndCause::local_error) {
-        const RootError root{effect.error.origin, effect.error.type};
-        auto& roots = edit_ghost().roots;
-        auto at = std::lower_bound(roots.begin(), roots.end(), root);
-        if (at == roots.end() || *at != root) roots.insert(at, root);
+        insert_sorted_unique(edit_ghost().roots, RootError{effect.error.origin, effect.error.type});
     } else if (effect.cause == pcore::EndCause::remote_error) {
-        ErrorArrival arrival{source, effect.error};
-        auto& arrivals = edit_ghost().arrivals;
-        auto at = std::lower_bound(arrivals.begin(), arrivals.end(), arrival);
-        if (at == arrivals.end() || !(*at == arrival)) {
-            arrivals.insert(at, std::move(arrival));
-        }
+        insert_sorted_unique(edit_ghost().arrivals, ErrorArrival{source, effect.error});
     }
 }
 
