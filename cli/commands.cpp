@@ -368,6 +368,7 @@ struct CheckCommandOptions {
     std::string scenario;
     unsigned threads = 1;
     std::uint64_t max_states = 0;
+    std::uint32_t max_depth = 0;
     std::uint64_t max_memory = 0;
     std::string faults;
     std::vector<std::string> variants;
@@ -415,6 +416,7 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
     }
     check.threads = options.threads;
     check.max_states = options.max_states;
+    check.max_depth = options.max_depth;
     check.max_memory = options.max_memory;
     check.strict = options.strict;
     check.scratch_dir = std::filesystem::temp_directory_path().string();
@@ -459,10 +461,16 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
         if (result.violation && result.violation->property == id) {
             status = "violated";
         } else if (result.verdict != pcheck::Verdict::pass) {
-            status = "unknown";  // the search stopped before it was judged everywhere
+            // The search stopped before the whole space: judged on every path up to the depth
+            // it completed, unknown beyond.
+            status = "bounded";
         }
-        out << "  " << id << ": " << status << '\n';
+        out << "  " << id << ": "
+            << (status == "bounded" ? "no violation up to depth " + std::to_string(result.depth)
+                                    : status)
+            << '\n';
         properties[id] = {{"status", status}};
+        if (status == "bounded") properties[id]["depth"] = result.depth;
     }
 
     std::string trace_written;
@@ -606,6 +614,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     check_command->add_option("--threads", check_options.threads, "worker threads");
     check_command->add_option("--max-states", check_options.max_states,
                               "stop (exit 3) after this many states");
+    check_command->add_option("--max-depth", check_options.max_depth,
+                              "check every path of up to this many steps, then stop (exit 3)");
     check_command->add_option("--max-memory", check_options.max_memory,
                               "stop (exit 3) when resident memory reaches this many bytes");
     check_command->add_option("--faults", check_options.faults, "crash:K,cancel:K,signal:K");

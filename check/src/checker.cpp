@@ -208,9 +208,19 @@ class Search {
                 return finish(result, all, started);
             }
             if (stop_.load()) {
+                // Stopped inside the layer: its states were not all generated, so only paths
+                // up to the layer before were all taken and judged.
                 result.verdict = Verdict::incomplete;
                 result.stop_reason = stop_reason_;
+                result.depth = depth - 1;
                 return finish(result, all, started);
+            }
+            // Bounded check: every path of up to max_depth steps was taken and judged.
+            if (options_.max_depth != 0 && depth >= options_.max_depth && layer_size(next) > 0) {
+                result.verdict = Verdict::incomplete;
+                result.stop_reason =
+                    "--max-depth " + std::to_string(options_.max_depth) + " reached";
+                return finish(result, {}, started);
             }
             report_progress(depth, layer_size(next), started);
             frontier = std::move(next);

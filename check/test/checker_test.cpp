@@ -167,6 +167,32 @@ TEST(Checker, MaxStatesStopsCleanlyAsIncomplete) {
     EXPECT_GE(result.states, 100u);
 }
 
+// A bounded check: every path of up to N steps, judged; a violation within the bound is found.
+TEST(Checker, MaxDepthBoundsThePathsChecked) {
+    pcheck::CheckOptions options = with({});
+    options.max_depth = 10;
+    const pcheck::CheckResult bounded = pcheck::check(bundled("chain"), options);
+    EXPECT_EQ(bounded.verdict, pcheck::Verdict::incomplete);
+    EXPECT_EQ(bounded.depth, 10u);
+    EXPECT_NE(bounded.stop_reason.find("--max-depth 10"), std::string::npos);
+    options.max_depth = 1000;  // beyond the deepest state: a complete check
+    const pcheck::CheckResult complete = pcheck::check(bundled("chain"), options);
+    EXPECT_EQ(complete.verdict, pcheck::Verdict::pass);
+    EXPECT_GT(complete.states, bounded.states);
+
+    pcheck::CheckOptions options_broken = with({"error_relay=none"});
+    const pcheck::CheckResult found =
+        pcheck::check(bundled("rayfed-cross-silo-normal-task-error"), options_broken);
+    ASSERT_EQ(found.verdict, pcheck::Verdict::violation);
+    const auto steps = static_cast<std::uint32_t>(found.counterexample.size());
+    options_broken.max_depth = steps;
+    EXPECT_EQ(pcheck::check(bundled("rayfed-cross-silo-normal-task-error"), options_broken).verdict,
+              pcheck::Verdict::violation);
+    options_broken.max_depth = steps - 1;
+    EXPECT_EQ(pcheck::check(bundled("rayfed-cross-silo-normal-task-error"), options_broken).verdict,
+              pcheck::Verdict::incomplete);
+}
+
 TEST(Checker, VisitedSetStaysWithinSixteenBytesPerState) {
     const pcheck::CheckResult result = pcheck::check(bundled("chain-leader-crash"), with({}));
     ASSERT_GT(result.states, 10000u);

@@ -37,6 +37,7 @@ struct CheckOptions {
     pmodel::FaultBudget faults;
     unsigned threads = 1;
     std::uint64_t max_states = 0;  // 0: no bound
+    std::uint32_t max_depth = 0;   // explore paths of at most this many steps; 0: no bound
     std::uint64_t max_memory = 0;  // bytes of resident memory; 0: no bound
     bool strict = false;           // application deadlocks are violations
     std::string scratch_dir;       // where the parent log goes (default: the temp directory)
@@ -53,7 +54,9 @@ struct CheckResult {
     std::uint64_t states = 0;
     std::uint64_t transitions = 0;
     std::uint64_t terminal_states = 0;
-    std::uint32_t depth = 0;  // of the deepest layer explored
+    // The deepest layer explored; when incomplete, every path up to this many steps was taken
+    // and judged.
+    std::uint32_t depth = 0;
     std::uint64_t deadlock_states = 0;
     std::optional<pmodel::AppDeadlock> first_deadlock;
     double seconds = 0;
