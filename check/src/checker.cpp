@@ -139,8 +139,10 @@ class Search {
         std::vector<std::deque<Node>> frontier(threads);
         {
             World initial(borrowed_scenario_, options_.variants, options_.faults);
+            initial.use_tables(tables_);  // inherited by every state: memoised steps
             const std::uint64_t fingerprint = initial.fingerprint();
             (void)visited_.insert(fingerprint);
+            initial.share_parts(tables_);
             states_ = 1;
             std::vector<Found> found;
             std::vector<Action> actions;

@@ -287,10 +287,52 @@ void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& 
     pcore::Effects& effects = effect_lists[nesting];
     effects.clear();
     ++nesting;
-    pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
+    const std::size_t index = comp.value();
+    if (tables_ != nullptr && comps_.borrowed(index)) {
+        step_memoised(index, context, input, effects);
+    } else {
+        pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
+    }
     result.touched.push_back(comp);
     apply_effects(comp, effects, result);
     --nesting;
+}
+
+void World::step_memoised(std::size_t index,
+                          const pcore::StepContext& context,
+                          const pcore::Input& input,
+                          pcore::Effects& effects) {
+    StepMemo::Key key;
+    key.slot = &comps_[index];
+    key.next_comp = context.next_comp_id.value();
+    key.input_kind = input.index();
+    std::uint64_t input_hash = 0;
+    if (const auto* receive = std::get_if<pcore::ReceiveInput>(&input)) {
+        key.from = receive->from.value();
+        key.message = receive->message;
+        thread_local pcore::ByteWriter bytes;
+        bytes.clear();
+        pcore::encode(bytes, receive->message);
+        input_hash = pcore::hash_bytes(bytes.data(), bytes.size());
+    } else if (const auto* fault = std::get_if<pcore::FaultInput>(&input)) {
+        key.fault = static_cast<std::uint8_t>(fault->kind);
+    }
+    // Hashed by content (the slot's hash), never by address.
+    const std::uint64_t hash = pcore::hash_words(
+        {slot_hash(index), key.next_comp, key.input_kind, key.from, key.fault, input_hash});
+    StepMemo& memo = tables_->steps;
+    if (const StepMemo::Result* known = memo.find(hash, key)) {
+        comps_.share(index, known->slot);
+        comp_hash_[index] = known->slot_hash;
+        effects = known->effects;
+        return;
+    }
+    CompSlot& slot = slot_for_update(CompId(static_cast<std::uint32_t>(index)));
+    pcore::step_in_place(slot.state, context, input, effects);
+    const std::uint64_t stepped_hash = slot_hash(index);
+    SlotVector::Pointer interned = tables_->slots.intern(stepped_hash, comps_.pointer(index));
+    comps_.share(index, interned);
+    memo.insert(hash, std::move(key), StepMemo::Result{std::move(interned), stepped_hash, effects});
 }
 
 void World::release_carried(const Message& message, ApplyResult& result) {
@@ -416,8 +458,10 @@ void World::on_effect(CompId source, pcore::FactEnded& effect, ApplyResult& /*re
 void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& /*result*/) {
     if (!effect.solution) return;
     for (const pcore::SolutionPart& part : effect.parts) {
-        CompSlot& member = slot_for_update(part.submitter);
-        member.solution_round = part.submitter_round + 1;
+        if (comps_[part.submitter.value()].solution_round != part.submitter_round + 1) {
+            slot_for_update(part.submitter).solution_round = part.submitter_round + 1;
+        }
+        const CompSlot& member = comps_[part.submitter.value()];
         if (member.false_failure_round == part.submitter_round + 1) {
             violation("SY-3", {part.submitter},
                       name_of(part.submitter) +
@@ -464,10 +508,10 @@ void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& /*
 }
 
 void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& /*result*/) {
-    CompSlot& receiver = slot_for_update(source);
     // SY-1 is about the participants that go on: one that ended inside the round (and decided
     // its own parts) has no further stake in its verdict.
     if (!effect.solution && !effect.receiver_ended) {
+        CompSlot& receiver = slot_for_update(source);
         receiver.failure_round = effect.round + 1;
         if (receiver.solution_round == effect.round + 1) {
             violation("SY-1", {source},
@@ -551,8 +595,9 @@ void World::on_effect(CompId source, pcore::FactScheduled& effect, ApplyResult& 
 }
 
 void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
+    // Read first: a slot is only cloned (copy on write) when it really changes.
+    if (comps_[comp.value()].freed || comps_[comp.value()].refcount > 0) return;
     CompSlot& slot = slot_for_update(comp);
-    if (slot.freed || slot.refcount > 0) return;
     slot.freed = true;
     if (slot.state.mode != Mode::exited) {
         violation(
@@ -891,24 +936,26 @@ std::uint64_t World::ghost_hash() const {
     return ghost_hash_;
 }
 
+std::uint64_t World::slot_hash(std::size_t index) const {
+    if (comp_hash_.size() < comps_.size()) comp_hash_.resize(comps_.size(), 0);
+    if (comp_hash_[index] == 0) {
+        thread_local pcore::ByteWriter bytes;
+        bytes.clear();
+        encode_slot(bytes, comps_[index]);
+        const std::uint64_t hash = pcore::hash_bytes(bytes.data(), bytes.size());
+        comp_hash_[index] = hash == 0 ? 1 : hash;
+    }
+    return comp_hash_[index];
+}
+
 std::uint64_t World::fingerprint() const {
     // Each component's encoding is hashed once and cached until the component changes (a step
     // touches one to three of them), so a successor state costs the hash of what it changed.
     // The fingerprint hashes the component hashes with the links and monitors.
-    thread_local pcore::ByteWriter slot_bytes;
     thread_local pcore::ByteWriter out;
-    comp_hash_.resize(comps_.size(), 0);
     out.clear();
     out.u32(static_cast<std::uint32_t>(comps_.size()));
-    for (std::size_t index = 0; index < comps_.size(); ++index) {
-        if (comp_hash_[index] == 0) {
-            slot_bytes.clear();
-            encode_slot(slot_bytes, comps_[index]);
-            const std::uint64_t hash = pcore::hash_bytes(slot_bytes.data(), slot_bytes.size());
-            comp_hash_[index] = hash == 0 ? 1 : hash;
-        }
-        out.u64(comp_hash_[index]);
-    }
+    for (std::size_t index = 0; index < comps_.size(); ++index) out.u64(slot_hash(index));
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));
     for (const Link& link : links_) {

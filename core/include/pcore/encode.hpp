@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <string_view>
 #include <vector>
 
@@ -82,6 +83,19 @@ void encode(ByteWriter& out, const ComponentState& state);
 [[nodiscard]] inline std::uint64_t hash_bytes(const std::vector<std::uint8_t>& bytes,
                                               std::uint64_t seed = 0x9E3779B97F4A7C15ull) {
     return hash_bytes(bytes.data(), bytes.size(), seed);
+}
+
+// The hash of up to eight words, as their little-endian bytes.
+[[nodiscard]] inline std::uint64_t hash_words(std::initializer_list<std::uint64_t> words) {
+    std::uint8_t bytes[64];
+    std::size_t size = 0;
+    for (const std::uint64_t word : words) {
+        if (size == sizeof bytes) break;
+        for (int shift = 0; shift < 64; shift += 8) {
+            bytes[size++] = static_cast<std::uint8_t>(word >> shift);
+        }
+    }
+    return hash_bytes(bytes, size);
 }
 
 }  // namespace pcore

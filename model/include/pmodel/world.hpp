@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -146,6 +147,10 @@ class SlotVector {
     // Collapse compression: the slot at `index` is replaced by the table's equal one when there
     // is one (slots with equal content are then one object, however many states hold them).
     [[nodiscard]] bool exclusive(std::size_t index) const { return slots_[index].use_count() == 1; }
+    // Borrowed from an InternTable (use_count 0): its address stands for its content.
+    [[nodiscard]] bool borrowed(std::size_t index) const {
+        return slots_[index] != nullptr && slots_[index].use_count() == 0;
+    }
     [[nodiscard]] const Pointer& pointer(std::size_t index) const { return slots_[index]; }
     void share(std::size_t index, Pointer equal) { slots_[index] = std::move(equal); }
     friend bool operator==(const SlotVector& a, const SlotVector& b) {
@@ -325,11 +330,73 @@ class Shared {
     std::shared_ptr<T> value_;
 };
 
-// The intern tables of one search (see InternTable): every distinct part of the states met.
+// Memoised component steps. A step is a pure function of the component's state, its input and
+// the id the next spawn would get (core/ is pure), so when states hold interned slots, stepping
+// interned slot S with input I is computed once per search: later the result slot and the
+// effects are looked up. Safe for concurrent use; entries are never removed.
+class StepMemo {
+  public:
+    struct Key {
+        const CompSlot* slot = nullptr;  // interned: one object per content
+        std::uint32_t next_comp = 0;
+        std::size_t input_kind = 0;  // index in pcore::Input
+        std::uint32_t from = 0;
+        std::uint8_t fault = 0;
+        std::optional<Message> message;  // compared whole: no reliance on hashes
+        friend bool operator==(const Key&, const Key&) = default;
+    };
+    struct Result {
+        SlotVector::Pointer slot;  // interned, borrowed
+        std::uint64_t slot_hash = 0;
+        pcore::Effects effects;
+    };
+
+    StepMemo() : shards_(std::make_unique<Shard[]>(shard_count)) {}
+    // The result for `key` (hash `hash`), or nullptr. It stays valid while the memo lives.
+    [[nodiscard]] const Result* find(std::uint64_t hash, const Key& key) const {
+        const Shard& shard = shards_[hash % shard_count];
+        std::lock_guard<std::mutex> lock(shard.mutex);
+        auto [first, last] = shard.entries.equal_range(hash);
+        for (; first != last; ++first) {
+            if (first->second->first == key) return &first->second->second;
+        }
+        return nullptr;
+    }
+    void insert(std::uint64_t hash, Key key, Result result) {
+        Shard& shard = shards_[hash % shard_count];
+        std::lock_guard<std::mutex> lock(shard.mutex);
+        auto [first, last] = shard.entries.equal_range(hash);
+        for (; first != last; ++first) {
+            if (first->second->first == key) return;  // another thread computed it too
+        }
+        shard.entries.emplace(
+            hash, std::make_unique<std::pair<Key, Result>>(std::move(key), std::move(result)));
+    }
+    [[nodiscard]] std::uint64_t size() const {
+        std::uint64_t total = 0;
+        for (std::size_t index = 0; index < shard_count; ++index) {
+            std::lock_guard<std::mutex> lock(shards_[index].mutex);
+            total += shards_[index].entries.size();
+        }
+        return total;
+    }
+
+  private:
+    static constexpr std::size_t shard_count = 64;
+    struct Shard {
+        mutable std::mutex mutex;
+        std::unordered_multimap<std::uint64_t, std::unique_ptr<std::pair<Key, Result>>> entries;
+    };
+    std::unique_ptr<Shard[]> shards_;
+};
+
+// The intern tables of one search (see InternTable): every distinct part of the states met,
+// and the component steps taken from interned slots.
 struct StateTables {
     InternTable<CompSlot> slots;
     InternTable<std::vector<Message>> queues;
     InternTable<Ghost> ghosts;
+    StepMemo steps;
 };
 
 struct AppDeadlock {
@@ -382,6 +449,9 @@ class World {
     // equal ones from `tables` (inserting them when new). Call after fingerprint(), which
     // computes the hashes it uses.
     void share_parts(StateTables& tables);
+    // Steps of components whose slot is interned are looked up in (and added to) tables.steps;
+    // the world's copies inherit this. The tables must outlive every world that uses them.
+    void use_tables(StateTables& tables) { tables_ = &tables; }
 
     [[nodiscard]] std::string name_of(CompId comp) const;
     [[nodiscard]] CompId find_by_name(const std::string& name) const;
@@ -396,6 +466,10 @@ class World {
     // The link, to change it (created when missing; its cached hash dropped).
     Link& link_for(CompId from, CompId to);
     void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
+    void step_memoised(std::size_t index,
+                       const pcore::StepContext& context,
+                       const pcore::Input& input,
+                       pcore::Effects& effects);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
     // One handler per effect of a step by `source`. The runtime's own effects:
     void on_effect(CompId source, pcore::Send& effect, ApplyResult& result);
@@ -426,6 +500,7 @@ class World {
     // Every mutation of a component slot goes through here: it drops the cached hash.
     CompSlot& slot_for_update(CompId comp);
     [[nodiscard]] std::uint64_t queue_hash(const Link& link) const;
+    [[nodiscard]] std::uint64_t slot_hash(std::size_t index) const;
     [[nodiscard]] std::uint64_t ghost_hash() const;
     Ghost& edit_ghost();
     void check_expectations();
@@ -444,6 +519,7 @@ class World {
     // Cache (not state): the hash of each component slot's encoding, 0 when stale.
     mutable std::vector<std::uint64_t> comp_hash_;
     mutable std::uint64_t ghost_hash_ = 0;
+    StateTables* tables_ = nullptr;  // a search's tables (StepMemo), not state
 };
 
 }  // namespace pmodel
