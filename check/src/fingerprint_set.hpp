@@ -47,7 +47,7 @@ class FingerprintSet {
   private:
     static constexpr std::size_t initial_capacity = 64;
 
-    struct Shard {
+    struct alignas(64) Shard {  // a cache line each: no false sharing between threads
         std::mutex mutex;
         std::vector<std::uint64_t> slots;
         std::uint64_t size = 0;

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -207,7 +208,7 @@ class InternTable {
     static std::shared_ptr<T> borrowed(const std::shared_ptr<T>& owned) {
         return std::shared_ptr<T>(std::shared_ptr<T>(), owned.get());
     }
-    struct Shard {
+    struct alignas(64) Shard {  // a cache line each: no false sharing between threads
         mutable std::mutex mutex;
         std::unordered_multimap<std::uint64_t, std::shared_ptr<T>> values;
     };
@@ -351,14 +352,30 @@ class StepMemo {
         pcore::Effects effects;
     };
 
-    StepMemo() : shards_(std::make_unique<Shard[]>(shard_count)) {}
+    StepMemo() : shards_(std::make_unique<Shard[]>(shard_count)), generation_(next_generation()) {}
     // The result for `key` (hash `hash`), or nullptr. It stays valid while the memo lives.
     [[nodiscard]] const Result* find(std::uint64_t hash, const Key& key) const {
+        // A few steps are taken from very many states: a per-thread cache in front keeps the
+        // threads off the shards' locks for them. Entries are tagged with the memo's
+        // generation, so a cache never answers for another memo.
+        struct Cached {
+            std::uint64_t generation = 0;
+            std::uint64_t hash = 0;
+            const Entry* entry = nullptr;
+        };
+        thread_local std::vector<Cached> cache(cache_size);
+        Cached& cached = cache[hash % cache_size];
+        if (cached.generation == generation_ && cached.hash == hash && cached.entry->first == key) {
+            return &cached.entry->second;
+        }
         const Shard& shard = shards_[hash % shard_count];
         std::lock_guard<std::mutex> lock(shard.mutex);
         auto [first, last] = shard.entries.equal_range(hash);
         for (; first != last; ++first) {
-            if (first->second->first == key) return &first->second->second;
+            if (first->second->first == key) {
+                cached = Cached{generation_, hash, first->second.get()};
+                return &first->second->second;
+            }
         }
         return nullptr;
     }
@@ -382,12 +399,19 @@ class StepMemo {
     }
 
   private:
+    using Entry = std::pair<Key, Result>;
     static constexpr std::size_t shard_count = 64;
-    struct Shard {
+    static constexpr std::size_t cache_size = 4096;
+    static std::uint64_t next_generation() {
+        static std::atomic<std::uint64_t> counter{0};
+        return ++counter;
+    }
+    struct alignas(64) Shard {  // a cache line each: no false sharing between threads
         mutable std::mutex mutex;
-        std::unordered_multimap<std::uint64_t, std::unique_ptr<std::pair<Key, Result>>> entries;
+        std::unordered_multimap<std::uint64_t, std::unique_ptr<Entry>> entries;
     };
     std::unique_ptr<Shard[]> shards_;
+    std::uint64_t generation_;
 };
 
 // The intern tables of one search (see InternTable): every distinct part of the states met,
