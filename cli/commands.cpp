@@ -520,6 +520,7 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
             {"visited_set_bytes", result.visited_bytes},
             {"peak_frontier_states", result.peak_frontier},
             {"distinct_component_states", result.distinct_slots},
+            {"memoised_steps", result.memoised_steps},
             {"fingerprint_collision_probability", result.collision_probability},
             {"properties", properties},
             {"counterexample_steps", result.counterexample.size()},

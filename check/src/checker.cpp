@@ -367,6 +367,7 @@ class Search {
         result.first_deadlock = first_deadlock_;
         result.visited_bytes = visited_.bytes();
         result.distinct_slots = tables_.slots.size();
+        result.memoised_steps = tables_.steps.size();
         const double n = static_cast<double>(result.states);
         result.collision_probability = std::min(1.0, n * n / std::ldexp(1.0, 65));
         if (!found.empty()) {

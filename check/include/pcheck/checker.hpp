@@ -63,6 +63,7 @@ struct CheckResult {
     std::uint64_t visited_bytes = 0;   // the fingerprint table
     std::uint64_t peak_frontier = 0;   // states waiting in one layer, at most
     std::uint64_t distinct_slots = 0;  // distinct component states met (collapse compression)
+    std::uint64_t memoised_steps = 0;  // distinct (component state, input) steps computed
     double collision_probability = 0;  // that two distinct states shared a fingerprint
     std::optional<pmodel::Violation> violation;
     std::vector<pmodel::Action> counterexample;  // from the initial state
