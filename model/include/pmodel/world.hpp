@@ -168,6 +168,38 @@ class SlotVector {
     std::vector<Pointer> slots_;
 };
 
+// A multimap from 64-bit hashes, split into shards with a lock each so that threads insert at
+// once; every shard has its own cache line (no false sharing). Used by the search's tables.
+template <typename Value>
+class ShardedMultimap {
+  public:
+    using Map = std::unordered_multimap<std::uint64_t, Value>;
+    ShardedMultimap() : shards_(std::make_unique<Shard[]>(shard_count)) {}
+    // fn(map) on the shard that holds `hash`, under its lock.
+    template <typename Fn>
+    decltype(auto) with_shard(std::uint64_t hash, Fn&& fn) const {
+        Shard& shard = shards_[hash % shard_count];
+        std::lock_guard<std::mutex> lock(shard.mutex);
+        return std::forward<Fn>(fn)(shard.map);
+    }
+    [[nodiscard]] std::uint64_t size() const {
+        std::uint64_t total = 0;
+        for (std::size_t index = 0; index < shard_count; ++index) {
+            std::lock_guard<std::mutex> lock(shards_[index].mutex);
+            total += shards_[index].map.size();
+        }
+        return total;
+    }
+
+  private:
+    static constexpr std::size_t shard_count = 64;
+    struct alignas(64) Shard {
+        std::mutex mutex;
+        Map map;
+    };
+    std::unique_ptr<Shard[]> shards_;
+};
+
 // Values by content, shared by every world that holds an equal one (SPIN's collapse
 // compression, per component slot, link queue and monitor state): a checker frontier then stores
 // each distinct part once, however many states hold it. Safe for concurrent use; sharded to keep
@@ -175,7 +207,7 @@ class SlotVector {
 template <typename T>
 class InternTable {
   public:
-    InternTable() : shards_(std::make_unique<Shard[]>(shard_count)) {}
+    InternTable() = default;
     InternTable(const InternTable&) = delete;
     InternTable& operator=(const InternTable&) = delete;
 
@@ -184,35 +216,22 @@ class InternTable {
     // atomic count, which threads would contend on. The table keeps every value until it is
     // destroyed, so it must outlive the worlds that borrow from it.
     std::shared_ptr<T> intern(std::uint64_t hash, const std::shared_ptr<T>& value) {
-        Shard& shard = shards_[hash % shard_count];
-        std::lock_guard<std::mutex> lock(shard.mutex);
-        auto [first, last] = shard.values.equal_range(hash);
-        for (; first != last; ++first) {
-            if (*first->second == *value) return borrowed(first->second);
-        }
-        shard.values.emplace(hash, value);
-        return borrowed(value);
+        return values_.with_shard(hash, [&](auto& map) {
+            auto [first, last] = map.equal_range(hash);
+            for (; first != last; ++first) {
+                if (*first->second == *value) return borrowed(first->second);
+            }
+            map.emplace(hash, value);
+            return borrowed(value);
+        });
     }
-
-    [[nodiscard]] std::uint64_t size() const {
-        std::uint64_t total = 0;
-        for (std::size_t index = 0; index < shard_count; ++index) {
-            std::lock_guard<std::mutex> lock(shards_[index].mutex);
-            total += shards_[index].values.size();
-        }
-        return total;
-    }
+    [[nodiscard]] std::uint64_t size() const { return values_.size(); }
 
   private:
-    static constexpr std::size_t shard_count = 64;
     static std::shared_ptr<T> borrowed(const std::shared_ptr<T>& owned) {
         return std::shared_ptr<T>(std::shared_ptr<T>(), owned.get());
     }
-    struct alignas(64) Shard {  // a cache line each: no false sharing between threads
-        mutable std::mutex mutex;
-        std::unordered_multimap<std::uint64_t, std::shared_ptr<T>> values;
-    };
-    std::unique_ptr<Shard[]> shards_;
+    ShardedMultimap<std::shared_ptr<T>> values_;
 };
 
 // The messages in flight on one link, shared between worlds until one of them changes the link
@@ -352,7 +371,7 @@ class StepMemo {
         pcore::Effects effects;
     };
 
-    StepMemo() : shards_(std::make_unique<Shard[]>(shard_count)), generation_(next_generation()) {}
+    StepMemo() : generation_(next_generation()) {}
     // The result for `key` (hash `hash`), or nullptr. It stays valid while the memo lives.
     [[nodiscard]] const Result* find(std::uint64_t hash, const Key& key) const {
         // A few steps are taken from very many states: a per-thread cache in front keeps the
@@ -368,49 +387,36 @@ class StepMemo {
         if (cached.generation == generation_ && cached.hash == hash && cached.entry->first == key) {
             return &cached.entry->second;
         }
-        const Shard& shard = shards_[hash % shard_count];
-        std::lock_guard<std::mutex> lock(shard.mutex);
-        auto [first, last] = shard.entries.equal_range(hash);
-        for (; first != last; ++first) {
-            if (first->second->first == key) {
-                cached = Cached{generation_, hash, first->second.get()};
-                return &first->second->second;
+        const Entry* found = entries_.with_shard(hash, [&](const auto& map) -> const Entry* {
+            auto [first, last] = map.equal_range(hash);
+            for (; first != last; ++first) {
+                if (first->second->first == key) return first->second.get();
             }
-        }
-        return nullptr;
+            return nullptr;
+        });
+        if (found == nullptr) return nullptr;
+        cached = Cached{generation_, hash, found};
+        return &found->second;
     }
     void insert(std::uint64_t hash, Key key, Result result) {
-        Shard& shard = shards_[hash % shard_count];
-        std::lock_guard<std::mutex> lock(shard.mutex);
-        auto [first, last] = shard.entries.equal_range(hash);
-        for (; first != last; ++first) {
-            if (first->second->first == key) return;  // another thread computed it too
-        }
-        shard.entries.emplace(
-            hash, std::make_unique<std::pair<Key, Result>>(std::move(key), std::move(result)));
+        entries_.with_shard(hash, [&](auto& map) {
+            auto [first, last] = map.equal_range(hash);
+            for (; first != last; ++first) {
+                if (first->second->first == key) return;  // another thread computed it too
+            }
+            map.emplace(hash, std::make_unique<Entry>(std::move(key), std::move(result)));
+        });
     }
-    [[nodiscard]] std::uint64_t size() const {
-        std::uint64_t total = 0;
-        for (std::size_t index = 0; index < shard_count; ++index) {
-            std::lock_guard<std::mutex> lock(shards_[index].mutex);
-            total += shards_[index].entries.size();
-        }
-        return total;
-    }
+    [[nodiscard]] std::uint64_t size() const { return entries_.size(); }
 
   private:
     using Entry = std::pair<Key, Result>;
-    static constexpr std::size_t shard_count = 64;
     static constexpr std::size_t cache_size = 4096;
     static std::uint64_t next_generation() {
         static std::atomic<std::uint64_t> counter{0};
         return ++counter;
     }
-    struct alignas(64) Shard {  // a cache line each: no false sharing between threads
-        mutable std::mutex mutex;
-        std::unordered_multimap<std::uint64_t, std::unique_ptr<Entry>> entries;
-    };
-    std::unique_ptr<Shard[]> shards_;
+    ShardedMultimap<std::unique_ptr<Entry>> entries_;
     std::uint64_t generation_;
 };
 
