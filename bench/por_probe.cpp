@@ -39,7 +39,7 @@ std::uint32_t actor(const Action& action) {
 
 bool may_send(const World& world, std::uint32_t sender, std::uint32_t receiver) {
     const pmodel::CompSlot& slot = world.comps()[sender];
-    if (slot.freed) return false;
+    if (world.freed(pcore::CompId(sender))) return false;
     const pcore::ComponentState& state = slot.state;
     const pcore::CompId target(receiver);
     for (const pcore::Port& port : state.ports) {

@@ -77,7 +77,7 @@ bool World::fault_injected() const {
 // the host cancels components, not itself.
 bool World::fault_target(CompId comp, pcore::FaultKind kind) const {
     const CompSlot& slot = comps_[comp.value()];
-    if (slot.freed || slot.state.outcome.kind != OutcomeKind::running) return false;
+    if (freed(comp) || slot.state.outcome.kind != OutcomeKind::running) return false;
     if (!pcore::receptive(slot.state) || !slot.state.shutdown.queued.empty()) return false;
     if (kind == pcore::FaultKind::cancel && comp == CompId(0)) return false;
     return ghost_->faults_used[static_cast<std::size_t>(kind)] < faults_.of(kind);
@@ -86,7 +86,7 @@ bool World::fault_target(CompId comp, pcore::FaultKind kind) const {
 // timeouts=on: a live component blocked on a peer may give up.
 bool World::timeout_target(CompId comp) const {
     const CompSlot& slot = comps_[comp.value()];
-    if (slot.freed || slot.state.outcome.kind != OutcomeKind::running) return false;
+    if (freed(comp) || slot.state.outcome.kind != OutcomeKind::running) return false;
     if (!pcore::receptive(slot.state) || runnable(comp)) return false;
     return !pcore::waits_for(slot.state, *scenario_->compiled).comps.empty();
 }
@@ -103,8 +103,7 @@ void World::enabled_faults(std::vector<Action>& out) const {
 }
 
 bool World::runnable(CompId comp) const {
-    const CompSlot& slot = comps_[comp.value()];
-    return !slot.freed && pcore::runnable(slot.state, *scenario_->compiled);
+    return !freed(comp) && pcore::runnable(comps_[comp.value()].state, *scenario_->compiled);
 }
 
 namespace {
@@ -337,8 +336,7 @@ void World::step_memoised(std::size_t index,
 
 void World::release_carried(const Message& message, ApplyResult& result) {
     pcore::for_each_carried_handle(message, [&](CompId held) {
-        CompSlot& slot = slot_for_update(held);
-        if (--slot.refcount < 0) {
+        if (--comps_.refcount_at(held.value()) < 0) {
             violation("LC-3", {held}, "reference count of " + name_of(held) + " went negative");
         }
         result.touched.push_back(held);
@@ -352,8 +350,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
 }
 
 void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
-    const CompSlot& target = comps_[effect.to.value()];
-    if (target.freed) {
+    if (freed(effect.to)) {
         violation("LC-1", {source, effect.to},
                   name_of(source) + " sent " + pcore::message_name(effect.message) + " to " +
                       name_of(effect.to) + ", which was already freed");
@@ -388,19 +385,17 @@ void World::on_effect(CompId /*source*/, pcore::ScheduleComponent& effect, Apply
 }
 
 void World::on_effect(CompId source, pcore::RefInc& effect, ApplyResult& /*result*/) {
-    CompSlot& slot = slot_for_update(effect.comp);
-    if (slot.freed) {
+    if (freed(effect.comp)) {
         violation("LC-1", {source, effect.comp},
                   name_of(source) + " took a reference to " + name_of(effect.comp) +
                       ", which was already freed");
         return;
     }
-    ++slot.refcount;
+    ++comps_.refcount_at(effect.comp.value());
 }
 
 void World::on_effect(CompId /*source*/, pcore::RefDec& effect, ApplyResult& result) {
-    CompSlot& slot = slot_for_update(effect.comp);
-    if (--slot.refcount < 0) {
+    if (--comps_.refcount_at(effect.comp.value()) < 0) {
         violation("LC-3", {effect.comp},
                   "reference count of " + name_of(effect.comp) + " went negative");
     }
@@ -539,7 +534,7 @@ void World::on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& 
     // Addressed by name through the runtime's registry: the first instance of that name.
     // Nothing happens if it does not exist yet or is gone.
     const CompId target = find_by_name(scenario_->compiled->names[effect.name]);
-    if (!target.valid() || comps_[target.value()].freed) return;
+    if (!target.valid() || freed(target)) return;
     link_for(source, target).queue.push_back(pcore::CancelRequest{source, effect.layer});
     result.sent.emplace_back(source, target);
 }
@@ -596,9 +591,9 @@ void World::on_effect(CompId source, pcore::FactScheduled& effect, ApplyResult& 
 
 void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
     // Read first: a slot is only cloned (copy on write) when it really changes.
-    if (comps_[comp.value()].freed || comps_[comp.value()].refcount > 0) return;
-    CompSlot& slot = slot_for_update(comp);
-    slot.freed = true;
+    if (freed(comp) || refcount(comp) > 0) return;
+    comps_.set_freed(comp.value(), true);
+    const CompSlot& slot = comps_[comp.value()];
     if (slot.state.mode != Mode::exited) {
         violation(
             "LC-3", {comp},
@@ -648,10 +643,10 @@ std::vector<AppDeadlock> World::check_terminal() {
         const bool ended = slot.state.outcome.kind != OutcomeKind::running;
         if (ended) {
             // DF-2: every terminated component got its Acks, reached Exit and was freed.
-            if (!slot.freed) {
+            if (!comps_.freed(index)) {
                 std::ostringstream detail;
                 detail << slot.name << " ended but is " << pcore::mode_name(slot.state.mode)
-                       << " with reference count " << slot.refcount;
+                       << " with reference count " << comps_.refcount(index);
                 const pcore::WaitsFor why = pcore::waits_for(slot.state, compiled);
                 if (!why.reason.empty()) detail << " (" << why.reason << ")";
                 unfinished_exits.push_back(Violation{"DF-2", {CompId(index)}, detail.str()});
@@ -875,8 +870,6 @@ namespace {
 
 void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
     out.text(slot.name);
-    out.u32(static_cast<std::uint32_t>(slot.refcount));
-    out.boolean(slot.freed);
     out.boolean(slot.ended_in_round);
     out.u32(slot.ended_round);
     out.u8(static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest) : 0));
@@ -955,7 +948,11 @@ std::uint64_t World::fingerprint() const {
     thread_local pcore::ByteWriter out;
     out.clear();
     out.u32(static_cast<std::uint32_t>(comps_.size()));
-    for (std::size_t index = 0; index < comps_.size(); ++index) out.u64(slot_hash(index));
+    for (std::size_t index = 0; index < comps_.size(); ++index) {
+        out.u64(slot_hash(index));
+        out.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
+        out.boolean(comps_.freed(index));
+    }
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));
     for (const Link& link : links_) {

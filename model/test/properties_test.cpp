@@ -14,6 +14,9 @@ struct WorldTestAccess {
     // A slot to edit by hand (the cached hash goes stale with it).
     static CompSlot& slot(World& world, CompId comp) { return world.slot_for_update(comp); }
     static Ghost& ghost(World& world) { return world.edit_ghost(); }
+    static void set_freed(World& world, CompId comp, bool freed) {
+        world.comps_.set_freed(comp.value(), freed);
+    }
     static void apply(World& world, CompId source, pcore::Effects effects) {
         ApplyResult result;
         world.apply_effects(source, effects, result);
@@ -224,11 +227,11 @@ TEST(Properties, DF1AndDF2OnAHandEditedHang) {
     b.state.pc = 1;  // the get
     b.state.in_sync = true;
     b.state.round.active = true;
-    b.freed = false;
+    WorldTestAccess::set_freed(world, kB, false);
     b.state.ports[b.state.slots[0].value()].closed = false;
     b.state.ports[b.state.slots[0].value()].peer_comp = kA;
     auto& a = WorldTestAccess::slot(world, kA);
-    a.freed = false;
+    WorldTestAccess::set_freed(world, kA, false);
     a.state.mode = pcore::Mode::busy_exit;
     const auto ids = terminal_properties(world);
     EXPECT_TRUE(has(ids, "DF-1"));
@@ -241,7 +244,7 @@ TEST(Properties, DF1HandlerDeadlock) {
     a.state.outcome = pcore::Outcome{};
     a.state.mode = pcore::Mode::running;
     a.state.shutdown.deadlocked = true;
-    a.freed = false;
+    WorldTestAccess::set_freed(world, kA, false);
     EXPECT_TRUE(has(terminal_properties(world), "DF-1"));
 }
 
@@ -252,7 +255,7 @@ TEST(Properties, DF3SubmittedWithoutDecision) {
     a.state.mode = pcore::Mode::sync_end;
     a.state.round.active = true;
     a.state.round.highest = kA;  // it leads and waits for nobody in particular
-    a.freed = false;
+    WorldTestAccess::set_freed(world, kA, false);
     EXPECT_TRUE(has(terminal_properties(world), "DF-3"));
 }
 
@@ -344,7 +347,7 @@ TEST(Properties, PT2ScheduledOnlyAfterEveryAck) {
 
 TEST(Properties, LC1NothingSentToAFreedComponent) {
     pmodel::World world = finished(pair_scenario());
-    ASSERT_TRUE(world.comps()[kA.value()].freed);
+    ASSERT_TRUE(world.freed(kA));
     EXPECT_EQ(first_monitored(world, kB, {pcore::Send{kA, pcore::Acknowledge{1}}}), "LC-1");
 }
 

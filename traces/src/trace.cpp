@@ -379,10 +379,12 @@ ReplayResult replay_file(const std::string& path) {
     }
     std::vector<std::string> names;
     for (const pmodel::CompSlot& slot : world.comps()) names.push_back(slot.name);
-    for (const pmodel::CompSlot& slot : world.comps()) {
+    for (std::uint32_t index = 0; index < world.comps().size(); ++index) {
+        const pmodel::CompSlot& slot = world.comps()[index];
+        const pcore::CompId comp(index);
         std::string line = "state " + slot.name + ": " + pcore::mode_name(slot.state.mode) +
-                           ", refcount " + std::to_string(slot.refcount) +
-                           (slot.freed ? ", freed" : "") + ", holds handles on";
+                           ", refcount " + std::to_string(world.refcount(comp)) +
+                           (world.freed(comp) ? ", freed" : "") + ", holds handles on";
         for (const pcore::PeerLink& peer : slot.state.peers) {
             line += " " + names[peer.comp.value()] + "(" + std::to_string(peer.ports) + " ports)";
         }

@@ -79,10 +79,11 @@ struct Violation {
     friend bool operator==(const Violation&, const Violation&) = default;
 };
 
+// A component's state and the world's ghost fields about it. Its reference count and whether
+// it was freed are kept next to it in SlotVector: they change on other components' steps, and
+// a slot shared between states should not be cloned whole for a count.
 struct CompSlot {
     ComponentState state;
-    std::int32_t refcount = 1;  // the self reference
-    bool freed = false;
     std::string name;
     bool ended_in_round = false;  // ghost, from FactEnded
     std::uint32_t ended_round = 0;
@@ -106,6 +107,14 @@ class SlotVector {
   public:
     using Pointer = std::shared_ptr<CompSlot>;
 
+  private:
+    struct Entry {
+        Pointer slot;
+        std::int32_t refcount = 1;  // the self reference
+        bool freed = false;
+    };
+
+  public:
     class const_iterator {
       public:
         using iterator_category = std::forward_iterator_tag;
@@ -114,9 +123,9 @@ class SlotVector {
         using pointer = const CompSlot*;
         using reference = const CompSlot&;
         const_iterator() = default;
-        explicit const_iterator(std::vector<Pointer>::const_iterator at) : at_(at) {}
-        reference operator*() const { return **at_; }
-        pointer operator->() const { return at_->get(); }
+        explicit const_iterator(std::vector<Entry>::const_iterator at) : at_(at) {}
+        reference operator*() const { return *at_->slot; }
+        pointer operator->() const { return at_->slot.get(); }
         const_iterator& operator++() {
             ++at_;
             return *this;
@@ -129,43 +138,54 @@ class SlotVector {
         friend bool operator==(const const_iterator&, const const_iterator&) = default;
 
       private:
-        std::vector<Pointer>::const_iterator at_;
+        std::vector<Entry>::const_iterator at_;
     };
 
     [[nodiscard]] std::size_t size() const { return slots_.size(); }
     [[nodiscard]] bool empty() const { return slots_.empty(); }
-    [[nodiscard]] const CompSlot& operator[](std::size_t index) const { return *slots_[index]; }
+    [[nodiscard]] const CompSlot& operator[](std::size_t index) const {
+        return *slots_[index].slot;
+    }
     [[nodiscard]] const_iterator begin() const { return const_iterator(slots_.begin()); }
     [[nodiscard]] const_iterator end() const { return const_iterator(slots_.end()); }
-    void push_back(CompSlot slot) { slots_.push_back(std::make_shared<CompSlot>(std::move(slot))); }
+    void push_back(CompSlot slot) {
+        slots_.push_back(Entry{std::make_shared<CompSlot>(std::move(slot)), 1, false});
+    }
+    [[nodiscard]] std::int32_t refcount(std::size_t index) const { return slots_[index].refcount; }
+    [[nodiscard]] bool freed(std::size_t index) const { return slots_[index].freed; }
+    std::int32_t& refcount_at(std::size_t index) { return slots_[index].refcount; }
+    void set_freed(std::size_t index, bool freed) { slots_[index].freed = freed; }
     // The slot, ours alone from now on (cloned if another world still shares it).
     CompSlot& mutable_at(std::size_t index) {
-        Pointer& slot = slots_[index];
+        Pointer& slot = slots_[index].slot;
         // use_count 0: a slot owned by a SlotTable, borrowed without a count.
         if (slot.use_count() != 1) slot = std::make_shared<CompSlot>(*slot);
         return *slot;
     }
     // Collapse compression: the slot at `index` is replaced by the table's equal one when there
     // is one (slots with equal content are then one object, however many states hold them).
-    [[nodiscard]] bool exclusive(std::size_t index) const { return slots_[index].use_count() == 1; }
+    [[nodiscard]] bool exclusive(std::size_t index) const {
+        return slots_[index].slot.use_count() == 1;
+    }
     // Borrowed from an InternTable (use_count 0): its address stands for its content.
     [[nodiscard]] bool borrowed(std::size_t index) const {
-        return slots_[index] != nullptr && slots_[index].use_count() == 0;
+        return slots_[index].slot != nullptr && slots_[index].slot.use_count() == 0;
     }
-    [[nodiscard]] const Pointer& pointer(std::size_t index) const { return slots_[index]; }
-    void share(std::size_t index, Pointer equal) { slots_[index] = std::move(equal); }
+    [[nodiscard]] const Pointer& pointer(std::size_t index) const { return slots_[index].slot; }
+    void share(std::size_t index, Pointer equal) { slots_[index].slot = std::move(equal); }
     friend bool operator==(const SlotVector& a, const SlotVector& b) {
         if (a.slots_.size() != b.slots_.size()) return false;
         for (std::size_t index = 0; index < a.slots_.size(); ++index) {
-            if (a.slots_[index] != b.slots_[index] && !(*a.slots_[index] == *b.slots_[index])) {
-                return false;
-            }
+            const Entry& left = a.slots_[index];
+            const Entry& right = b.slots_[index];
+            if (left.refcount != right.refcount || left.freed != right.freed) return false;
+            if (left.slot != right.slot && !(*left.slot == *right.slot)) return false;
         }
         return true;
     }
 
   private:
-    std::vector<Pointer> slots_;
+    std::vector<Entry> slots_;
 };
 
 // A multimap from 64-bit hashes, split into shards with a lock each so that threads insert at
@@ -451,6 +471,8 @@ class World {
     [[nodiscard]] const FaultBudget& fault_budget() const { return faults_; }
     [[nodiscard]] bool fault_injected() const;
     [[nodiscard]] const SlotVector& comps() const { return comps_; }
+    [[nodiscard]] std::int32_t refcount(CompId comp) const { return comps_.refcount(comp.value()); }
+    [[nodiscard]] bool freed(CompId comp) const { return comps_.freed(comp.value()); }
     // Links with messages or without, in (from, to) order.
     [[nodiscard]] std::vector<const Link*> links() const;
     [[nodiscard]] const Ghost& ghost() const { return *ghost_; }
