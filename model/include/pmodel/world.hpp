@@ -19,7 +19,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -100,6 +99,42 @@ struct CompSlot {
     friend bool operator==(const CompSlot&, const CompSlot&) = default;
 };
 
+// A value shared between worlds until one of them changes it (copy on write). The one handle
+// for every shared part of a world: component slots, link queues, monitor state. Three kinds of
+// pointer meet here: ours alone (use_count 1), shared with other worlds (> 1), and borrowed
+// from an InternTable (use_count 0: the table owns it, no count is kept); edit() clones the
+// last two. Empty until the first edit() or a value is given.
+template <typename T>
+class Shared {
+  public:
+    Shared() = default;
+    explicit Shared(T value) : value_(std::make_shared<T>(std::move(value))) {}
+    [[nodiscard]] bool has_value() const { return value_ != nullptr; }
+    [[nodiscard]] const T& operator*() const { return *value_; }
+    [[nodiscard]] const T* operator->() const { return value_.get(); }
+    // The value, ours alone from now on.
+    T& edit() {
+        if (value_ == nullptr) {
+            value_ = std::make_shared<T>();
+        } else if (value_.use_count() != 1) {
+            value_ = std::make_shared<T>(*value_);
+        }
+        return *value_;
+    }
+    void reset() { value_.reset(); }
+    // For InternTable: ours alone (it changed in the last step), or borrowed from a table (its
+    // address then stands for its content).
+    [[nodiscard]] bool exclusive() const { return value_.use_count() == 1; }
+    [[nodiscard]] bool borrowed() const { return value_ != nullptr && value_.use_count() == 0; }
+    [[nodiscard]] const std::shared_ptr<T>& pointer() const { return value_; }
+    void share(std::shared_ptr<T> equal) { value_ = std::move(equal); }
+    // The same object (equal content without comparing it).
+    [[nodiscard]] bool same(const Shared& other) const { return value_ == other.value_; }
+
+  private:
+    std::shared_ptr<T> value_;
+};
+
 // The component slots of a world, shared between worlds until one of them changes a slot
 // (copy on write): a successor state copies pointers, and a step clones the one to three slots
 // it touches. Reads look like a vector of CompSlot.
@@ -109,7 +144,7 @@ class SlotVector {
 
   private:
     struct Entry {
-        Pointer slot;
+        Shared<CompSlot> slot;
         std::int32_t refcount = 1;  // the self reference
         bool freed = false;
     };
@@ -125,7 +160,7 @@ class SlotVector {
         const_iterator() = default;
         explicit const_iterator(std::vector<Entry>::const_iterator at) : at_(at) {}
         reference operator*() const { return *at_->slot; }
-        pointer operator->() const { return at_->slot.get(); }
+        pointer operator->() const { return &*at_->slot; }
         const_iterator& operator++() {
             ++at_;
             return *this;
@@ -149,37 +184,29 @@ class SlotVector {
     [[nodiscard]] const_iterator begin() const { return const_iterator(slots_.begin()); }
     [[nodiscard]] const_iterator end() const { return const_iterator(slots_.end()); }
     void push_back(CompSlot slot) {
-        slots_.push_back(Entry{std::make_shared<CompSlot>(std::move(slot)), 1, false});
+        slots_.push_back(Entry{Shared<CompSlot>(std::move(slot)), 1, false});
     }
     [[nodiscard]] std::int32_t refcount(std::size_t index) const { return slots_[index].refcount; }
     [[nodiscard]] bool freed(std::size_t index) const { return slots_[index].freed; }
     std::int32_t& refcount_at(std::size_t index) { return slots_[index].refcount; }
     void set_freed(std::size_t index, bool freed) { slots_[index].freed = freed; }
     // The slot, ours alone from now on (cloned if another world still shares it).
-    CompSlot& mutable_at(std::size_t index) {
-        Pointer& slot = slots_[index].slot;
-        // use_count 0: a slot owned by a SlotTable, borrowed without a count.
-        if (slot.use_count() != 1) slot = std::make_shared<CompSlot>(*slot);
-        return *slot;
-    }
+    CompSlot& mutable_at(std::size_t index) { return slots_[index].slot.edit(); }
     // Collapse compression: the slot at `index` is replaced by the table's equal one when there
     // is one (slots with equal content are then one object, however many states hold them).
-    [[nodiscard]] bool exclusive(std::size_t index) const {
-        return slots_[index].slot.use_count() == 1;
+    [[nodiscard]] bool exclusive(std::size_t index) const { return slots_[index].slot.exclusive(); }
+    [[nodiscard]] bool borrowed(std::size_t index) const { return slots_[index].slot.borrowed(); }
+    [[nodiscard]] const Pointer& pointer(std::size_t index) const {
+        return slots_[index].slot.pointer();
     }
-    // Borrowed from an InternTable (use_count 0): its address stands for its content.
-    [[nodiscard]] bool borrowed(std::size_t index) const {
-        return slots_[index].slot != nullptr && slots_[index].slot.use_count() == 0;
-    }
-    [[nodiscard]] const Pointer& pointer(std::size_t index) const { return slots_[index].slot; }
-    void share(std::size_t index, Pointer equal) { slots_[index].slot = std::move(equal); }
+    void share(std::size_t index, Pointer equal) { slots_[index].slot.share(std::move(equal)); }
     friend bool operator==(const SlotVector& a, const SlotVector& b) {
         if (a.slots_.size() != b.slots_.size()) return false;
         for (std::size_t index = 0; index < a.slots_.size(); ++index) {
             const Entry& left = a.slots_[index];
             const Entry& right = b.slots_[index];
             if (left.refcount != right.refcount || left.freed != right.freed) return false;
-            if (left.slot != right.slot && !(*left.slot == *right.slot)) return false;
+            if (!left.slot.same(right.slot) && !(*left.slot == *right.slot)) return false;
         }
         return true;
     }
@@ -258,39 +285,33 @@ class InternTable {
 // (copy on write, like SlotVector): a successor state copies a pointer per link.
 class MessageQueue {
   public:
-    [[nodiscard]] bool empty() const { return messages_ == nullptr || messages_->empty(); }
-    [[nodiscard]] std::size_t size() const { return messages_ == nullptr ? 0 : messages_->size(); }
+    [[nodiscard]] bool empty() const { return !messages_.has_value() || messages_->empty(); }
+    [[nodiscard]] std::size_t size() const { return messages_.has_value() ? messages_->size() : 0; }
     [[nodiscard]] const Message& operator[](std::size_t index) const { return (*messages_)[index]; }
     [[nodiscard]] const Message* begin() const { return empty() ? nullptr : messages_->data(); }
     [[nodiscard]] const Message* end() const { return begin() + size(); }
-    void push_back(Message message) { own().push_back(std::move(message)); }
+    void push_back(Message message) { messages_.edit().push_back(std::move(message)); }
     // Removes and returns the message at `index`.
     Message take(std::size_t index) {
-        std::vector<Message>& messages = own();
+        std::vector<Message>& messages = messages_.edit();
         Message message = std::move(messages[index]);
         messages.erase(messages.begin() + static_cast<std::ptrdiff_t>(index));
         return message;
     }
     void clear() { messages_.reset(); }
-    // For InternTable: the queue is this world's alone (it changed in the last step).
-    [[nodiscard]] bool exclusive() const { return messages_.use_count() == 1; }
-    [[nodiscard]] const std::shared_ptr<std::vector<Message>>& pointer() const { return messages_; }
-    void share(std::shared_ptr<std::vector<Message>> equal) { messages_ = std::move(equal); }
+    // For InternTable (see Shared).
+    [[nodiscard]] bool exclusive() const { return messages_.exclusive(); }
+    [[nodiscard]] const std::shared_ptr<std::vector<Message>>& pointer() const {
+        return messages_.pointer();
+    }
+    void share(std::shared_ptr<std::vector<Message>> equal) { messages_.share(std::move(equal)); }
     friend bool operator==(const MessageQueue& a, const MessageQueue& b) {
         if (a.size() != b.size()) return false;
-        return a.messages_ == b.messages_ || std::equal(a.begin(), a.end(), b.begin());
+        return a.messages_.same(b.messages_) || std::equal(a.begin(), a.end(), b.begin());
     }
 
   private:
-    std::vector<Message>& own() {
-        if (messages_ == nullptr) {
-            messages_ = std::make_shared<std::vector<Message>>();
-        } else if (messages_.use_count() != 1) {  // shared, or borrowed from an InternTable
-            messages_ = std::make_shared<std::vector<Message>>(*messages_);
-        }
-        return *messages_;
-    }
-    std::shared_ptr<std::vector<Message>> messages_;
+    Shared<std::vector<Message>> messages_;
 };
 
 struct Link {
@@ -348,26 +369,6 @@ struct Ghost {
     std::vector<ErrorArrival> arrivals;          // sorted, unique: NM-1
     std::array<std::uint32_t, 3> faults_used{};  // by pcore::FaultKind
     friend bool operator==(const Ghost&, const Ghost&) = default;
-};
-
-// A value shared between worlds until one of them changes it (copy on write).
-template <typename T>
-class Shared {
-  public:
-    Shared() : value_(std::make_shared<T>()) {}
-    [[nodiscard]] const T& operator*() const { return *value_; }
-    [[nodiscard]] const T* operator->() const { return value_.get(); }
-    // The value, ours alone from now on (cloned if shared, or borrowed from an InternTable).
-    T& edit() {
-        if (value_.use_count() != 1) value_ = std::make_shared<T>(*value_);
-        return *value_;
-    }
-    [[nodiscard]] bool exclusive() const { return value_.use_count() == 1; }
-    [[nodiscard]] const std::shared_ptr<T>& pointer() const { return value_; }
-    void share(std::shared_ptr<T> equal) { value_ = std::move(equal); }
-
-  private:
-    std::shared_ptr<T> value_;
 };
 
 // Memoised component steps. A step is a pure function of the component's state, its input and
@@ -565,7 +566,7 @@ class World {
     FaultBudget faults_;
     SlotVector comps_;
     std::vector<Link> links_;  // sorted by (from, to)
-    Shared<Ghost> ghost_;
+    Shared<Ghost> ghost_{Ghost{}};
     std::vector<Violation> violations_;
     std::uint64_t delivered_ = 0;
     // Cache (not state): the hash of each component slot's encoding, 0 when stale.
