@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
-#include <iterator>
 #include <mutex>
 #include <thread>
 #include <tuple>

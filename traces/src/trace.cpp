@@ -412,9 +412,7 @@ ReplayResult replay_file(const std::string& path) {
         }
         result.log.push_back(line);
     }
-    for (const pmodel::Link* pointer : world.links()) {
-        const pmodel::Link& link = *pointer;
-        if (link.queue.empty()) continue;
+    for (const pmodel::Link& link : world.links()) {
         std::string line = "link " + names[link.from.value()] + "->" + names[link.to.value()] + ":";
         for (const pcore::Message& message : link.queue)
             line += std::string(" ") + pcore::message_name(message);

@@ -474,8 +474,9 @@ class World {
     [[nodiscard]] const SlotVector& comps() const { return comps_; }
     [[nodiscard]] std::int32_t refcount(CompId comp) const { return comps_.refcount(comp.value()); }
     [[nodiscard]] bool freed(CompId comp) const { return comps_.freed(comp.value()); }
-    // Links with messages or without, in (from, to) order.
-    [[nodiscard]] std::vector<const Link*> links() const;
+    // The links with messages in flight (a link is dropped when it empties), in (from, to)
+    // order.
+    [[nodiscard]] const std::vector<Link>& links() const { return links_; }
     [[nodiscard]] const Ghost& ghost() const { return *ghost_; }
     [[nodiscard]] const std::vector<Violation>& violations() const { return violations_; }
     [[nodiscard]] std::uint64_t delivered() const { return delivered_; }
@@ -510,7 +511,7 @@ class World {
     [[nodiscard]] CompId find_by_name(const std::string& name) const;
     [[nodiscard]] std::string describe(const Action& action) const;
 
-    // Equal states: same components, same non-empty links, same monitors.
+    // Equal states: same components, same links, same monitors.
     friend bool operator==(const World& a, const World& b);
 
   private:
@@ -565,7 +566,7 @@ class World {
     pcore::Variants variants_;
     FaultBudget faults_;
     SlotVector comps_;
-    std::vector<Link> links_;  // sorted by (from, to)
+    std::vector<Link> links_;  // sorted by (from, to); none empty
     Shared<Ghost> ghost_{Ghost{}};
     std::vector<Violation> violations_;
     std::uint64_t delivered_ = 0;
