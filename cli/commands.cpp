@@ -375,6 +375,7 @@ struct CheckCommandOptions {
     std::string trace_out = "protocheck-counterexample.json";
     std::string report;
     bool strict = false;
+    bool partial_order = false;
     // Seconds between progress lines on stderr; 0: none. Unset (< 0): every 10 s when stderr is
     // a terminal (contract §3).
     double progress = -1;
@@ -419,6 +420,7 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
     check.max_depth = options.max_depth;
     check.max_memory = options.max_memory;
     check.strict = options.strict;
+    check.partial_order = options.partial_order;
     check.scratch_dir = std::filesystem::temp_directory_path().string();
     const double progress_seconds =
         options.progress >= 0 ? options.progress : (isatty(STDERR_FILENO) != 0 ? 10.0 : 0.0);
@@ -451,6 +453,12 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
         << "): " << result.deadlock_states << " terminal state(s)";
     if (result.first_deadlock) out << ", e.g. " << result.first_deadlock->detail;
     out << '\n';
+    if (options.partial_order) {
+        out << "partial-order reduction: " << result.reduced_states
+            << " state(s) expanded with a persistent subset of their actions ("
+            << result.persistent_subsets
+            << " had one; the cycle proviso expanded the others in full)\n";
+    }
     err << "time: " << result.seconds << " s, " << rate << " states per second\n";
 
     json properties = json::object();
@@ -477,7 +485,9 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
     if (result.verdict == pcheck::Verdict::violation) {
         out << "VIOLATION of " << result.violation->property << ": " << result.violation->detail
             << '\n';
-        out << "shortest counterexample: " << result.counterexample.size() << " step(s)\n";
+        out << (options.partial_order ? "counterexample (reduced search, may not be shortest): "
+                                      : "shortest counterexample: ")
+            << result.counterexample.size() << " step(s)\n";
         try {
             ptrace::write_json_atomic(
                 options.trace_out,
@@ -521,6 +531,9 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
             {"peak_frontier_states", result.peak_frontier},
             {"distinct_component_states", result.distinct_slots},
             {"memoised_steps", result.memoised_steps},
+            {"partial_order_reduction", options.partial_order},
+            {"reduced_states", result.reduced_states},
+            {"persistent_subset_states", result.persistent_subsets},
             {"fingerprint_collision_probability", result.collision_probability},
             {"properties", properties},
             {"counterexample_steps", result.counterexample.size()},
@@ -632,6 +645,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         ->check(CLI::NonNegativeNumber);
     check_command->add_flag("--strict", check_options.strict,
                             "application deadlocks count as violations");
+    check_command->add_flag("--por", check_options.partial_order,
+                            "partial-order reduction: take the actions of one group of "
+                            "components that cannot interact with the rest (same verdicts, "
+                            "fewer states; counterexamples may not be shortest)");
 
     std::string trace_path;
     bool verbose = false;

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "fingerprint_set.hpp"
+#include "pmodel/reduction.hpp"
 
 namespace pcheck {
 
@@ -164,6 +165,7 @@ class Search {
             std::vector<std::deque<Node>> next(threads);
             std::vector<std::vector<Found>> found(threads);
             std::vector<std::atomic<std::size_t>> cursors(threads);
+            std::vector<std::vector<std::uint64_t>> layer_fingerprints(threads);
             auto worker = [&](unsigned thread) {
                 Worker work;
                 for (std::size_t turn = 0; turn < threads; ++turn) {
@@ -183,11 +185,16 @@ class Search {
                         // fight over their cache line.
                         states_.fetch_add(work.states, std::memory_order_relaxed);
                         transitions_.fetch_add(work.transitions, std::memory_order_relaxed);
+                        reduced_.fetch_add(work.reduced, std::memory_order_relaxed);
+                        subsets_.fetch_add(work.subsets, std::memory_order_relaxed);
+                        work.subsets = 0;
                         work.states = 0;
                         work.transitions = 0;
+                        work.reduced = 0;
                         if (thread == 0) watch_bounds();
                     }
                 }
+                layer_fingerprints[thread] = std::move(work.layer_fingerprints);
             };
             if (threads == 1) {
                 worker(0);
@@ -197,6 +204,12 @@ class Search {
                     pool.emplace_back(worker, thread);
                 }
                 for (std::thread& thread : pool) thread.join();
+            }
+            if (options_.partial_order) {
+                for (const auto& list : layer_fingerprints) {
+                    for (const std::uint64_t fingerprint : list) (void)visited_.insert(fingerprint);
+                }
+                next_layer_.clear();
             }
             ++depth;
             result.depth = depth;
@@ -301,9 +314,14 @@ class Search {
         std::vector<Action> child_actions;
         std::vector<ParentLog::Record> records;
         pmodel::ApplyResult applied;
-        std::uint64_t states = 0;       // new since the last chunk
-        std::uint64_t transitions = 0;  // since the last chunk
-        std::uint32_t next_index = 0;   // state indices reserved by this thread: [next, end)
+        pmodel::ReductionScratch reduction;
+        std::vector<std::uint32_t> chosen;  // --por: the persistent subset taken
+        std::uint64_t reduced = 0;          // states expanded with a proper subset
+        std::uint64_t subsets = 0;
+        std::vector<std::uint64_t> layer_fingerprints;  // --por: this layer's new states
+        std::uint64_t states = 0;                       // new since the last chunk
+        std::uint64_t transitions = 0;                  // since the last chunk
+        std::uint32_t next_index = 0;  // state indices reserved by this thread: [next, end)
         std::uint32_t end_index = 0;
     };
     static constexpr std::uint32_t index_block = 1024;
@@ -311,33 +329,81 @@ class Search {
     void expand(const Node& node, Worker& work, std::deque<Node>& next, std::vector<Found>& found) {
         std::vector<Action>& actions = work.actions;
         node.world->enabled_actions(actions);
+        std::vector<std::uint32_t>& chosen = work.chosen;
+        const bool reduced =
+            options_.partial_order &&
+            pmodel::persistent_subset(*node.world, actions, work.reduction, chosen);
+        if (reduced) ++work.subsets;
+        if (!reduced) {
+            for (std::uint32_t choice = 0; choice < actions.size(); ++choice) {
+                (void)take(node, choice, work, next, found);
+            }
+            return;
+        }
+        // Cycle proviso (breadth-first form): a persistent subset may postpone the other
+        // actions only along edges into the next layer. Every cycle of the reduced graph then
+        // has an edge back to an earlier layer, whose source was expanded in full, so no action
+        // is postponed around a cycle forever. Under --por a layer's new states join the
+        // visited set only when the layer ends, so "earlier layer" is exact, whatever the
+        // threads do.
+        bool into_next_layer = true;
+        for (const std::uint32_t choice : chosen) {
+            into_next_layer &= take(node, choice, work, next, found) != Reached::earlier_layer;
+        }
+        if (into_next_layer) {
+            ++work.reduced;
+            return;
+        }
+        std::size_t taken = 0;
         for (std::uint32_t choice = 0; choice < actions.size(); ++choice) {
-            World child = *node.world;
-            child.apply(actions[choice], work.applied);
-            ++work.transitions;
-            const std::uint64_t fingerprint = child.fingerprint();
-            Found at;
-            at.parent = node.index;
-            at.choice = choice;
-            if (!child.violations().empty()) {
-                at.fingerprint = fingerprint;
-                at.violation = child.violations().front();
-                found.push_back(std::move(at));
+            if (taken < chosen.size() && chosen[taken] == choice) {
+                ++taken;
                 continue;
             }
-            if (!visited_.insert(fingerprint)) continue;
-            ++work.states;
-            if (work.next_index == work.end_index) {
-                work.next_index = static_cast<std::uint32_t>(next_index_.fetch_add(index_block));
-                work.end_index = work.next_index + index_block;
-            }
-            const std::uint32_t index = work.next_index++;
-            work.records.push_back(ParentLog::Record{index, node.index, choice});
-            if (admit(child, fingerprint, at, work.child_actions, found)) {
-                child.share_parts(tables_);
-                next.push_back(Node{std::move(child), fingerprint, index});
-            }
+            (void)take(node, choice, work, next, found);
         }
+    }
+
+    enum class Reached { new_state, next_layer, earlier_layer };
+
+    // Applies one action of `node`: where it led.
+    Reached take(const Node& node,
+                 std::uint32_t choice,
+                 Worker& work,
+                 std::deque<Node>& next,
+                 std::vector<Found>& found) {
+        World child = *node.world;
+        child.apply(work.actions[choice], work.applied);
+        ++work.transitions;
+        const std::uint64_t fingerprint = child.fingerprint();
+        Found at;
+        at.parent = node.index;
+        at.choice = choice;
+        if (!child.violations().empty()) {
+            at.fingerprint = fingerprint;
+            at.violation = child.violations().front();
+            found.push_back(std::move(at));
+            return Reached::new_state;
+        }
+        if (options_.partial_order) {
+            if (visited_.contains(fingerprint)) return Reached::earlier_layer;
+            if (!next_layer_.insert(fingerprint)) return Reached::next_layer;
+            work.layer_fingerprints.push_back(fingerprint);
+        } else if (!visited_.insert(fingerprint)) {
+            return Reached::earlier_layer;
+        }
+        ++work.states;
+        if (work.next_index == work.end_index) {
+            work.next_index = static_cast<std::uint32_t>(next_index_.fetch_add(index_block));
+            work.end_index = work.next_index + index_block;
+        }
+        const std::uint32_t index = work.next_index++;
+        work.records.push_back(ParentLog::Record{index, node.index, choice});
+        if (admit(child, fingerprint, at, work.child_actions, found)) {
+            child.share_parts(tables_);
+            next.push_back(Node{std::move(child), fingerprint, index});
+        }
+        return Reached::new_state;
     }
 
     void watch_bounds() {
@@ -367,6 +433,8 @@ class Search {
         result.visited_bytes = visited_.bytes();
         result.distinct_slots = tables_.slots.size();
         result.memoised_steps = tables_.steps.size();
+        result.reduced_states = reduced_.load();
+        result.persistent_subsets = subsets_.load();
         const double n = static_cast<double>(result.states);
         result.collision_probability = std::min(1.0, n * n / std::ldexp(1.0, 65));
         if (!found.empty()) {
@@ -403,12 +471,15 @@ class Search {
     std::shared_ptr<const pmodel::Scenario> borrowed_scenario_;
     CheckOptions options_;
     FingerprintSet visited_;
+    FingerprintSet next_layer_;   // --por: the next layer's states until the layer ends
     pmodel::StateTables tables_;  // every distinct part of the states met, once
     ParentLog log_;
     std::atomic<std::uint64_t> states_{0};
     std::atomic<std::uint64_t> next_index_{1};  // the initial state is 0
     std::atomic<std::uint64_t> transitions_{0};
     std::atomic<std::uint64_t> terminal_{0};
+    std::atomic<std::uint64_t> reduced_{0};
+    std::atomic<std::uint64_t> subsets_{0};
     std::atomic<std::uint64_t> deadlock_states_{0};
     std::atomic<bool> stop_{false};
     std::string stop_reason_;

@@ -32,6 +32,27 @@ class FingerprintSet {
         return true;
     }
 
+    [[nodiscard]] bool contains(std::uint64_t fingerprint) {
+        if (fingerprint == 0) fingerprint = 1;
+        Shard& shard = shards_[fingerprint >> shift_];
+        std::lock_guard<std::mutex> lock(shard.mutex);
+        std::size_t at = home(fingerprint, shard.slots.size());
+        while (true) {
+            const std::uint64_t held = shard.slots[at];
+            if (held == fingerprint) return true;
+            if (held == 0) return false;
+            if (++at == shard.slots.size()) at = 0;
+        }
+    }
+
+    // Empties the set (not thread-safe: between layers only).
+    void clear() {
+        for (Shard& shard : shards_) {
+            shard.slots.assign(initial_capacity, 0);
+            shard.size = 0;
+        }
+    }
+
     [[nodiscard]] std::uint64_t size() const {
         std::uint64_t total = 0;
         for (const Shard& shard : shards_) total += shard.size;

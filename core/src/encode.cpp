@@ -10,7 +10,7 @@ namespace pcore {
 namespace {
 
 void encode(ByteWriter& out, CompId id) {
-    out.u32(id.value());
+    out.comp(id);
 }
 void encode(ByteWriter& out, PortId id) {
     out.u32(id.value());
@@ -253,7 +253,7 @@ void encode(ByteWriter& out, const Message& message) {
 
 void encode(ByteWriter& out, const ComponentState& state) {
     encode(out, state.self);
-    encode(out, state.creator);
+    out.u32(state.creator.value());  // not an address: see referenced_components
     out.u32(state.definition);
     out.u32(state.pc);
     out.u8(static_cast<std::uint8_t>(state.mode));
@@ -372,6 +372,24 @@ std::uint64_t hash_bytes(const std::uint8_t* data, std::size_t size, std::uint64
     hash *= 0xC4CEB9FE1A85EC53ull;
     hash ^= hash >> 33;
     return hash;
+}
+
+void referenced_components(const ComponentState& state,
+                           ByteWriter& scratch,
+                           std::vector<std::uint32_t>& out) {
+    scratch.clear();
+    scratch.collect_components(&out);
+    encode(scratch, state);
+    scratch.collect_components(nullptr);
+}
+
+void referenced_components(const Message& message,
+                           ByteWriter& scratch,
+                           std::vector<std::uint32_t>& out) {
+    scratch.clear();
+    scratch.collect_components(&out);
+    encode(scratch, message);
+    scratch.collect_components(nullptr);
 }
 
 }  // namespace pcore

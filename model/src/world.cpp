@@ -230,6 +230,8 @@ void World::apply(const Action& action, ApplyResult& result) {
     assert(enabled(action));
     result.touched.clear();
     result.sent.clear();
+    result.reached.clear();
+    result.round_ghost.clear();
     if (action.kind == ActionKind::run) {
         step_component(action.comp, pcore::RunInput{}, result);
     } else if (action.kind == ActionKind::fault) {
@@ -317,6 +319,7 @@ void World::release_carried(const Message& message, ApplyResult& result) {
             violation("LC-3", {held}, "reference count of " + name_of(held) + " went negative");
         }
         result.touched.push_back(held);
+        result.reached.push_back(held);
     });
 }
 
@@ -327,6 +330,7 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
 }
 
 void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
+    result.reached.push_back(effect.to);
     if (freed(effect.to)) {
         violation("LC-1", {source, effect.to},
                   name_of(source) + " sent " + pcore::message_name(effect.message) + " to " +
@@ -339,6 +343,7 @@ void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
 }
 
 void World::on_effect(CompId source, pcore::SendImmediate& effect, ApplyResult& result) {
+    result.reached.push_back(effect.to);
     step_component(effect.to, pcore::ReceiveInput{source, std::move(effect.message)}, result);
 }
 
@@ -361,7 +366,8 @@ void World::on_effect(CompId /*source*/, pcore::ScheduleComponent& effect, Apply
     result.touched.push_back(effect.comp);
 }
 
-void World::on_effect(CompId source, pcore::RefInc& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, pcore::RefInc& effect, ApplyResult& result) {
+    result.reached.push_back(effect.comp);
     if (freed(effect.comp)) {
         violation("LC-1", {source, effect.comp},
                   name_of(source) + " took a reference to " + name_of(effect.comp) +
@@ -372,6 +378,7 @@ void World::on_effect(CompId source, pcore::RefInc& effect, ApplyResult& /*resul
 }
 
 void World::on_effect(CompId /*source*/, pcore::RefDec& effect, ApplyResult& result) {
+    result.reached.push_back(effect.comp);
     if (--comps_.refcount_at(effect.comp.value()) < 0) {
         violation("LC-3", {effect.comp},
                   "reference count of " + name_of(effect.comp) + " went negative");
@@ -427,8 +434,12 @@ void World::on_effect(CompId source, pcore::FactEnded& effect, ApplyResult& /*re
     slot.ended_round = effect.round;
 }
 
-void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& result) {
     if (!effect.solution) return;
+    for (const pcore::SolutionPart& part : effect.parts) {
+        result.reached.push_back(part.submitter);
+        result.round_ghost.push_back(part.submitter);
+    }
     for (const pcore::SolutionPart& part : effect.parts) {
         if (comps_[part.submitter.value()].solution_round != part.submitter_round + 1) {
             slot_for_update(part.submitter).solution_round = part.submitter_round + 1;
@@ -479,7 +490,8 @@ void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& /*
     }
 }
 
-void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& result) {
+    result.round_ghost.push_back(source);
     // SY-1 is about the participants that go on: one that ended inside the round (and decided
     // its own parts) has no further stake in its verdict.
     if (!effect.solution && !effect.receiver_ended) {
@@ -511,6 +523,7 @@ void World::on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& 
     // Addressed by name through the runtime's registry: the first instance of that name.
     // Nothing happens if it does not exist yet or is gone.
     const CompId target = find_by_name(scenario_->compiled->names[effect.name]);
+    if (target.valid()) result.reached.push_back(target);
     if (!target.valid() || freed(target)) return;
     link_for(source, target).queue.push_back(pcore::CancelRequest{source, effect.layer});
     result.sent.emplace_back(source, target);
@@ -529,7 +542,8 @@ void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*re
     }
 }
 
-void World::on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResult& result) {
+    result.round_ghost.push_back(source);
     CompSlot& slot = slot_for_update(source);
     slot.false_failure_round = effect.round + 1;
     if (slot.solution_round == effect.round + 1) {

@@ -40,7 +40,10 @@ struct CheckOptions {
     std::uint32_t max_depth = 0;   // explore paths of at most this many steps; 0: no bound
     std::uint64_t max_memory = 0;  // bytes of resident memory; 0: no bound
     bool strict = false;           // application deadlocks are violations
-    std::string scratch_dir;       // where the parent log goes (default: the temp directory)
+    // Partial-order reduction (pmodel/reduction.hpp): same verdicts, fewer states; the
+    // counterexample is a real path but no longer guaranteed shortest.
+    bool partial_order = false;
+    std::string scratch_dir;  // where the parent log goes (default: the temp directory)
     // Called after a layer, at most once every progress_seconds (and never when empty).
     std::function<void(const Progress&)> progress;
     double progress_seconds = 10;
@@ -63,6 +66,9 @@ struct CheckResult {
     std::uint64_t visited_bytes = 0;   // the fingerprint table
     std::uint64_t peak_frontier = 0;   // states waiting in one layer, at most
     std::uint64_t distinct_slots = 0;  // distinct component states met (collapse compression)
+    std::uint64_t reduced_states = 0;  // --por: states expanded with a proper persistent subset
+    // --por: states that had one (the cycle proviso expands some of them in full after all)
+    std::uint64_t persistent_subsets = 0;
     std::uint64_t memoised_steps = 0;  // distinct (component state, input) steps computed
     double collision_probability = 0;  // that two distinct states shared a fingerprint
     std::optional<pmodel::Violation> violation;

@@ -31,6 +31,14 @@ class ByteWriter {
     void u32(std::uint32_t value) { put(value, 4); }
     void u64(std::uint64_t value) { put(value, 8); }
     void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
+    // A component id a component may address (see `referenced_components`).
+    void comp(CompId id) {
+        u32(id.value());
+        if (comp_sink_ != nullptr) [[unlikely]]
+            comp_sink_->push_back(id.value());
+    }
+    // While set, every id written by comp() is also appended to `sink`.
+    void collect_components(std::vector<std::uint32_t>* sink) { comp_sink_ = sink; }
     void text(std::string_view value) {
         u32(static_cast<std::uint32_t>(value.size()));
         reserve(value.size());
@@ -69,11 +77,25 @@ class ByteWriter {
 
     std::vector<std::uint8_t> buffer_;
     std::size_t size_ = 0;
+    std::vector<std::uint32_t>* comp_sink_ = nullptr;
 };
 
 void encode(ByteWriter& out, const ErrorInfo& error);
 void encode(ByteWriter& out, const Message& message);
 void encode(ByteWriter& out, const ComponentState& state);
+
+// Every component a state or a message names, in any field the runtime could use to reach it
+// (ports, peers, rounds, control entries, pending transfers, carried ports, provenance): the
+// ids the encoding writes, so a field added to the encoding is covered too. Only `creator`,
+// which the runtime never addresses (it is there for the wait-for graph), is left out.
+// Appends to `out` (unsorted, with repeats); `scratch` is overwritten. Used by the
+// partial-order reduction.
+void referenced_components(const ComponentState& state,
+                           ByteWriter& scratch,
+                           std::vector<std::uint32_t>& out);
+void referenced_components(const Message& message,
+                           ByteWriter& scratch,
+                           std::vector<std::uint32_t>& out);
 
 // A 64-bit hash of bytes (multiply-xorshift over 8-byte words; seedable). Not cryptographic;
 // fingerprint collisions are estimated by the checker from the state count.

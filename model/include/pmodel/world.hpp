@@ -458,6 +458,12 @@ struct AppDeadlock {
 struct ApplyResult {
     std::vector<CompId> touched;                  // components whose runnability may have changed
     std::vector<std::pair<CompId, CompId>> sent;  // links that received a message, in order
+    // For the partial-order reduction: the other components whose world entries the step read
+    // or wrote (message and cancel targets, reference counts, ghost round fields of submitters),
+    // and the components whose ghost round fields it read or wrote (a decision's submitters,
+    // the receiver of a decision or of a round-failing ClosePort).
+    std::vector<CompId> reached;
+    std::vector<CompId> round_ghost;
 };
 
 class World {

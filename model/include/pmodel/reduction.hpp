@@ -1,0 +1,62 @@
+// Partial-order reduction: which of a state's enabled actions the checker may take alone.
+//
+// Purpose: actions of components that do not interact need not be interleaved. In a state,
+// `persistent_subset` grows a set M of components from each acting component and returns the
+// enabled actions T of the smallest M that is closed (a persistent set, Godefroid): no sequence
+// of actions outside T can interfere with T. The checker takes T alone, under the cycle proviso
+// (docs/checker.md, "Partial-order reduction").
+//
+// What a component may address: every component id the canonical encoding writes for its state
+// and for the messages in its inbox (port peers, handle peers, round peers and leaders, control
+// entries, transfers, carried ports, solution parts, provenance), the senders of those
+// messages, and everyone if its program has `cancel` (addressed by instance name). `creator` is
+// left out: the runtime never sends to it (the creator schedules its child, not the reverse).
+// A component "may act" if it has an enabled action or an acting one may address it.
+//
+// M is closed under these rules, for each member C:
+//   1. every component an enabled action of C reaches joins: message and cancel targets, counts
+//      it changes, submitters whose ghost round fields a decision writes. (Their own actions
+//      could free them first, making a send LC-1, or race on the same count or field.)
+//   2. C's creator joins while C waits for it (scheduling is not a message).
+//   3. a component that may act and may come to address C (it does, or may be told of C by one
+//      that does and may act) joins, unless all it can do to C is append to a non-empty FIFO
+//      link into C: appends commute with taking the head, and create no new action of C.
+//      The exception does not hold when C is "exposed": exited (others' releases may free it),
+//      about to exit, or with ghost round fields that others' decisions write; nor when the
+//      knower may spawn (its children could be given C and send on a fresh link).
+// T is refused when it spawns (or may cancel by name) and a component outside M may spawn: ids
+// and instance names are handed out in spawn order. States with an enabled fault (one budget for
+// all) or timeout (needs global quiescence) are expanded in full.
+//
+// Properties: terminal checks (DF-*, LC-2, NM-*, EXPECT) see every terminal state of the full
+// graph (persistent sets keep them all); monitor verdicts of independent actions do not depend
+// on their order (tested: Properties.PersistentSubsetsCommuteWithEveryPathOutsideThem), and the
+// proviso makes sure no action is postponed forever, so a violating transition of the full
+// graph has one in the reduced graph. Counterexamples are no longer guaranteed shortest, which
+// is why the reduction is opt-in (`check --por`).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "pcore/encode.hpp"
+#include "pmodel/world.hpp"
+
+namespace pmodel {
+
+// Reusable buffers: the checker keeps one per thread.
+struct ReductionScratch {
+    pcore::ByteWriter writer;
+    ApplyResult applied;
+    std::vector<std::uint32_t> seeds;
+    std::vector<std::uint32_t> candidate;
+};
+
+// True, with `chosen` holding indices into `enabled` (ascending), when a proper subset of
+// `enabled` is persistent; false when every action must be taken.
+[[nodiscard]] bool persistent_subset(const World& world,
+                                     const std::vector<Action>& enabled,
+                                     ReductionScratch& scratch,
+                                     std::vector<std::uint32_t>& chosen);
+
+}  // namespace pmodel
