@@ -429,9 +429,9 @@ void World::settle_put(ChannelId channel, std::uint32_t seq) {
 }
 
 void World::on_effect(CompId source, pcore::FactEnded& effect, ApplyResult& /*result*/) {
-    CompSlot& slot = slot_for_update(source);
-    slot.ended_in_round = effect.in_round;
-    slot.ended_round = effect.round;
+    SlotGhost& facts = comps_.ghost_at(source.value());
+    facts.ended_in_round = effect.in_round;
+    facts.ended_round = effect.round;
 }
 
 void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& result) {
@@ -441,10 +441,8 @@ void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& re
         result.round_ghost.push_back(part.submitter);
     }
     for (const pcore::SolutionPart& part : effect.parts) {
-        if (comps_[part.submitter.value()].solution_round != part.submitter_round + 1) {
-            slot_for_update(part.submitter).solution_round = part.submitter_round + 1;
-        }
-        const CompSlot& member = comps_[part.submitter.value()];
+        SlotGhost& member = comps_.ghost_at(part.submitter.value());
+        member.solution_round = part.submitter_round + 1;
         if (member.false_failure_round == part.submitter_round + 1) {
             violation("SY-3", {part.submitter},
                       name_of(part.submitter) +
@@ -495,7 +493,7 @@ void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyR
     // SY-1 is about the participants that go on: one that ended inside the round (and decided
     // its own parts) has no further stake in its verdict.
     if (!effect.solution && !effect.receiver_ended) {
-        CompSlot& receiver = slot_for_update(source);
+        SlotGhost& receiver = comps_.ghost_at(source.value());
         receiver.failure_round = effect.round + 1;
         if (receiver.solution_round == effect.round + 1) {
             violation("SY-1", {source},
@@ -530,11 +528,11 @@ void World::on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& 
 }
 
 void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*result*/) {
-    CompSlot& slot = slot_for_update(source);
-    if (!slot.has_cause || effect.cause > slot.strongest) {
-        slot.strongest = effect.cause;
+    SlotGhost& facts = comps_.ghost_at(source.value());
+    if (!facts.has_cause || effect.cause > facts.strongest) {
+        facts.strongest = effect.cause;
     }
-    slot.has_cause = true;
+    facts.has_cause = true;
     if (effect.cause == pcore::EndCause::local_error) {
         insert_sorted_unique(edit_ghost().roots, RootError{effect.error.origin, effect.error.type});
     } else if (effect.cause == pcore::EndCause::remote_error) {
@@ -544,9 +542,9 @@ void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*re
 
 void World::on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResult& result) {
     result.round_ghost.push_back(source);
-    CompSlot& slot = slot_for_update(source);
-    slot.false_failure_round = effect.round + 1;
-    if (slot.solution_round == effect.round + 1) {
+    SlotGhost& facts = comps_.ghost_at(source.value());
+    facts.false_failure_round = effect.round + 1;
+    if (facts.solution_round == effect.round + 1) {
         violation("SY-3", {source},
                   name_of(source) +
                       " was failed by a ClosePort in a round that was decided "
@@ -555,8 +553,9 @@ void World::on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResul
 }
 
 void World::on_effect(CompId source, pcore::FactHandlerRun& /*effect*/, ApplyResult& /*result*/) {
-    CompSlot& slot = slot_for_update(source);
-    if (slot.reports < 0xFF) ++slot.reports;
+    SlotGhost& facts = comps_.ghost_at(source.value());
+    if (facts.reports < 0xFF) ++facts.reports;
+    const CompSlot& slot = comps_[source.value()];
     if (slot.state.shutdown.handler_runs > 1) {
         violation("NM-5", {source},
                   name_of(source) + " ran its failure handler " +
@@ -616,8 +615,8 @@ std::vector<AppDeadlock> World::check_terminal() {
         // Failed or cancelled: a round the sender did not complete takes its puts with it.
         const bool sender_failed_in_round = (sender.state.outcome.kind == OutcomeKind::failed ||
                                              sender.state.outcome.kind == OutcomeKind::cancelled) &&
-                                            sender.ended_in_round &&
-                                            sender.ended_round == put.sender_round;
+                                            slot_ghost(put.sender).ended_in_round &&
+                                            slot_ghost(put.sender).ended_round == put.sender_round;
         if (!sender_failed_in_round) {
             std::ostringstream detail;
             detail << "put #" << put.seq << " of " << sender.name << " on channel "
@@ -765,18 +764,19 @@ void World::check_attribution() {
         }
         if (outcome.kind == OutcomeKind::running) continue;
         // NM-2 and NM-3: the outcome is the strongest cause that counted.
-        if (slot.has_cause) {
+        const SlotGhost& facts = comps_.ghost(index);
+        if (facts.has_cause) {
             const pcore::EndCause ended_as = pcore::cause_of(outcome, comp);
-            if (slot.strongest == pcore::EndCause::remote_error &&
+            if (facts.strongest == pcore::EndCause::remote_error &&
                 outcome.kind != OutcomeKind::failed) {
                 violation("NM-2", {comp},
                           slot.name + " was ended by a remote error but reports " +
                               pcore::outcome_name(outcome.kind));
             }
-            if (ended_as != slot.strongest) {
+            if (ended_as != facts.strongest) {
                 violation("NM-3", {comp},
                           slot.name + " ended as a " + pcore::cause_name(ended_as) +
-                              " although a " + pcore::cause_name(slot.strongest) +
+                              " although a " + pcore::cause_name(facts.strongest) +
                               " reached it first");
             }
         }
@@ -789,11 +789,12 @@ void World::check_attribution() {
     }
     // NM-4: the host sees every root error (in some component's end report), none twice.
     for (const RootError& root : ghost_->roots) {
-        const bool observed = std::any_of(comps_.begin(), comps_.end(), [&](const CompSlot& slot) {
-            const pcore::Outcome& outcome = slot.state.outcome;
-            return slot.reports > 0 && outcome.kind == OutcomeKind::failed &&
-                   outcome.error.origin == root.origin && outcome.error.type == root.type;
-        });
+        bool observed = false;
+        for (std::uint32_t index = 0; index < comps_.size() && !observed; ++index) {
+            const pcore::Outcome& outcome = comps_[index].state.outcome;
+            observed = comps_.ghost(index).reports > 0 && outcome.kind == OutcomeKind::failed &&
+                       outcome.error.origin == root.origin && outcome.error.type == root.type;
+        }
         if (!observed) {
             violation("NM-4", {root.origin},
                       "the host never observed the root error " +
@@ -801,10 +802,10 @@ void World::check_attribution() {
         }
     }
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {
-        if (comps_[index].reports > 1) {
+        if (comps_.ghost(index).reports > 1) {
             violation("NM-4", {CompId(index)},
                       "the host got the end of " + comps_[index].name + " " +
-                          std::to_string(comps_[index].reports) + " times");
+                          std::to_string(comps_.ghost(index).reports) + " times");
         }
     }
 }
@@ -861,13 +862,6 @@ namespace {
 
 void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
     out.text(slot.name);
-    out.boolean(slot.ended_in_round);
-    out.u32(slot.ended_round);
-    out.u8(static_cast<std::uint8_t>(slot.has_cause ? 1 + static_cast<int>(slot.strongest) : 0));
-    out.u8(slot.reports);
-    out.u32(slot.solution_round);
-    out.u32(slot.failure_round);
-    out.u32(slot.false_failure_round);
     pcore::encode(out, slot.state);
 }
 
@@ -943,6 +937,15 @@ std::uint64_t World::fingerprint() const {
         out.u64(slot_hash(index));
         out.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
         out.boolean(comps_.freed(index));
+        const SlotGhost& facts = comps_.ghost(index);
+        out.boolean(facts.ended_in_round);
+        out.u32(facts.ended_round);
+        out.u8(
+            static_cast<std::uint8_t>(facts.has_cause ? 1 + static_cast<int>(facts.strongest) : 0));
+        out.u8(facts.reports);
+        out.u32(facts.solution_round);
+        out.u32(facts.failure_round);
+        out.u32(facts.false_failure_round);
     }
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));

@@ -14,6 +14,9 @@ struct WorldTestAccess {
     // A slot to edit by hand (the cached hash goes stale with it).
     static CompSlot& slot(World& world, CompId comp) { return world.slot_for_update(comp); }
     static Ghost& ghost(World& world) { return world.edit_ghost(); }
+    static SlotGhost& facts(World& world, CompId comp) {
+        return world.comps_.ghost_at(comp.value());
+    }
     static void set_freed(World& world, CompId comp, bool freed) {
         world.comps_.set_freed(comp.value(), freed);
     }
@@ -79,7 +82,7 @@ void set_end(pmodel::World& world, CompId comp, pcore::Outcome outcome, std::uin
     auto& slot = WorldTestAccess::slot(world, comp);
     slot.state.outcome = outcome;
     slot.state.shutdown.handler_runs = runs;
-    slot.reports = runs;
+    WorldTestAccess::facts(world, comp).reports = runs;
 }
 
 pcore::Outcome failed(CompId origin, bool remote, std::vector<CompId> relay = {}) {
@@ -97,9 +100,9 @@ void add_arrival(pmodel::World& world, CompId at, CompId origin, std::vector<Com
 }
 
 void set_cause(pmodel::World& world, CompId comp, pcore::EndCause cause) {
-    auto& slot = WorldTestAccess::slot(world, comp);
-    slot.has_cause = true;
-    slot.strongest = cause;
+    auto& facts = WorldTestAccess::facts(world, comp);
+    facts.has_cause = true;
+    facts.strongest = cause;
 }
 
 TEST(Properties, ACleanRunHoldsEveryTerminalProperty) {
@@ -196,7 +199,7 @@ TEST(Properties, NM4EveryRootObservedOnce) {
     pmodel::World twice = finished(pair_scenario());
     add_root(twice, kA);
     set_end(twice, kA, failed(kA, false), 1);
-    WorldTestAccess::slot(twice, kA).reports = 2;
+    WorldTestAccess::facts(twice, kA).reports = 2;
     EXPECT_TRUE(has(terminal_properties(twice), "NM-4"));
 }
 
@@ -204,7 +207,7 @@ TEST(Properties, NM5HandlerExactlyOnce) {
     pmodel::World world = finished(pair_scenario());
     add_root(world, kA);
     set_end(world, kA, failed(kA, false), 0);  // failed without running its handler
-    WorldTestAccess::slot(world, kA).reports = 1;
+    WorldTestAccess::facts(world, kA).reports = 1;
     EXPECT_TRUE(has(terminal_properties(world), "NM-5"));
 
     // The monitor: a second handler run is caught when it happens.
@@ -270,7 +273,7 @@ TEST(Properties, LC2PutNeitherReceivedNorReported) {
         pmodel::OutstandingPut{pcore::ChannelId{0, 0}, 7, kA, 0});
     add_root(excused, kA);
     set_end(excused, kA, failed(kA, false), 1);
-    auto& a = WorldTestAccess::slot(excused, kA);
+    auto& a = WorldTestAccess::facts(excused, kA);
     a.ended_in_round = true;
     a.ended_round = 0;
     EXPECT_FALSE(has(terminal_properties(excused), "LC-2"));

@@ -84,19 +84,25 @@ struct Violation {
 struct CompSlot {
     ComponentState state;
     std::string name;
-    bool ended_in_round = false;  // ghost, from FactEnded
+    friend bool operator==(const CompSlot&, const CompSlot&) = default;
+};
+
+// Monitor facts about one component, kept beside its slot pointer rather than in the shared
+// slot: a fact recorded after a memoised step would otherwise clone the whole component state.
+struct SlotGhost {
+    bool ended_in_round = false;  // from FactEnded
     std::uint32_t ended_round = 0;
-    // Ghost for NM-2..NM-5: the strongest end cause that counted, and how many reports of its
-    // end the host received (one per failure-handler run).
+    // NM-2..NM-5: the strongest end cause that counted, and how many reports of its end the
+    // host received (one per failure-handler run).
     bool has_cause = false;
     pcore::EndCause strongest = pcore::EndCause::result;
     std::uint8_t reports = 0;
-    // Ghost for SY-1: the last round (count + 1; 0 = none) a Solution decision included this
-    // component's part, and the last round it received a Failure in.
+    // SY-1: the last round (count + 1; 0 = none) a Solution decision included this component's
+    // part, and the last round it received a Failure in.
     std::uint32_t solution_round = 0;
     std::uint32_t failure_round = 0;
     std::uint32_t false_failure_round = 0;  // SY-3 (count + 1; 0 = none)
-    friend bool operator==(const CompSlot&, const CompSlot&) = default;
+    friend bool operator==(const SlotGhost&, const SlotGhost&) = default;
 };
 
 // A value shared between worlds until one of them changes it (copy on write). The one handle
@@ -147,6 +153,7 @@ class SlotVector {
         Shared<CompSlot> slot;
         std::int32_t refcount = 1;  // the self reference
         bool freed = false;
+        SlotGhost ghost;
     };
 
   public:
@@ -184,12 +191,14 @@ class SlotVector {
     [[nodiscard]] const_iterator begin() const { return const_iterator(slots_.begin()); }
     [[nodiscard]] const_iterator end() const { return const_iterator(slots_.end()); }
     void push_back(CompSlot slot) {
-        slots_.push_back(Entry{Shared<CompSlot>(std::move(slot)), 1, false});
+        slots_.push_back(Entry{Shared<CompSlot>(std::move(slot)), 1, false, {}});
     }
     [[nodiscard]] std::int32_t refcount(std::size_t index) const { return slots_[index].refcount; }
     [[nodiscard]] bool freed(std::size_t index) const { return slots_[index].freed; }
     std::int32_t& refcount_at(std::size_t index) { return slots_[index].refcount; }
     void set_freed(std::size_t index, bool freed) { slots_[index].freed = freed; }
+    [[nodiscard]] const SlotGhost& ghost(std::size_t index) const { return slots_[index].ghost; }
+    SlotGhost& ghost_at(std::size_t index) { return slots_[index].ghost; }
     // The slot, ours alone from now on (cloned if another world still shares it).
     CompSlot& mutable_at(std::size_t index) { return slots_[index].slot.edit(); }
     // Collapse compression: the slot at `index` is replaced by the table's equal one when there
@@ -205,7 +214,10 @@ class SlotVector {
         for (std::size_t index = 0; index < a.slots_.size(); ++index) {
             const Entry& left = a.slots_[index];
             const Entry& right = b.slots_[index];
-            if (left.refcount != right.refcount || left.freed != right.freed) return false;
+            if (left.refcount != right.refcount || left.freed != right.freed ||
+                !(left.ghost == right.ghost)) {
+                return false;
+            }
             if (!left.slot.same(right.slot) && !(*left.slot == *right.slot)) return false;
         }
         return true;
@@ -480,6 +492,9 @@ class World {
     [[nodiscard]] const SlotVector& comps() const { return comps_; }
     [[nodiscard]] std::int32_t refcount(CompId comp) const { return comps_.refcount(comp.value()); }
     [[nodiscard]] bool freed(CompId comp) const { return comps_.freed(comp.value()); }
+    [[nodiscard]] const SlotGhost& slot_ghost(CompId comp) const {
+        return comps_.ghost(comp.value());
+    }
     // The links with messages in flight (a link is dropped when it empties), in (from, to)
     // order.
     [[nodiscard]] const std::vector<Link>& links() const { return links_; }
