@@ -15,6 +15,7 @@
 
 #include "fingerprint_set.hpp"
 #include "pmodel/reduction.hpp"
+#include "pmodel/symmetry.hpp"
 
 namespace pcheck {
 
@@ -122,6 +123,7 @@ class Search {
           // otherwise update one shared counter from every thread. scenario_ keeps it alive.
           borrowed_scenario_(std::shared_ptr<const pmodel::Scenario>(), scenario.get()),
           options_(options),
+          symmetric_(options.symmetry && pmodel::symmetry_allowed(*scenario)),
           log_(options.scratch_dir) {}
 
     CheckResult run() {
@@ -140,7 +142,8 @@ class Search {
         {
             World initial(borrowed_scenario_, options_.variants, options_.faults);
             initial.use_tables(tables_);  // inherited by every state: memoised steps
-            const std::uint64_t fingerprint = initial.fingerprint();
+            pmodel::SymmetryScratch symmetry;
+            const std::uint64_t fingerprint = fingerprint_of(initial, symmetry);
             (void)visited_.insert(fingerprint);
             initial.share_parts(tables_);
             states_ = 1;
@@ -315,6 +318,7 @@ class Search {
         std::vector<ParentLog::Record> records;
         pmodel::ApplyResult applied;
         pmodel::ReductionScratch reduction;
+        pmodel::SymmetryScratch symmetry;
         std::vector<std::uint32_t> chosen;  // --por: the persistent subset taken
         std::uint64_t reduced = 0;          // states expanded with a proper subset
         std::uint64_t subsets = 0;
@@ -375,7 +379,7 @@ class Search {
         World child = *node.world;
         child.apply(work.actions[choice], work.applied);
         ++work.transitions;
-        const std::uint64_t fingerprint = child.fingerprint();
+        const std::uint64_t fingerprint = fingerprint_of(child, work.symmetry);
         Found at;
         at.parent = node.index;
         at.choice = choice;
@@ -404,6 +408,11 @@ class Search {
             next.push_back(Node{std::move(child), fingerprint, index});
         }
         return Reached::new_state;
+    }
+
+    // The visited set's key: the state's own fingerprint, or its orbit's under --symmetry.
+    std::uint64_t fingerprint_of(const World& world, pmodel::SymmetryScratch& scratch) const {
+        return symmetric_ ? pmodel::canonical_fingerprint(world, scratch) : world.fingerprint();
     }
 
     void watch_bounds() {
@@ -470,6 +479,7 @@ class Search {
     std::shared_ptr<const pmodel::Scenario> scenario_;
     std::shared_ptr<const pmodel::Scenario> borrowed_scenario_;
     CheckOptions options_;
+    bool symmetric_ = false;
     FingerprintSet visited_;
     FingerprintSet next_layer_;   // --por: the next layer's states until the layer ends
     pmodel::StateTables tables_;  // every distinct part of the states met, once

@@ -1,14 +1,16 @@
-// Partial-order reduction (check --por): on every bundled scenario and every design variant,
-// with and without faults, the same verdict, the same violated property, the same terminal
-// states, never more states; counterexamples that replay; fewer states where components do not
-// interact. The persistence of the subsets themselves is a RapidCheck property
-// (property-tests/world_properties.cpp).
+// The reductions. Partial-order (check --por): on every bundled scenario and every design
+// variant, with and without faults, the same verdict, the same violated property, the same
+// terminal states, never more states; counterexamples that replay; fewer states where components
+// do not interact. The persistence of the subsets themselves is a RapidCheck property
+// (property-tests/world_properties.cpp). Symmetry (check --symmetry): the same verdicts and
+// property, counterexamples as short, never more states; mirrored states share a fingerprint.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <set>
 
 #include "pcheck/checker.hpp"
+#include "pmodel/symmetry.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pscenario/loader.hpp"
 
@@ -46,15 +48,18 @@ const std::vector<std::string> designs = {"",
                                           "network=unordered",
                                           "timeouts=on"};
 
+enum class Reduction { none, partial_order, symmetry };
+
 pcheck::CheckOptions options_for(const std::string& design,
-                                 bool partial_order,
+                                 Reduction reduction,
                                  pmodel::FaultBudget faults = {}) {
     pcheck::CheckOptions options;
     if (!design.empty()) {
         EXPECT_FALSE(pmodel::set_variant(options.variants, design).has_value());
     }
     options.faults = faults;
-    options.partial_order = partial_order;
+    options.partial_order = reduction == Reduction::partial_order;
+    options.symmetry = reduction == Reduction::symmetry;
     options.max_states = 400000;  // a runaway variant stops; both searches are then skipped
     return options;
 }
@@ -63,6 +68,7 @@ void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario
                          const pcheck::CheckOptions& full_options,
                          const pcheck::CheckOptions& reduced_options,
                          const std::string& label) {
+    const bool symmetry = reduced_options.symmetry;
     const pcheck::CheckResult full = pcheck::check(scenario, full_options);
     const pcheck::CheckResult reduced = pcheck::check(scenario, reduced_options);
     if (full.verdict == pcheck::Verdict::incomplete) return;
@@ -78,6 +84,10 @@ void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario
     }
     ASSERT_TRUE(full.violation && reduced.violation) << label;
     EXPECT_EQ(reduced.violation->property, full.violation->property) << label;
+    // An orbit is met first at its smallest depth: symmetry keeps counterexamples shortest.
+    if (symmetry) {
+        EXPECT_EQ(reduced.counterexample.size(), full.counterexample.size()) << label;
+    }
     pmodel::World world = pcheck::replay_path(scenario, reduced_options, reduced.counterexample);
     if (world.violations().empty()) (void)world.check_terminal();
     ASSERT_FALSE(world.violations().empty()) << label;
@@ -86,16 +96,25 @@ void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario
 
 class EveryScenario : public ::testing::TestWithParam<std::string> {};
 
-TEST_P(EveryScenario, PartialOrderKeepsEveryVerdict) {
-    const auto scenario = bundled(GetParam());
+void expect_same_verdicts(const std::string& name, Reduction reduction) {
+    const auto scenario = bundled(name);
     for (const std::string& design : designs) {
-        expect_same_verdict(scenario, options_for(design, false), options_for(design, true),
-                            GetParam() + " [" + design + "]");
+        expect_same_verdict(scenario, options_for(design, Reduction::none),
+                            options_for(design, reduction), name + " [" + design + "]");
     }
-    // Faults: states where a fault can be injected are expanded in full, the others reduced.
+    // Faults: under --por, states where a fault can be injected are expanded in full.
     const pmodel::FaultBudget faults{1, 1, 1};
-    expect_same_verdict(scenario, options_for("", false, faults), options_for("", true, faults),
-                        GetParam() + " [faults crash:1,cancel:1,signal:1]");
+    expect_same_verdict(scenario, options_for("", Reduction::none, faults),
+                        options_for("", reduction, faults),
+                        name + " [faults crash:1,cancel:1,signal:1]");
+}
+
+TEST_P(EveryScenario, PartialOrderKeepsEveryVerdict) {
+    expect_same_verdicts(GetParam(), Reduction::partial_order);
+}
+
+TEST_P(EveryScenario, SymmetryKeepsEveryVerdict) {
+    expect_same_verdicts(GetParam(), Reduction::symmetry);
 }
 
 INSTANTIATE_TEST_SUITE_P(Bundled,
@@ -111,10 +130,11 @@ INSTANTIATE_TEST_SUITE_P(Bundled,
 // reduced one runs one pipeline's steps while the other waits.
 TEST(PartialOrder, IndependentComponentsAreNotInterleaved) {
     const auto scenario = bundled("independent-pipelines");
-    pcheck::CheckOptions full_options = options_for("", false);
+    pcheck::CheckOptions full_options = options_for("", Reduction::none);
     full_options.max_states = 0;
     const pcheck::CheckResult full = pcheck::check(scenario, full_options);
-    const pcheck::CheckResult reduced = pcheck::check(scenario, options_for("", true));
+    const pcheck::CheckResult reduced =
+        pcheck::check(scenario, options_for("", Reduction::partial_order));
     ASSERT_EQ(full.verdict, pcheck::Verdict::pass);
     ASSERT_EQ(reduced.verdict, pcheck::Verdict::pass);
     EXPECT_EQ(full.states, 1204739u);
@@ -125,11 +145,12 @@ TEST(PartialOrder, IndependentComponentsAreNotInterleaved) {
 // Where components do interact, the reduction is smaller but not nil: pinned, so that a change
 // to the independence relation shows.
 TEST(PartialOrder, InteractingComponentsAreReducedLess) {
-    const pcheck::CheckResult chain = pcheck::check(bundled("chain"), options_for("", true));
+    const pcheck::CheckResult chain =
+        pcheck::check(bundled("chain"), options_for("", Reduction::partial_order));
     EXPECT_EQ(chain.verdict, pcheck::Verdict::pass);
     EXPECT_EQ(chain.states, 6944u);  // 9,054 unreduced
-    const pcheck::CheckResult overtakes =
-        pcheck::check(bundled("close-port-overtakes-solution"), options_for("", true));
+    const pcheck::CheckResult overtakes = pcheck::check(bundled("close-port-overtakes-solution"),
+                                                        options_for("", Reduction::partial_order));
     EXPECT_EQ(overtakes.verdict, pcheck::Verdict::pass);
     EXPECT_EQ(overtakes.states, 1250u);  // 1,521 unreduced
 }
@@ -138,8 +159,8 @@ TEST(PartialOrder, InteractingComponentsAreReducedLess) {
 // the same for any thread count.
 TEST(PartialOrder, ThreadsChangeNothingButTime) {
     for (const char* name : {"chain", "independent-pipelines", "tractor-peer-canceller"}) {
-        pcheck::CheckOptions one = options_for("", true);
-        pcheck::CheckOptions two = options_for("", true);
+        pcheck::CheckOptions one = options_for("", Reduction::partial_order);
+        pcheck::CheckOptions two = options_for("", Reduction::partial_order);
         two.threads = 2;
         const pcheck::CheckResult a = pcheck::check(bundled(name), one);
         const pcheck::CheckResult b = pcheck::check(bundled(name), two);
@@ -148,6 +169,76 @@ TEST(PartialOrder, ThreadsChangeNothingButTime) {
         EXPECT_EQ(a.transitions, b.transitions) << name;
         EXPECT_EQ(a.reduced_states, b.reduced_states) << name;
     }
+}
+
+// Two pipelines of one definition that never interact: a state and its mirror image (the other
+// pipeline did the same) count once, and so do states that differ only in which component got
+// which id when the pipelines spawned in an interleaved order.
+TEST(Symmetry, InterchangeablePipelinesCountOnce) {
+    const auto scenario = bundled("independent-pipelines");
+    const pcheck::CheckResult reduced =
+        pcheck::check(scenario, options_for("", Reduction::symmetry));
+    EXPECT_EQ(reduced.verdict, pcheck::Verdict::pass);
+    EXPECT_EQ(reduced.states,
+              63001u);  // 1,204,739 without (IndependentComponentsAreNotInterleaved)
+    EXPECT_EQ(reduced.terminal_states, 6u);  // 90 without
+    pcheck::CheckOptions two = options_for("", Reduction::symmetry);
+    two.threads = 2;
+    EXPECT_EQ(pcheck::check(scenario, two).states, reduced.states);
+}
+
+pmodel::Action run_of(const pmodel::World& world, const std::string& name) {
+    return pmodel::Action{pmodel::ActionKind::run, world.find_by_name(name), {}, {}, 0};
+}
+
+TEST(Symmetry, MirroredStatesShareAFingerprint) {
+    const auto scenario = bundled("independent-pipelines");
+    pmodel::World start(scenario, {});
+    // The host spawns both pipelines; each pipeline creates its channel.
+    for (int step = 0; step < 50 && start.runnable(start.find_by_name("main")); ++step) {
+        start.apply(run_of(start, "main"));
+    }
+    std::vector<pmodel::Action> actions;
+    start.enabled_actions(actions);
+    ASSERT_TRUE(start.enabled(run_of(start, "left")));
+    ASSERT_TRUE(start.enabled(run_of(start, "right")));
+    pmodel::World left = start;
+    left.apply(run_of(left, "left"));
+    pmodel::World right = start;
+    right.apply(run_of(right, "right"));
+    EXPECT_NE(left.fingerprint(), right.fingerprint());
+    pmodel::SymmetryScratch scratch;
+    EXPECT_EQ(pmodel::canonical_fingerprint(left, scratch),
+              pmodel::canonical_fingerprint(right, scratch));
+    EXPECT_NE(pmodel::canonical_fingerprint(left, scratch),
+              pmodel::canonical_fingerprint(start, scratch));
+}
+
+// Where expectations tell the copies apart, they are not merged: the verdict needs it.
+TEST(Symmetry, ExpectationsTellCopiesApart) {
+    std::string text = bundled("independent-pipelines")->source_text;
+    const std::string both = R"("right": {
+      "outcome": "completed"
+    })";
+    const auto at = text.find(both);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, both.size(), R"("right": {"outcome": "failed"})");
+    const auto scenario = pscenario::load_scenario_text(text, "asymmetric.json");
+    pcheck::CheckOptions full_options = options_for("", Reduction::none);
+    full_options.max_states = 0;
+    const pcheck::CheckResult full = pcheck::check(scenario, full_options);
+    const pcheck::CheckResult reduced =
+        pcheck::check(scenario, options_for("", Reduction::symmetry));
+    ASSERT_EQ(full.verdict, pcheck::Verdict::violation);
+    ASSERT_EQ(reduced.verdict, pcheck::Verdict::violation);
+    EXPECT_EQ(reduced.violation->property, "EXPECT");
+    EXPECT_EQ(reduced.counterexample.size(), full.counterexample.size());
+}
+
+// `cancel` addresses components by name, and names follow spawn order: no symmetry there.
+TEST(Symmetry, CancelByNameTurnsItOff) {
+    EXPECT_FALSE(pmodel::symmetry_allowed(*bundled("tractor-peer-canceller")));
+    EXPECT_TRUE(pmodel::symmetry_allowed(*bundled("independent-pipelines")));
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ void encode(ByteWriter& out, PortId id) {
     out.u32(id.value());
 }
 void encode(ByteWriter& out, ChannelId id) {
-    out.u32(id.creator);
+    out.recorded_comp(id.creator);
     out.u32(id.serial);
 }
 
@@ -253,7 +253,7 @@ void encode(ByteWriter& out, const Message& message) {
 
 void encode(ByteWriter& out, const ComponentState& state) {
     encode(out, state.self);
-    out.u32(state.creator.value());  // not an address: see referenced_components
+    out.recorded_comp(state.creator.value());  // not an address: see referenced_components
     out.u32(state.definition);
     out.u32(state.pc);
     out.u8(static_cast<std::uint8_t>(state.mode));

@@ -966,8 +966,7 @@ Ghost& World::edit_ghost() {
 void World::share_parts(StateTables& tables) {
     for (std::size_t index = 0; index < comps_.size(); ++index) {
         if (!comps_.exclusive(index)) continue;
-        assert(index < comp_hash_.size() && comp_hash_[index] != 0);
-        comps_.share(index, tables.slots.intern(comp_hash_[index], comps_.pointer(index)));
+        comps_.share(index, tables.slots.intern(slot_hash(index), comps_.pointer(index)));
     }
     for (Link& link : links_) {
         if (link.queue.exclusive()) {

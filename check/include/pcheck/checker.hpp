@@ -43,6 +43,9 @@ struct CheckOptions {
     // Partial-order reduction (pmodel/reduction.hpp): same verdicts, fewer states; the
     // counterexample is a real path but no longer guaranteed shortest.
     bool partial_order = false;
+    // Symmetry reduction (pmodel/symmetry.hpp): states equal up to a renaming of
+    // interchangeable components count once. Ignored where the scenario does not allow it.
+    bool symmetry = false;
     std::string scratch_dir;  // where the parent log goes (default: the temp directory)
     // Called after a layer, at most once every progress_seconds (and never when empty).
     std::function<void(const Progress&)> progress;

@@ -31,19 +31,39 @@ class ByteWriter {
     void u32(std::uint32_t value) { put(value, 4); }
     void u64(std::uint64_t value) { put(value, 8); }
     void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
-    // A component id a component may address (see `referenced_components`).
-    void comp(CompId id) {
-        u32(id.value());
-        if (comp_sink_ != nullptr) [[unlikely]]
-            comp_sink_->push_back(id.value());
-    }
-    // While set, every id written by comp() is also appended to `sink`.
-    void collect_components(std::vector<std::uint32_t>* sink) { comp_sink_ = sink; }
     void text(std::string_view value) {
         u32(static_cast<std::uint32_t>(value.size()));
         reserve(value.size());
         if (!value.empty()) std::memcpy(buffer_.data() + size_, value.data(), value.size());
         size_ += value.size();
+    }
+    // A component id a component may address (see `referenced_components`).
+    void comp(CompId id) {
+        if (hooked_) [[unlikely]] {
+            hooked_comp(id.value(), true);
+            return;
+        }
+        u32(id.value());
+    }
+    // A component id kept for the record, never addressed (a creator, a channel's creator).
+    void recorded_comp(std::uint32_t id) {
+        if (hooked_) [[unlikely]] {
+            hooked_comp(id, false);
+            return;
+        }
+        u32(id);
+    }
+    // While set, every id written by comp() (and by recorded_comp() when `records` is true) is
+    // also appended to `sink`.
+    void collect_components(std::vector<std::uint32_t>* sink, bool records = false) {
+        comp_sink_ = sink;
+        collect_records_ = records;
+        hooked_ = comp_sink_ != nullptr || comp_map_ != nullptr;
+    }
+    // While set, ids below map->size() are written as (*map)[id] (symmetry: a renaming).
+    void rename_components(const std::vector<std::uint32_t>* map) {
+        comp_map_ = map;
+        hooked_ = comp_sink_ != nullptr || comp_map_ != nullptr;
     }
     void clear() { size_ = 0; }
     [[nodiscard]] const std::uint8_t* data() const { return buffer_.data(); }
@@ -75,9 +95,18 @@ class ByteWriter {
         size_ += width;
     }
 
+    void hooked_comp(std::uint32_t id, bool addressed) {
+        if (comp_sink_ != nullptr && (addressed || collect_records_)) comp_sink_->push_back(id);
+        u32(comp_map_ != nullptr && id < comp_map_->size() ? (*comp_map_)[id] : id);
+    }
+
     std::vector<std::uint8_t> buffer_;
     std::size_t size_ = 0;
+
     std::vector<std::uint32_t>* comp_sink_ = nullptr;
+    const std::vector<std::uint32_t>* comp_map_ = nullptr;
+    bool collect_records_ = false;
+    bool hooked_ = false;
 };
 
 void encode(ByteWriter& out, const ErrorInfo& error);
