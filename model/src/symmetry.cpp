@@ -86,14 +86,6 @@ class Canon {
         return hash_of(out);
     }
 
-    std::uint32_t free_groups() const {
-        std::uint32_t free = 0;
-        for (std::uint32_t rep = 1; rep < count_; ++rep) {
-            free += is_group_(rep) && scratch_.pinned[rep] == 0 ? 1u : 0u;
-        }
-        return free;
-    }
-
   private:
     bool is_group_(std::uint32_t comp) const { return scratch_.group[comp] == comp; }
     bool fixed(std::uint32_t comp) const {
@@ -332,11 +324,6 @@ std::uint64_t canonical_fingerprint(const World& world, SymmetryScratch& scratch
     Canon canon(world, scratch);
     const std::uint64_t hash = canon.fingerprint();
     return hash == 0 ? 1 : hash;
-}
-
-std::uint32_t interchangeable_groups(const World& world, SymmetryScratch& scratch) {
-    const Canon canon(world, scratch);
-    return canon.free_groups();
 }
 
 }  // namespace pmodel

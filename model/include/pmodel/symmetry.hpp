@@ -52,8 +52,4 @@ struct SymmetryScratch {
 // every member of the orbit.
 [[nodiscard]] std::uint64_t canonical_fingerprint(const World& world, SymmetryScratch& scratch);
 
-// How many groups of the state were free to be renamed (0: the canonical fingerprint could
-// tell nothing apart that the plain one does not). For reports and tests.
-[[nodiscard]] std::uint32_t interchangeable_groups(const World& world, SymmetryScratch& scratch);
-
 }  // namespace pmodel
