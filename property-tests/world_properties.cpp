@@ -1,13 +1,15 @@
 // RapidCheck properties over the one transition system: any seed, any bundled scenario, the
 // default design keeps every checked property, a run replays to the same fingerprints, and the
 // checker's sharing of state parts (copy on write, intern tables) changes no state, and the
-// partial-order reduction's persistent subsets are persistent.
+// partial-order reduction's persistent subsets are persistent, and states that symmetry
+// reduction counts once have the same futures.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
 #include <algorithm>
 
 #include "pmodel/reduction.hpp"
+#include "pmodel/symmetry.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pmodel/world.hpp"
 #include "pscenario/loader.hpp"
@@ -231,6 +233,206 @@ TEST(Properties, PersistentSubsetsCommuteWithEveryPathOutsideThem) {
             }
             world.apply(other);
         }
+    });
+    EXPECT_TRUE(ok);
+}
+
+// What one state's successors look like up to symmetry: each successor's orbit with the
+// violations its step raised, sorted; for a terminal state, its terminal violations.
+std::vector<std::pair<std::uint64_t, std::vector<std::string>>> futures(
+    const pmodel::World& world, pmodel::SymmetryScratch& scratch) {
+    std::vector<std::pair<std::uint64_t, std::vector<std::string>>> out;
+    std::vector<pmodel::Action> actions;
+    world.enabled_actions(actions);
+    for (const pmodel::Action& action : actions) {
+        pmodel::World next = world;
+        next.apply(action);
+        out.emplace_back(pmodel::canonical_fingerprint(next, scratch), sorted_properties(next));
+    }
+    if (actions.empty()) {
+        pmodel::World judged = world;
+        (void)judged.check_terminal();
+        out.emplace_back(0, sorted_properties(judged));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// `world` with every component id renamed by `map` (map[old] = new) and its components listed
+// in their new order: the state π(world), encoded. Names are left out (they stay with the ids:
+// what they decide, expectations, is compared separately).
+std::vector<std::uint8_t> renamed(const pmodel::World& world,
+                                  const std::vector<std::uint32_t>& map) {
+    const std::size_t count = world.comps().size();
+    std::vector<std::uint32_t> inverse(count);
+    for (std::uint32_t old = 0; old < count; ++old) inverse[map[old]] = old;
+    pcore::ByteWriter out;
+    out.rename_components(&map);
+    for (std::uint32_t now = 0; now < count; ++now) {
+        const std::uint32_t old = inverse[now];
+        pcore::encode(out, world.comps()[old].state);
+        out.u32(static_cast<std::uint32_t>(world.refcount(pcore::CompId(old))));
+        out.boolean(world.freed(pcore::CompId(old)));
+        const pmodel::SlotGhost& facts = world.slot_ghost(pcore::CompId(old));
+        out.boolean(facts.ended_in_round);
+        out.u32(facts.ended_round);
+        out.boolean(facts.has_cause);
+        out.u8(static_cast<std::uint8_t>(facts.strongest));
+        out.u8(facts.reports);
+        out.u32(facts.solution_round);
+        out.u32(facts.failure_round);
+        out.u32(facts.false_failure_round);
+    }
+    // Sets whose order a renaming changes: each element encoded alone, then sorted.
+    // (hash, bytes): sorted by hash, so that equal sets give equal sequences.
+    std::vector<std::pair<std::uint64_t, std::vector<std::uint8_t>>> items;
+    auto item = [&](auto&& write) {
+        pcore::ByteWriter bytes;
+        bytes.rename_components(&map);
+        write(bytes);
+        items.emplace_back(pcore::hash_bytes(bytes.data(), bytes.size()), bytes.bytes());
+    };
+    for (const pmodel::Link& link : world.links()) {
+        item([&](pcore::ByteWriter& to) {
+            to.u8(0);
+            to.comp(link.from);
+            to.comp(link.to);
+            for (const pcore::Message& message : link.queue) pcore::encode(to, message);
+        });
+    }
+    const pmodel::Ghost& monitors = world.ghost();
+    for (const pmodel::ChannelProgress& progress : monitors.channels) {
+        item([&](pcore::ByteWriter& to) {
+            to.u8(1);
+            to.recorded_comp(progress.channel.creator);
+            to.u32(progress.channel.serial);
+            to.u32(progress.next_accept);
+        });
+    }
+    for (const pmodel::OutstandingPut& put : monitors.outstanding) {
+        item([&](pcore::ByteWriter& to) {
+            to.u8(2);
+            to.recorded_comp(put.channel.creator);
+            to.u32(put.channel.serial);
+            to.u32(put.seq);
+            to.comp(put.sender);
+            to.u32(put.sender_round);
+        });
+    }
+    for (const pmodel::RootError& root : monitors.roots) {
+        item([&](pcore::ByteWriter& to) {
+            to.u8(3);
+            to.comp(root.origin);
+            to.u16(root.type.value());
+        });
+    }
+    for (const pmodel::ErrorArrival& arrival : monitors.arrivals) {
+        item([&](pcore::ByteWriter& to) {
+            to.u8(4);
+            to.comp(arrival.comp);
+            pcore::encode(to, arrival.error);
+        });
+    }
+    std::sort(items.begin(), items.end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<std::uint8_t> bytes = out.bytes();
+    for (const auto& one : items) bytes.insert(bytes.end(), one.second.begin(), one.second.end());
+    for (const std::uint32_t used : monitors.faults_used)
+        bytes.push_back(static_cast<std::uint8_t>(used));
+    return bytes;
+}
+
+// Whether some renaming π of the non-host components maps `a` onto `b` exactly, keeps the
+// order of every two components that name each other (ids are compared only between such),
+// and maps each component to one with the same expectation. Brute force over permutations.
+bool renaming_exists(const pmodel::World& a, const pmodel::World& b) {
+    const std::size_t count = a.comps().size();
+    if (b.comps().size() != count || count > 8) return false;
+    std::vector<std::uint32_t> identity(count);
+    for (std::uint32_t comp = 0; comp < count; ++comp) identity[comp] = comp;
+    const std::vector<std::uint8_t> target = renamed(b, identity);
+    std::vector<std::vector<std::uint32_t>> names(count);
+    pcore::ByteWriter scratch;
+    for (std::uint32_t comp = 0; comp < count; ++comp) {
+        pcore::referenced_components(a.comps()[comp].state, scratch, names[comp]);
+    }
+    auto expectation = [](const pmodel::World& world, std::uint32_t comp) {
+        for (const pmodel::Expectation& expected : world.scenario().expect) {
+            if (expected.name == world.comps()[comp].name) {
+                return static_cast<int>(expected.outcome) + (expected.any ? 10 : 0);
+            }
+        }
+        return -1;
+    };
+    std::vector<std::uint32_t> map = identity;
+    do {
+        bool allowed = true;
+        for (std::uint32_t comp = 0; comp < count && allowed; ++comp) {
+            allowed = expectation(a, comp) == expectation(b, map[comp]);
+            for (const std::uint32_t other : names[comp]) {
+                if (other < count && (comp < other) != (map[comp] < map[other])) allowed = false;
+            }
+        }
+        if (allowed && renamed(a, map) == target) return true;
+    } while (std::next_permutation(map.begin() + 1, map.end()));
+    return false;
+}
+
+// What `check --symmetry` relies on (pmodel/symmetry.hpp): two states with one canonical
+// fingerprint have the same successor orbits, with the same violations on the way, and the same
+// terminal verdicts. Random walks of one length on the scenario with interchangeable copies
+// (under every variant, with and without a crash) meet such pairs often: a brute-force search
+// must find a renaming that maps one onto the other, and their futures are compared one step
+// ahead.
+TEST(Properties, StatesOfOneOrbitHaveTheSameFutures) {
+    const bool ok = rc::check("one orbit, one future", [] {
+        static const std::vector<std::string> variants = {"",
+                                                          "close_port_info=none",
+                                                          "data_message_failed=off",
+                                                          "leader_holds_refs=off",
+                                                          "transfer_blocks_peer=off",
+                                                          "error_relay=none",
+                                                          "shutdown_guard=none",
+                                                          "network=unordered",
+                                                          "timeouts=on"};
+        const auto scenario = bundled("independent-pipelines");
+        const std::string variant = *rc::gen::elementOf(variants);
+        pcore::Variants design;
+        if (!variant.empty()) RC_ASSERT(!pmodel::set_variant(design, variant).has_value());
+        const pmodel::FaultBudget faults{*rc::gen::inRange<std::uint32_t>(0, 2), 0, 0};
+        const auto uniform = [](std::size_t bound) {
+            return *rc::gen::resize(100, rc::gen::inRange<std::size_t>(0, bound));
+        };
+        const std::size_t length = 1 + uniform(60);
+        pmodel::SymmetryScratch scratch;
+        std::vector<std::pair<std::uint64_t, pmodel::World>> seen;  // (canonical, state)
+        std::vector<pmodel::Action> actions;
+        std::size_t pairs = 0;
+        for (int walk = 0; walk < 24; ++walk) {
+            pmodel::World world(scenario, design, faults);
+            for (std::size_t step = 0; step < length; ++step) {
+                world.enabled_actions(actions);
+                if (actions.empty()) break;
+                world.apply(actions[uniform(actions.size())]);
+            }
+            if (!world.violations().empty()) continue;
+            const std::uint64_t canonical = pmodel::canonical_fingerprint(world, scratch);
+            const auto same = std::find_if(seen.begin(), seen.end(), [&](const auto& entry) {
+                return entry.first == canonical &&
+                       entry.second.fingerprint() != world.fingerprint();
+            });
+            if (same != seen.end()) {
+                ++pairs;
+                // One canonical fingerprint: one state up to a renaming that keeps every id
+                // comparison that can happen...
+                RC_ASSERT(renaming_exists(same->second, world));
+                // ...and so one future, up to that renaming.
+                RC_ASSERT(futures(same->second, scratch) == futures(world, scratch));
+            } else {
+                seen.emplace_back(canonical, world);
+            }
+        }
+        RC_TAG(pairs == 0 ? "no pair met" : "pairs compared");
     });
     EXPECT_TRUE(ok);
 }
