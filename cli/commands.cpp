@@ -427,6 +427,11 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
                "proven sound here yet)\n";
         return exit_bad_input;
     }
+    if (options.partial_order && options.max_depth != 0) {
+        err << "protocheck: --por and --max-depth: expected one of them (a reduced search reaches "
+               "states by longer paths, so it cannot vouch for every path up to a depth)\n";
+        return exit_bad_input;
+    }
     check.partial_order = options.partial_order;
     check.symmetry = options.symmetry;
     check.scratch_dir = std::filesystem::temp_directory_path().string();

@@ -134,6 +134,14 @@ class Search {
             result.stop_reason = "cannot create the parent log in the scratch directory";
             return result;
         }
+        if (options_.partial_order && (options_.symmetry || options_.max_depth != 0)) {
+            // The reduced graph's depths are not the full graph's, and its proviso is not
+            // proven for orbits: refused rather than answered wrongly.
+            result.verdict = Verdict::incomplete;
+            result.stop_reason = options_.symmetry ? "--por cannot be combined with --symmetry"
+                                                   : "--por cannot be combined with --max-depth";
+            return result;
+        }
         // One list per thread: a thread expands the states it generated (their memory came
         // from its own malloc arena, so freeing them takes no other thread's lock), then helps
         // with the others' lists.

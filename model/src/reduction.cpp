@@ -46,7 +46,19 @@ class Closure {
         canceller_.assign(count_, 0);
         for (std::uint32_t comp = 0; comp < count_; ++comp) {
             if (world.freed(CompId(comp))) continue;
-            pcore::referenced_components(world.comps()[comp].state, scratch.writer, names_[comp]);
+            if (world.comps().borrowed(comp)) {
+                const CompSlot* slot = &world.comps()[comp];
+                auto known = scratch.addressed.find(slot);
+                if (known == scratch.addressed.end()) {
+                    std::vector<std::uint32_t> addressed;
+                    pcore::referenced_components(slot->state, scratch.writer, addressed);
+                    known = scratch.addressed.emplace(slot, std::move(addressed)).first;
+                }
+                names_[comp] = known->second;
+            } else {
+                pcore::referenced_components(world.comps()[comp].state, scratch.writer,
+                                             names_[comp]);
+            }
             const pcore::Program& program = program_of(world, comp);
             spawner_[comp] = program_has(program, pcore::Op::spawn) ? 1 : 0;
             canceller_[comp] = program_has(program, pcore::Op::cancel) ? 1 : 0;
@@ -110,9 +122,15 @@ class Closure {
             todo_.pop_back();
             visit(comp);
         }
+        // Spawns hand out ids and names in order, and `cancel NAME` resolves a name when it
+        // runs: a spawn or cancel by name in T races with any outside component that may
+        // spawn or cancel by name.
         if (spawn_sensitive_) {
             for (std::uint32_t comp = 0; comp < count_; ++comp) {
-                if (member_[comp] == 0 && may_act_[comp] != 0 && spawner_[comp] != 0) return;
+                if (member_[comp] == 0 && may_act_[comp] != 0 &&
+                    (spawner_[comp] != 0 || canceller_[comp] != 0)) {
+                    return;
+                }
             }
         }
         for (std::uint32_t index = 0; index < enabled_.size(); ++index) {

@@ -81,6 +81,15 @@ class Canon {
         }
         encode_fixed_monitors(out);
         out.rename_components(nullptr);
+        // Names stay with ids, so a renaming keeps the multiset of names; it decides how new
+        // instances are numbered and which expected names exist.
+        std::vector<const std::string*> names;
+        for (std::uint32_t comp = 0; comp < count_; ++comp) {
+            if (!fixed(comp)) names.push_back(&world_.comps()[comp].name);
+        }
+        std::sort(names.begin(), names.end(),
+                  [](const std::string* a, const std::string* b) { return *a < *b; });
+        for (const std::string* name : names) out.text(*name);
         out.u32(static_cast<std::uint32_t>(shapes.size()));
         for (const std::uint64_t shape : shapes) out.u64(shape);
         return hash_of(out);

@@ -41,7 +41,8 @@ struct CheckOptions {
     std::uint64_t max_memory = 0;  // bytes of resident memory; 0: no bound
     bool strict = false;           // application deadlocks are violations
     // Partial-order reduction (pmodel/reduction.hpp): same verdicts, fewer states; the
-    // counterexample is a real path but no longer guaranteed shortest.
+    // counterexample is a real path but no longer guaranteed shortest. Not with `symmetry` or
+    // `max_depth` (the search then stops at once as incomplete, saying why).
     bool partial_order = false;
     // Symmetry reduction (pmodel/symmetry.hpp): states equal up to a renaming of
     // interchangeable components count once. Ignored where the scenario does not allow it.

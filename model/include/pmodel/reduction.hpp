@@ -24,8 +24,9 @@
 //      The exception does not hold when C is "exposed": exited (others' releases may free it),
 //      about to exit, or with ghost round fields that others' decisions write; nor when the
 //      knower may spawn (its children could be given C and send on a fresh link).
-// T is refused when it spawns (or may cancel by name) and a component outside M may spawn: ids
-// and instance names are handed out in spawn order. States with an enabled fault (one budget for
+// T is refused when it spawns (or may cancel by name) and a component outside M that may act
+// may spawn or cancel by name: ids and instance names are handed out in spawn order, and a
+// name is resolved when the cancel runs. States with an enabled fault (one budget for
 // all) or timeout (needs global quiescence) are expanded in full.
 //
 // Properties: terminal checks (DF-*, LC-2, NM-*, EXPECT) see every terminal state of the full
@@ -37,6 +38,7 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "pcore/encode.hpp"
@@ -47,6 +49,10 @@ namespace pmodel {
 // Reusable buffers: the checker keeps one per thread.
 struct ReductionScratch {
     pcore::ByteWriter writer;
+    // What an interned slot addresses, by the slot's address: interned slots live as long as
+    // the search and are one object per content, so the address names the content. (A cache:
+    // nothing is iterated, so the addresses never reach an output.)
+    std::unordered_map<const CompSlot*, std::vector<std::uint32_t>> addressed;
     ApplyResult applied;
     std::vector<std::uint32_t> seeds;
     std::vector<std::uint32_t> candidate;
