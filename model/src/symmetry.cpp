@@ -95,6 +95,14 @@ class Canon {
         return hash_of(out);
     }
 
+    std::uint32_t free_groups() const {
+        std::uint32_t free = 0;
+        for (std::uint32_t rep = 1; rep < count_; ++rep) {
+            free += is_group_(rep) && scratch_.pinned[rep] == 0 ? 1u : 0u;
+        }
+        return free;
+    }
+
   private:
     bool is_group_(std::uint32_t comp) const { return scratch_.group[comp] == comp; }
     bool fixed(std::uint32_t comp) const {
@@ -121,10 +129,24 @@ class Canon {
         pcore::ByteWriter& bytes = scratch_.writer;
         for (std::uint32_t comp = 0; comp < count_; ++comp) {
             scratch_.names.clear();
-            bytes.clear();
-            bytes.collect_components(&scratch_.names, true);
-            pcore::encode(bytes, world_.comps()[comp].state);
-            bytes.collect_components(nullptr);
+            const CompSlot& slot = world_.comps()[comp];
+            if (world_.comps().borrowed(comp)) {
+                auto known = scratch_.named.find(&slot);
+                if (known == scratch_.named.end()) {
+                    std::vector<std::uint32_t> named;
+                    bytes.clear();
+                    bytes.collect_components(&named, true);
+                    pcore::encode(bytes, slot.state);
+                    bytes.collect_components(nullptr);
+                    known = scratch_.named.emplace(&slot, std::move(named)).first;
+                }
+                scratch_.names = known->second;
+            } else {
+                bytes.clear();
+                bytes.collect_components(&scratch_.names, true);
+                pcore::encode(bytes, slot.state);
+                bytes.collect_components(nullptr);
+            }
             join_all(comp);
         }
         for (const Link& link : world_.links()) {
@@ -331,6 +353,7 @@ bool symmetry_allowed(const Scenario& scenario) {
 
 std::uint64_t canonical_fingerprint(const World& world, SymmetryScratch& scratch) {
     Canon canon(world, scratch);
+    if (canon.free_groups() < 2) return world.fingerprint();
     const std::uint64_t hash = canon.fingerprint();
     return hash == 0 ? 1 : hash;
 }

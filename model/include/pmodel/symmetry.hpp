@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "pcore/encode.hpp"
@@ -38,6 +39,9 @@ namespace pmodel {
 
 struct SymmetryScratch {
     pcore::ByteWriter writer;
+    // Every id an interned slot's encoding writes, by the slot's address (interned slots live as
+    // long as the search, one object per content; a cache, never iterated).
+    std::unordered_map<const CompSlot*, std::vector<std::uint32_t>> named;
     pcore::ByteWriter shape;
     pcore::ByteWriter entry;
     std::vector<std::uint32_t> names;
@@ -49,7 +53,9 @@ struct SymmetryScratch {
 };
 
 // The state's fingerprint up to renamings of interchangeable groups. Equals the orbit's for
-// every member of the orbit.
+// every member of the orbit. A state with at most one group free to be renamed is its own
+// orbit (the number of free groups is the same across an orbit): it keeps its plain
+// fingerprint, which costs nothing.
 [[nodiscard]] std::uint64_t canonical_fingerprint(const World& world, SymmetryScratch& scratch);
 
 }  // namespace pmodel
