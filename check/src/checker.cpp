@@ -384,8 +384,15 @@ class Search {
                  Worker& work,
                  std::deque<Node>& next,
                  std::vector<Found>& found) {
-        World child = *node.world;
-        child.apply(work.actions[choice], work.applied);
+        // Under --por the closure may have computed this successor already.
+        std::vector<std::optional<World>>& computed = work.reduction.successors;
+        const bool precomputed = choice < computed.size() && computed[choice].has_value();
+        World child = precomputed ? std::move(*computed[choice]) : *node.world;
+        if (precomputed) {
+            computed[choice].reset();
+        } else {
+            child.apply(work.actions[choice], work.applied);
+        }
         ++work.transitions;
         const std::uint64_t fingerprint = fingerprint_of(child, work.symmetry);
         Found at;

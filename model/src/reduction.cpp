@@ -106,6 +106,8 @@ class Closure {
             }
         }
         reach_.assign(enabled.size(), std::nullopt);
+        scratch.successors.clear();
+        scratch.successors.resize(enabled.size());
     }
 
     // The enabled actions of the smallest closed set grown from `seed`; empty when the set
@@ -166,6 +168,7 @@ class Closure {
             next.freed(CompId(actor)) || next.comps()[actor].state.mode == pcore::Mode::exited;
         reach.spawns = next.comps().size() != world_.comps().size();
         known = std::move(reach);
+        scratch_.successors[index] = std::move(next);  // the checker takes it from here
         return *known;
     }
 
@@ -256,6 +259,7 @@ bool persistent_subset(const World& world,
                        ReductionScratch& scratch,
                        std::vector<std::uint32_t>& chosen) {
     chosen.clear();
+    scratch.successors.clear();
     if (enabled.size() < 2) return false;
     for (const Action& action : enabled) {
         if (action.kind == ActionKind::fault || action.kind == ActionKind::timeout) return false;

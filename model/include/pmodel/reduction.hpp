@@ -38,6 +38,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -56,10 +57,14 @@ struct ReductionScratch {
     ApplyResult applied;
     std::vector<std::uint32_t> seeds;
     std::vector<std::uint32_t> candidate;
+    // After persistent_subset: the successor by enabled[i], where the closure computed it
+    // (every action of the chosen subset, some others); empty entries elsewhere.
+    std::vector<std::optional<World>> successors;
 };
 
 // True, with `chosen` holding indices into `enabled` (ascending), when a proper subset of
-// `enabled` is persistent; false when every action must be taken.
+// `enabled` is persistent; false when every action must be taken. Either way
+// `scratch.successors` keeps the successors it computed, for the caller to take.
 [[nodiscard]] bool persistent_subset(const World& world,
                                      const std::vector<Action>& enabled,
                                      ReductionScratch& scratch,
