@@ -668,9 +668,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     check_command->add_flag("--strict", check_options.strict,
                             "application deadlocks count as violations");
     check_command->add_flag("--por", check_options.partial_order,
-                            "partial-order reduction: take the actions of one group of "
-                            "components that cannot interact with the rest (same verdicts, "
-                            "fewer states; counterexamples may not be shortest)");
+                            "partial-order reduction: from each state, only the actions of "
+                            "components the others cannot interfere with before they move "
+                            "(same verdicts, fewer states; counterexamples may not be shortest)");
     check_command->add_flag("--symmetry", check_options.symmetry,
                             "symmetry reduction: states equal up to a renaming of interchangeable "
                             "components (same definition, never interacting) count once");
