@@ -164,19 +164,7 @@ TEST(Properties, PersistentSubsetsCommuteWithEveryPathOutsideThem) {
             }
             return all;
         }();
-        static const std::vector<std::string> variants = {"",
-                                                          "close_port_info=in_sync_flag",
-                                                          "close_port_info=none",
-                                                          "data_message_failed=off",
-                                                          "leader_holds_refs=off",
-                                                          "transfer_blocks_peer=off",
-                                                          "error_relay=none",
-                                                          "shutdown_guard=lock",
-                                                          "shutdown_guard=none",
-                                                          "cancel_precedence=cancel_overrides",
-                                                          "network=fifo_channel",
-                                                          "network=unordered",
-                                                          "timeouts=on"};
+        static const std::vector<std::string> variants = pmodel::every_design();
         const auto scenario = bundled(*rc::gen::elementOf(names));
         const std::string variant = *rc::gen::elementOf(variants);
         pcore::Variants design;
@@ -273,72 +261,38 @@ std::vector<std::uint8_t> renamed(const pmodel::World& world,
         pcore::encode(out, world.comps()[old].state);
         out.u32(static_cast<std::uint32_t>(world.refcount(pcore::CompId(old))));
         out.boolean(world.freed(pcore::CompId(old)));
-        const pmodel::SlotGhost& facts = world.slot_ghost(pcore::CompId(old));
-        out.boolean(facts.ended_in_round);
-        out.u32(facts.ended_round);
-        out.boolean(facts.has_cause);
-        out.u8(static_cast<std::uint8_t>(facts.strongest));
-        out.u8(facts.reports);
-        out.u32(facts.solution_round);
-        out.u32(facts.failure_round);
-        out.u32(facts.false_failure_round);
+        pmodel::encode(out, world.slot_ghost(pcore::CompId(old)));
     }
-    // Sets whose order a renaming changes: each element encoded alone, then sorted.
-    // (hash, bytes): sorted by hash, so that equal sets give equal sequences.
+    // Sets whose order a renaming changes: each element encoded alone, then sorted by the
+    // hash of its bytes, so that equal sets give equal sequences.
     std::vector<std::pair<std::uint64_t, std::vector<std::uint8_t>>> items;
-    auto item = [&](auto&& write) {
-        pcore::ByteWriter bytes;
-        bytes.rename_components(&map);
-        write(bytes);
-        items.emplace_back(pcore::hash_bytes(bytes.data(), bytes.size()), bytes.bytes());
+    auto add_all = [&](std::uint8_t kind, const auto& list, auto write) {
+        for (const auto& entry : list) {
+            pcore::ByteWriter bytes;
+            bytes.rename_components(&map);
+            bytes.u8(kind);
+            write(bytes, entry);
+            items.emplace_back(pcore::hash_bytes(bytes.data(), bytes.size()), bytes.bytes());
+        }
     };
-    for (const pmodel::Link& link : world.links()) {
-        item([&](pcore::ByteWriter& to) {
-            to.u8(0);
-            to.comp(link.from);
-            to.comp(link.to);
-            for (const pcore::Message& message : link.queue) pcore::encode(to, message);
-        });
-    }
+    const auto plain = [](pcore::ByteWriter& to, const auto& entry) { pmodel::encode(to, entry); };
+    add_all(0, world.links(), [](pcore::ByteWriter& to, const pmodel::Link& link) {
+        to.comp(link.from);
+        to.comp(link.to);
+        pmodel::encode(to, link.queue);
+    });
     const pmodel::Ghost& monitors = world.ghost();
-    for (const pmodel::ChannelProgress& progress : monitors.channels) {
-        item([&](pcore::ByteWriter& to) {
-            to.u8(1);
-            to.recorded_comp(progress.channel.creator);
-            to.u32(progress.channel.serial);
-            to.u32(progress.next_accept);
-        });
-    }
-    for (const pmodel::OutstandingPut& put : monitors.outstanding) {
-        item([&](pcore::ByteWriter& to) {
-            to.u8(2);
-            to.recorded_comp(put.channel.creator);
-            to.u32(put.channel.serial);
-            to.u32(put.seq);
-            to.comp(put.sender);
-            to.u32(put.sender_round);
-        });
-    }
-    for (const pmodel::RootError& root : monitors.roots) {
-        item([&](pcore::ByteWriter& to) {
-            to.u8(3);
-            to.comp(root.origin);
-            to.u16(root.type.value());
-        });
-    }
-    for (const pmodel::ErrorArrival& arrival : monitors.arrivals) {
-        item([&](pcore::ByteWriter& to) {
-            to.u8(4);
-            to.comp(arrival.comp);
-            pcore::encode(to, arrival.error);
-        });
-    }
+    add_all(1, monitors.channels, plain);
+    add_all(2, monitors.outstanding, plain);
+    add_all(3, monitors.roots, plain);
+    add_all(4, monitors.arrivals, plain);
     std::sort(items.begin(), items.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<std::uint8_t> bytes = out.bytes();
     for (const auto& one : items) bytes.insert(bytes.end(), one.second.begin(), one.second.end());
-    for (const std::uint32_t used : monitors.faults_used)
+    for (const std::uint32_t used : monitors.faults_used) {
         bytes.push_back(static_cast<std::uint8_t>(used));
+    }
     return bytes;
 }
 

@@ -36,13 +36,7 @@ class FingerprintSet {
         if (fingerprint == 0) fingerprint = 1;
         Shard& shard = shards_[fingerprint >> shift_];
         std::lock_guard<std::mutex> lock(shard.mutex);
-        std::size_t at = home(fingerprint, shard.slots.size());
-        while (true) {
-            const std::uint64_t held = shard.slots[at];
-            if (held == fingerprint) return true;
-            if (held == 0) return false;
-            if (++at == shard.slots.size()) at = 0;
-        }
+        return shard.slots[probe(shard.slots, fingerprint)] == fingerprint;
     }
 
     // Empties the set (not thread-safe: between layers only).
@@ -81,17 +75,20 @@ class FingerprintSet {
         return static_cast<std::size_t>(wide >> 64);
     }
 
-    static bool place(std::vector<std::uint64_t>& slots, std::uint64_t fingerprint) {
+    // The slot holding `fingerprint`, or the empty one where it would go (linear probing).
+    static std::size_t probe(const std::vector<std::uint64_t>& slots, std::uint64_t fingerprint) {
         std::size_t at = home(fingerprint, slots.size());
-        while (true) {
-            const std::uint64_t held = slots[at];
-            if (held == fingerprint) return false;
-            if (held == 0) {
-                slots[at] = fingerprint;
-                return true;
-            }
+        while (slots[at] != fingerprint && slots[at] != 0) {
             if (++at == slots.size()) at = 0;
         }
+        return at;
+    }
+
+    static bool place(std::vector<std::uint64_t>& slots, std::uint64_t fingerprint) {
+        const std::size_t at = probe(slots, fingerprint);
+        if (slots[at] == fingerprint) return false;
+        slots[at] = fingerprint;
+        return true;
     }
 
     static void grow(Shard& shard) {

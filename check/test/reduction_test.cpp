@@ -34,19 +34,7 @@ std::vector<std::string> small_scenarios() {
     return {names.begin(), names.end()};
 }
 
-const std::vector<std::string> designs = {"",
-                                          "close_port_info=in_sync_flag",
-                                          "close_port_info=none",
-                                          "data_message_failed=off",
-                                          "leader_holds_refs=off",
-                                          "transfer_blocks_peer=off",
-                                          "error_relay=none",
-                                          "shutdown_guard=lock",
-                                          "shutdown_guard=none",
-                                          "cancel_precedence=cancel_overrides",
-                                          "network=fifo_channel",
-                                          "network=unordered",
-                                          "timeouts=on"};
+const std::vector<std::string> designs = pmodel::every_design();
 
 enum class Reduction { none, partial_order, symmetry };
 
@@ -62,6 +50,14 @@ pcheck::CheckOptions options_for(const std::string& design,
     options.symmetry = reduction == Reduction::symmetry;
     options.max_states = 400000;  // a runaway variant stops; both searches are then skipped
     return options;
+}
+
+// A search with no bound on the states (the sweeps stop runaway variants).
+pcheck::CheckResult check_whole(const std::shared_ptr<const pmodel::Scenario>& scenario,
+                                Reduction reduction) {
+    pcheck::CheckOptions options = options_for("", reduction);
+    options.max_states = 0;
+    return pcheck::check(scenario, options);
 }
 
 void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario,
@@ -130,11 +126,8 @@ INSTANTIATE_TEST_SUITE_P(Bundled,
 // reduced one runs one pipeline's steps while the other waits.
 TEST(PartialOrder, IndependentComponentsAreNotInterleaved) {
     const auto scenario = bundled("independent-pipelines");
-    pcheck::CheckOptions full_options = options_for("", Reduction::none);
-    full_options.max_states = 0;
-    const pcheck::CheckResult full = pcheck::check(scenario, full_options);
-    const pcheck::CheckResult reduced =
-        pcheck::check(scenario, options_for("", Reduction::partial_order));
+    const pcheck::CheckResult full = check_whole(scenario, Reduction::none);
+    const pcheck::CheckResult reduced = check_whole(scenario, Reduction::partial_order);
     ASSERT_EQ(full.verdict, pcheck::Verdict::pass);
     ASSERT_EQ(reduced.verdict, pcheck::Verdict::pass);
     EXPECT_EQ(full.states, 1204739u);
@@ -224,11 +217,8 @@ TEST(Symmetry, ExpectationsTellCopiesApart) {
     ASSERT_NE(at, std::string::npos);
     text.replace(at, both.size(), R"("right": {"outcome": "failed"})");
     const auto scenario = pscenario::load_scenario_text(text, "asymmetric.json");
-    pcheck::CheckOptions full_options = options_for("", Reduction::none);
-    full_options.max_states = 0;
-    const pcheck::CheckResult full = pcheck::check(scenario, full_options);
-    const pcheck::CheckResult reduced =
-        pcheck::check(scenario, options_for("", Reduction::symmetry));
+    const pcheck::CheckResult full = check_whole(scenario, Reduction::none);
+    const pcheck::CheckResult reduced = check_whole(scenario, Reduction::symmetry);
     ASSERT_EQ(full.verdict, pcheck::Verdict::violation);
     ASSERT_EQ(reduced.verdict, pcheck::Verdict::violation);
     EXPECT_EQ(reduced.violation->property, "EXPECT");

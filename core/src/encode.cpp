@@ -374,22 +374,33 @@ std::uint64_t hash_bytes(const std::uint8_t* data, std::size_t size, std::uint64
     return hash;
 }
 
+namespace {
+
+template <class Value>
+void collect_referenced(const Value& value,
+                        ByteWriter& scratch,
+                        std::vector<std::uint32_t>& out,
+                        bool records) {
+    scratch.clear();
+    scratch.collect_components(&out, records);
+    encode(scratch, value);
+    scratch.collect_components(nullptr);
+}
+
+}  // namespace
+
 void referenced_components(const ComponentState& state,
                            ByteWriter& scratch,
-                           std::vector<std::uint32_t>& out) {
-    scratch.clear();
-    scratch.collect_components(&out);
-    encode(scratch, state);
-    scratch.collect_components(nullptr);
+                           std::vector<std::uint32_t>& out,
+                           bool records) {
+    collect_referenced(state, scratch, out, records);
 }
 
 void referenced_components(const Message& message,
                            ByteWriter& scratch,
-                           std::vector<std::uint32_t>& out) {
-    scratch.clear();
-    scratch.collect_components(&out);
-    encode(scratch, message);
-    scratch.collect_components(nullptr);
+                           std::vector<std::uint32_t>& out,
+                           bool records) {
+    collect_referenced(message, scratch, out, records);
 }
 
 }  // namespace pcore

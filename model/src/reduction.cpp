@@ -46,19 +46,7 @@ class Closure {
         canceller_.assign(count_, 0);
         for (std::uint32_t comp = 0; comp < count_; ++comp) {
             if (world.freed(CompId(comp))) continue;
-            if (world.comps().borrowed(comp)) {
-                const CompSlot* slot = &world.comps()[comp];
-                auto known = scratch.addressed.find(slot);
-                if (known == scratch.addressed.end()) {
-                    std::vector<std::uint32_t> addressed;
-                    pcore::referenced_components(slot->state, scratch.writer, addressed);
-                    known = scratch.addressed.emplace(slot, std::move(addressed)).first;
-                }
-                names_[comp] = known->second;
-            } else {
-                pcore::referenced_components(world.comps()[comp].state, scratch.writer,
-                                             names_[comp]);
-            }
+            scratch.names.append(world, comp, names_[comp]);
             const pcore::Program& program = program_of(world, comp);
             spawner_[comp] = program_has(program, pcore::Op::spawn) ? 1 : 0;
             canceller_[comp] = program_has(program, pcore::Op::cancel) ? 1 : 0;
@@ -67,7 +55,7 @@ class Closure {
             std::vector<std::uint32_t>& names = names_[link.to.value()];
             names.push_back(link.from.value());  // a receiver learns who sent
             for (std::uint32_t position = 0; position < link.queue.size(); ++position) {
-                pcore::referenced_components(link.queue[position], scratch.writer, names);
+                scratch.names.append(link.queue[position], names);
             }
         }
         for (std::uint32_t comp = 0; comp < count_; ++comp) {

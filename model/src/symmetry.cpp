@@ -77,7 +77,7 @@ class Canon {
             if (!fixed(link.from.value()) && !fixed(link.to.value())) continue;
             out.u32(link.from.value());
             out.u32(link.to.value());
-            encode_queue(out, link);
+            encode(out, link.queue);
         }
         encode_fixed_monitors(out);
         out.rename_components(nullptr);
@@ -126,34 +126,14 @@ class Canon {
             }
             scratch_.names.clear();
         };
-        pcore::ByteWriter& bytes = scratch_.writer;
         for (std::uint32_t comp = 0; comp < count_; ++comp) {
             scratch_.names.clear();
-            const CompSlot& slot = world_.comps()[comp];
-            if (world_.comps().borrowed(comp)) {
-                auto known = scratch_.named.find(&slot);
-                if (known == scratch_.named.end()) {
-                    std::vector<std::uint32_t> named;
-                    bytes.clear();
-                    bytes.collect_components(&named, true);
-                    pcore::encode(bytes, slot.state);
-                    bytes.collect_components(nullptr);
-                    known = scratch_.named.emplace(&slot, std::move(named)).first;
-                }
-                scratch_.names = known->second;
-            } else {
-                bytes.clear();
-                bytes.collect_components(&scratch_.names, true);
-                pcore::encode(bytes, slot.state);
-                bytes.collect_components(nullptr);
-            }
+            scratch_.named.append(world_, comp, scratch_.names);
             join_all(comp);
         }
         for (const Link& link : world_.links()) {
-            bytes.clear();
-            bytes.collect_components(&scratch_.names, true);
-            for (const Message& message : link.queue) pcore::encode(bytes, message);
-            bytes.collect_components(nullptr);
+            for (const Message& message : link.queue)
+                scratch_.named.append(message, scratch_.names);
             scratch_.names.push_back(link.from.value());
             join_all(link.to.value());
         }
@@ -223,7 +203,7 @@ class Canon {
             pcore::ByteWriter& bytes = scratch_.entry;
             bytes.clear();
             bytes.rename_components(&rename);
-            encode_queue(bytes, link);
+            encode(bytes, link.queue);
             bytes.rename_components(nullptr);
             links.emplace_back((static_cast<std::uint64_t>(rename[link.from.value()]) << 32) |
                                    rename[link.to.value()],
@@ -252,20 +232,7 @@ class Canon {
         pcore::encode(out, slot.state);
         out.u32(static_cast<std::uint32_t>(world_.refcount(CompId(comp))));
         out.boolean(world_.freed(CompId(comp)));
-        const SlotGhost& facts = world_.slot_ghost(CompId(comp));
-        out.boolean(facts.ended_in_round);
-        out.u32(facts.ended_round);
-        out.boolean(facts.has_cause);
-        out.u8(static_cast<std::uint8_t>(facts.strongest));
-        out.u8(facts.reports);
-        out.u32(facts.solution_round);
-        out.u32(facts.failure_round);
-        out.u32(facts.false_failure_round);
-    }
-
-    static void encode_queue(pcore::ByteWriter& out, const Link& link) {
-        out.u32(static_cast<std::uint32_t>(link.queue.size()));
-        for (const Message& message : link.queue) pcore::encode(out, message);
+        encode(out, world_.slot_ghost(CompId(comp)));
     }
 
     // Monitor entries are sets: each is encoded on its own and the encodings sorted, so that a
@@ -276,49 +243,25 @@ class Canon {
         std::vector<std::uint64_t> entries;
         pcore::ByteWriter& bytes = scratch_.entry;
         const std::vector<std::uint32_t>* rename = &scratch_.rename;
-        auto add = [&](auto&& write) {
-            bytes.clear();
-            bytes.rename_components(rename);
-            write(bytes);
-            bytes.rename_components(nullptr);
-            entries.push_back(hash_of(bytes));
+        // Each kind of entry belongs to the group of one component in it.
+        auto add_all = [&](std::uint8_t kind, const auto& list, auto owner) {
+            for (const auto& entry : list) {
+                if (!belongs(owner(entry))) continue;
+                bytes.clear();
+                bytes.rename_components(rename);
+                bytes.u8(kind);
+                encode(bytes, entry);
+                bytes.rename_components(nullptr);
+                entries.push_back(hash_of(bytes));
+            }
         };
-        for (const ChannelProgress& progress : monitors.channels) {
-            if (!belongs(progress.channel.creator)) continue;
-            add([&](pcore::ByteWriter& to) {
-                to.u8(0);
-                to.recorded_comp(progress.channel.creator);
-                to.u32(progress.channel.serial);
-                to.u32(progress.next_accept);
-            });
-        }
-        for (const OutstandingPut& put : monitors.outstanding) {
-            if (!belongs(put.sender.value())) continue;
-            add([&](pcore::ByteWriter& to) {
-                to.u8(1);
-                to.recorded_comp(put.channel.creator);
-                to.u32(put.channel.serial);
-                to.u32(put.seq);
-                to.comp(put.sender);
-                to.u32(put.sender_round);
-            });
-        }
-        for (const RootError& root : monitors.roots) {
-            if (!belongs(root.origin.value())) continue;
-            add([&](pcore::ByteWriter& to) {
-                to.u8(2);
-                to.comp(root.origin);
-                to.u16(root.type.value());
-            });
-        }
-        for (const ErrorArrival& arrival : monitors.arrivals) {
-            if (!belongs(arrival.comp.value())) continue;
-            add([&](pcore::ByteWriter& to) {
-                to.u8(3);
-                to.comp(arrival.comp);
-                pcore::encode(to, arrival.error);
-            });
-        }
+        add_all(0, monitors.channels,
+                [](const ChannelProgress& progress) { return progress.channel.creator; });
+        add_all(1, monitors.outstanding,
+                [](const OutstandingPut& put) { return put.sender.value(); });
+        add_all(2, monitors.roots, [](const RootError& root) { return root.origin.value(); });
+        add_all(3, monitors.arrivals,
+                [](const ErrorArrival& arrival) { return arrival.comp.value(); });
         std::sort(entries.begin(), entries.end());
         out.u32(static_cast<std::uint32_t>(entries.size()));
         for (const std::uint64_t entry : entries) out.u64(entry);

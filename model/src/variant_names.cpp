@@ -58,6 +58,16 @@ std::size_t index_of(Enum value) {
 
 }  // namespace
 
+std::vector<std::string> every_design() {
+    std::vector<std::string> out = {""};
+    for (const VariantInfo& info : variant_catalogue()) {
+        for (std::size_t index = 1; index < info.values.size(); ++index) {
+            out.push_back(std::string(info.key) + "=" + std::string(info.values[index]));
+        }
+    }
+    return out;
+}
+
 std::optional<std::string> set_variant(pcore::Variants& variants, std::string_view assignment) {
     const auto equals = assignment.find('=');
     std::string keys;

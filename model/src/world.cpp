@@ -858,6 +858,45 @@ void World::check_expectations() {
     }
 }
 
+void encode(pcore::ByteWriter& out, const SlotGhost& facts) {
+    out.boolean(facts.ended_in_round);
+    out.u32(facts.ended_round);
+    out.u8(static_cast<std::uint8_t>(facts.has_cause ? 1 + static_cast<int>(facts.strongest) : 0));
+    out.u8(facts.reports);
+    out.u32(facts.solution_round);
+    out.u32(facts.failure_round);
+    out.u32(facts.false_failure_round);
+}
+
+void encode(pcore::ByteWriter& out, const MessageQueue& queue) {
+    out.u32(static_cast<std::uint32_t>(queue.size()));
+    for (const Message& message : queue) pcore::encode(out, message);
+}
+
+void encode(pcore::ByteWriter& out, const ChannelProgress& progress) {
+    out.recorded_comp(progress.channel.creator);
+    out.u32(progress.channel.serial);
+    out.u32(progress.next_accept);
+}
+
+void encode(pcore::ByteWriter& out, const OutstandingPut& put) {
+    out.recorded_comp(put.channel.creator);
+    out.u32(put.channel.serial);
+    out.u32(put.seq);
+    out.comp(put.sender);
+    out.u32(put.sender_round);
+}
+
+void encode(pcore::ByteWriter& out, const RootError& root) {
+    out.comp(root.origin);
+    out.u16(root.type.value());
+}
+
+void encode(pcore::ByteWriter& out, const ErrorArrival& arrival) {
+    out.comp(arrival.comp);
+    pcore::encode(out, arrival.error);
+}
+
 namespace {
 
 void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
@@ -871,8 +910,7 @@ std::uint64_t World::queue_hash(const Link& link) const {
     if (link.queue_hash == 0) {
         thread_local pcore::ByteWriter out;
         out.clear();
-        out.u32(static_cast<std::uint32_t>(link.queue.size()));
-        for (const Message& message : link.queue) pcore::encode(out, message);
+        encode(out, link.queue);
         const std::uint64_t hash = pcore::hash_bytes(out.data(), out.size());
         link.queue_hash = hash == 0 ? 1 : hash;
     }
@@ -883,30 +921,14 @@ std::uint64_t World::ghost_hash() const {
     if (ghost_hash_ == 0) {
         thread_local pcore::ByteWriter out;
         out.clear();
-        out.u32(static_cast<std::uint32_t>(ghost_->channels.size()));
-        for (const ChannelProgress& progress : ghost_->channels) {
-            out.u32(progress.channel.creator);
-            out.u32(progress.channel.serial);
-            out.u32(progress.next_accept);
-        }
-        out.u32(static_cast<std::uint32_t>(ghost_->outstanding.size()));
-        for (const OutstandingPut& put : ghost_->outstanding) {
-            out.u32(put.channel.creator);
-            out.u32(put.channel.serial);
-            out.u32(put.seq);
-            out.u32(put.sender.value());
-            out.u32(put.sender_round);
-        }
-        out.u32(static_cast<std::uint32_t>(ghost_->roots.size()));
-        for (const RootError& root : ghost_->roots) {
-            out.u32(root.origin.value());
-            out.u16(root.type.value());
-        }
-        out.u32(static_cast<std::uint32_t>(ghost_->arrivals.size()));
-        for (const ErrorArrival& arrival : ghost_->arrivals) {
-            out.u32(arrival.comp.value());
-            pcore::encode(out, arrival.error);
-        }
+        auto encode_all = [&](const auto& entries) {
+            out.u32(static_cast<std::uint32_t>(entries.size()));
+            for (const auto& entry : entries) encode(out, entry);
+        };
+        encode_all(ghost_->channels);
+        encode_all(ghost_->outstanding);
+        encode_all(ghost_->roots);
+        encode_all(ghost_->arrivals);
         for (std::uint32_t used : ghost_->faults_used) out.u32(used);
         const std::uint64_t hash = pcore::hash_bytes(out.data(), out.size());
         ghost_hash_ = hash == 0 ? 1 : hash;
@@ -937,15 +959,7 @@ std::uint64_t World::fingerprint() const {
         out.u64(slot_hash(index));
         out.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
         out.boolean(comps_.freed(index));
-        const SlotGhost& facts = comps_.ghost(index);
-        out.boolean(facts.ended_in_round);
-        out.u32(facts.ended_round);
-        out.u8(
-            static_cast<std::uint8_t>(facts.has_cause ? 1 + static_cast<int>(facts.strongest) : 0));
-        out.u8(facts.reports);
-        out.u32(facts.solution_round);
-        out.u32(facts.failure_round);
-        out.u32(facts.false_failure_round);
+        encode(out, comps_.ghost(index));
     }
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));

@@ -115,16 +115,18 @@ void encode(ByteWriter& out, const ComponentState& state);
 
 // Every component a state or a message names, in any field the runtime could use to reach it
 // (ports, peers, rounds, control entries, pending transfers, carried ports, provenance): the
-// ids the encoding writes, so a field added to the encoding is covered too. Only `creator`,
-// which the runtime never addresses (it is there for the wait-for graph), is left out.
-// Appends to `out` (unsorted, with repeats); `scratch` is overwritten. Used by the
-// partial-order reduction.
+// ids the encoding writes, so a field added to the encoding is covered too. Ids kept only for
+// the record (`creator`, a channel's creator: the runtime never addresses them) are left out
+// unless `records` is true. Appends to `out` (unsorted, with repeats); `scratch` is
+// overwritten. Used by the reductions.
 void referenced_components(const ComponentState& state,
                            ByteWriter& scratch,
-                           std::vector<std::uint32_t>& out);
+                           std::vector<std::uint32_t>& out,
+                           bool records = false);
 void referenced_components(const Message& message,
                            ByteWriter& scratch,
-                           std::vector<std::uint32_t>& out);
+                           std::vector<std::uint32_t>& out,
+                           bool records = false);
 
 // A 64-bit hash of bytes (multiply-xorshift over 8-byte words; seedable). Not cryptographic;
 // fingerprint collisions are estimated by the checker from the state count.

@@ -39,21 +39,16 @@
 
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
-#include "pcore/encode.hpp"
+#include "pmodel/slot_names.hpp"
 #include "pmodel/world.hpp"
 
 namespace pmodel {
 
 // Reusable buffers: the checker keeps one per thread.
 struct ReductionScratch {
-    pcore::ByteWriter writer;
-    // What an interned slot addresses, by the slot's address: interned slots live as long as
-    // the search and are one object per content, so the address names the content. (A cache:
-    // nothing is iterated, so the addresses never reach an output.)
-    std::unordered_map<const CompSlot*, std::vector<std::uint32_t>> addressed;
+    SlotNames names{false};  // what may be addressed: records (creators) left out
     ApplyResult applied;
     std::vector<std::uint32_t> seeds;
     std::vector<std::uint32_t> candidate;

@@ -26,10 +26,10 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "pcore/encode.hpp"
+#include "pmodel/slot_names.hpp"
 #include "pmodel/world.hpp"
 
 namespace pmodel {
@@ -38,10 +38,8 @@ namespace pmodel {
 [[nodiscard]] bool symmetry_allowed(const Scenario& scenario);
 
 struct SymmetryScratch {
+    SlotNames named{true};  // every id, records (creators, channel creators) included
     pcore::ByteWriter writer;
-    // Every id an interned slot's encoding writes, by the slot's address (interned slots live as
-    // long as the search, one object per content; a cache, never iterated).
-    std::unordered_map<const CompSlot*, std::vector<std::uint32_t>> named;
     pcore::ByteWriter shape;
     pcore::ByteWriter entry;
     std::vector<std::uint32_t> names;

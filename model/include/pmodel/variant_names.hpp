@@ -20,6 +20,10 @@ struct VariantInfo {
 
 [[nodiscard]] const std::vector<VariantInfo>& variant_catalogue();
 
+// The designs a sweep covers: "" (every default), then "K=V" for each value that is not its
+// key's default, in catalogue order.
+[[nodiscard]] std::vector<std::string> every_design();
+
 // Applies "K=V"; on a bad key or value returns a message naming the allowed ones.
 [[nodiscard]] std::optional<std::string> set_variant(pcore::Variants& variants,
                                                      std::string_view assignment);

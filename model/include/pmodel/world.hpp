@@ -383,6 +383,16 @@ struct Ghost {
     friend bool operator==(const Ghost&, const Ghost&) = default;
 };
 
+// Canonical encodings of monitor state: the fingerprint and the symmetric fingerprint write
+// them the same way (component ids through ByteWriter::comp/recorded_comp, so a renaming
+// reaches them).
+void encode(pcore::ByteWriter& out, const SlotGhost& facts);
+void encode(pcore::ByteWriter& out, const MessageQueue& queue);
+void encode(pcore::ByteWriter& out, const ChannelProgress& progress);
+void encode(pcore::ByteWriter& out, const OutstandingPut& put);
+void encode(pcore::ByteWriter& out, const RootError& root);
+void encode(pcore::ByteWriter& out, const ErrorArrival& arrival);
+
 // Memoised component steps. A step is a pure function of the component's state, its input and
 // the id the next spawn would get (core/ is pure), so when states hold interned slots, stepping
 // interned slot S with input I is computed once per search: later the result slot and the
