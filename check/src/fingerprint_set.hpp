@@ -1,12 +1,29 @@
 // A set of 64-bit state fingerprints: open addressing with linear probing, 8 bytes a slot.
 //
-// The table grows by half when three quarters full, so it holds between 1/2 and 3/4 of its
-// slots: 10.7 to 16 bytes per state. Slots are spread over shards, each with its own lock, so
-// that several threads insert at once; a shard is picked by the fingerprint's top bits and the
-// slot by a multiply-shift of the rest (any capacity, no power of two needed).
+// Threads insert without locks: a slot goes from empty (0) to a fingerprint by compare-and-swap
+// and never changes again, so two threads inserting one fingerprint meet on the same slot and
+// exactly one of them is told it was new (LTSmin's table works the same way). What needs a
+// lock is growth, which moves every slot: a thread inserts inside a Writer session, and the
+// table grows only when no session is open.
+//
+// Room for inserts is reserved in quanta per session (one shared counter update per quantum, not
+// per insert). When a reservation would take the table past 3/4 full, the reserving thread
+// ends its session, waits until every other session has ended, grows every shard by half, and
+// opens its session again; the others wait at their next session start or reservation. So the
+// table holds between 1/2 and 3/4 of its slots: 10.7 to 16 bytes per state. Slots are spread
+// over shards, grown one after another, so a growth needs only one shard's worth of memory more.
+//
+// Rule for callers: a thread holds a Writer of at most one set that can grow while it waits for
+// another (a thread waiting to grow set A while holding a session of set B, and another waiting
+// to grow B while holding a session of A, would wait forever). contains() outside a session is
+// only for sets no thread inserts into at the time.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -16,57 +33,91 @@ __extension__ using uint128 = unsigned __int128;  // GCC/Clang: for a 64x64->128
 
 class FingerprintSet {
   public:
-    explicit FingerprintSet(unsigned shard_bits = 6) : shards_(std::size_t{1} << shard_bits) {
-        shift_ = 64 - shard_bits;
-        for (Shard& shard : shards_) shard.slots.assign(initial_capacity, 0);
+    explicit FingerprintSet(unsigned shard_bits = 6)
+        : shards_(std::size_t{1} << shard_bits), shift_(64 - shard_bits) {
+        for (Shard& shard : shards_) shard.reset(initial_capacity);
     }
+    FingerprintSet(const FingerprintSet&) = delete;
+    FingerprintSet& operator=(const FingerprintSet&) = delete;
 
-    // True when the fingerprint was not in the set (it is now).
-    bool insert(std::uint64_t fingerprint) {
-        if (fingerprint == 0) fingerprint = 1;  // 0 marks an empty slot
-        Shard& shard = shards_[fingerprint >> shift_];
-        std::lock_guard<std::mutex> lock(shard.mutex);
-        if ((shard.size + 1) * 4 > shard.slots.size() * 3) grow(shard);
-        if (!place(shard.slots, fingerprint)) return false;
-        ++shard.size;
-        return true;
-    }
+    // A thread's right to insert, for a batch of work (the checker: a chunk of states).
+    class Writer {
+      public:
+        explicit Writer(FingerprintSet& set) : set_(set) { set_.open_session(); }
+        Writer(const Writer&) = delete;
+        Writer& operator=(const Writer&) = delete;
+        ~Writer() { set_.close_session(room_); }
 
-    [[nodiscard]] bool contains(std::uint64_t fingerprint) {
-        if (fingerprint == 0) fingerprint = 1;
-        Shard& shard = shards_[fingerprint >> shift_];
-        std::lock_guard<std::mutex> lock(shard.mutex);
-        return shard.slots[probe(shard.slots, fingerprint)] == fingerprint;
-    }
-
-    // Empties the set (not thread-safe: between layers only).
-    void clear() {
-        for (Shard& shard : shards_) {
-            shard.slots.assign(initial_capacity, 0);
-            shard.size = 0;
+        // True when the fingerprint was not in the set (it is now).
+        bool insert(std::uint64_t fingerprint) {
+            if (fingerprint == 0) fingerprint = 1;  // 0 marks an empty slot
+            while (true) {
+                if (room_ == 0) room_ = set_.reserve();
+                const std::uint64_t capacity = set_.total_capacity();
+                const Placed placed = set_.place(fingerprint);
+                if (placed == Placed::inserted) {
+                    --room_;
+                    return true;
+                }
+                if (placed == Placed::present) return false;
+                // A probe ran too long (an unlucky shard): grow, whatever the count says.
+                set_.grow_from_session(room_, capacity);
+                room_ = 0;
+            }
         }
+        [[nodiscard]] bool contains(std::uint64_t fingerprint) const {
+            return set_.find(fingerprint);
+        }
+
+      private:
+        FingerprintSet& set_;
+        std::uint64_t room_ = 0;  // inserts reserved and not yet made
+    };
+
+    // One-off insert in a session of its own (not for hot loops).
+    bool insert(std::uint64_t fingerprint) {
+        Writer writer(*this);
+        return writer.insert(fingerprint);
     }
 
-    [[nodiscard]] std::uint64_t size() const {
-        std::uint64_t total = 0;
-        for (const Shard& shard : shards_) total += shard.size;
-        return total;
+    // See the rule above: only while no thread inserts, or inside a session.
+    [[nodiscard]] bool contains(std::uint64_t fingerprint) const { return find(fingerprint); }
+
+    // Empties the set (between layers only: no session open).
+    void clear() {
+        for (Shard& shard : shards_) shard.reset(initial_capacity);
+        reserved_.store(0);
     }
+
+    // Exact when no session is open (otherwise it counts their unused room too).
+    [[nodiscard]] std::uint64_t size() const { return reserved_.load(); }
 
     [[nodiscard]] std::uint64_t bytes() const {
+        std::lock_guard<std::mutex> lock(gate_);
         std::uint64_t total = 0;
-        for (const Shard& shard : shards_) total += shard.slots.size() * sizeof(std::uint64_t);
+        for (const Shard& shard : shards_) total += shard.capacity * sizeof(std::uint64_t);
         return total;
     }
 
   private:
     static constexpr std::size_t initial_capacity = 64;
+    static constexpr std::uint64_t max_quantum = 1024;
 
-    struct alignas(64) Shard {  // a cache line each: no false sharing between threads
-        std::mutex mutex;
-        std::vector<std::uint64_t> slots;
-        std::uint64_t size = 0;
+    struct Shard {
+        std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
+        std::size_t capacity = 0;
+        void reset(std::size_t size) {
+            slots = std::make_unique<std::atomic<std::uint64_t>[]>(size);  // zeroed (C++20)
+            capacity = size;
+        }
     };
+
+    // By the fingerprint's top bits (a shift by 64 would be undefined: one shard is shard 0).
+    [[nodiscard]] std::size_t shard_index(std::uint64_t fingerprint) const {
+        return shards_.size() == 1 ? 0 : static_cast<std::size_t>(fingerprint >> shift_);
+    }
+
+    enum class Placed { inserted, present, probe_too_long };
 
     static std::size_t home(std::uint64_t fingerprint, std::size_t capacity) {
         // Bits below the shard bits are as random as the rest: scale them to the capacity.
@@ -75,32 +126,132 @@ class FingerprintSet {
         return static_cast<std::size_t>(wide >> 64);
     }
 
-    // The slot holding `fingerprint`, or the empty one where it would go (linear probing).
-    static std::size_t probe(const std::vector<std::uint64_t>& slots, std::uint64_t fingerprint) {
-        std::size_t at = home(fingerprint, slots.size());
-        while (slots[at] != fingerprint && slots[at] != 0) {
-            if (++at == slots.size()) at = 0;
+    // Past a quarter of a shard, a probe tells of a shard far fuller than the average.
+    static std::size_t probe_limit(std::size_t capacity) { return capacity / 4 + 16; }
+
+    Placed place(std::uint64_t fingerprint) {
+        Shard& shard = shards_[shard_index(fingerprint)];
+        const std::size_t capacity = shard.capacity;
+        std::atomic<std::uint64_t>* slots = shard.slots.get();
+        std::size_t at = home(fingerprint, capacity);
+        const std::size_t limit = std::min(capacity, probe_limit(capacity));
+        for (std::size_t step = 0; step < limit; ++step) {
+            std::uint64_t held = slots[at].load(std::memory_order_relaxed);
+            if (held == 0) {
+                if (slots[at].compare_exchange_strong(held, fingerprint,
+                                                      std::memory_order_relaxed)) {
+                    return Placed::inserted;
+                }
+                // Another thread filled the slot first: with this fingerprint, or another one
+                // (then the probe goes on).
+            }
+            if (held == fingerprint) return Placed::present;
+            if (++at == capacity) at = 0;
         }
-        return at;
+        return Placed::probe_too_long;
     }
 
-    static bool place(std::vector<std::uint64_t>& slots, std::uint64_t fingerprint) {
-        const std::size_t at = probe(slots, fingerprint);
-        if (slots[at] == fingerprint) return false;
-        slots[at] = fingerprint;
-        return true;
+    [[nodiscard]] bool find(std::uint64_t fingerprint) const {
+        if (fingerprint == 0) fingerprint = 1;
+        const Shard& shard = shards_[shard_index(fingerprint)];
+        std::size_t at = home(fingerprint, shard.capacity);
+        for (std::size_t step = 0; step < shard.capacity; ++step) {
+            const std::uint64_t held = shard.slots[at].load(std::memory_order_relaxed);
+            if (held == fingerprint) return true;
+            if (held == 0) return false;
+            if (++at == shard.capacity) at = 0;
+        }
+        return false;
     }
 
-    static void grow(Shard& shard) {
-        std::vector<std::uint64_t> bigger(shard.slots.size() + shard.slots.size() / 2, 0);
-        for (std::uint64_t held : shard.slots) {
-            if (held != 0) (void)place(bigger, held);
+    [[nodiscard]] std::uint64_t total_capacity() const {
+        return static_cast<std::uint64_t>(shards_.size()) * shards_.front().capacity;
+    }
+
+    void open_session() {
+        std::unique_lock<std::mutex> lock(gate_);
+        changed_.wait(lock, [&] { return !growing_; });
+        ++sessions_;
+    }
+
+    void close_session(std::uint64_t room) {
+        {
+            std::lock_guard<std::mutex> lock(gate_);
+            reserved_.fetch_sub(room);  // room never used was never filled
+            --sessions_;
         }
-        shard.slots.swap(bigger);
+        changed_.notify_all();
+    }
+
+    // Room for the next inserts of a session (at least 1), growing the table first when the
+    // room could take it past 3/4 full.
+    std::uint64_t reserve() {
+        while (true) {
+            // A quantum small against the table: every open session may fill its room before
+            // the next check, and a table of 64 slots a shard must still not overflow.
+            const std::uint64_t capacity = total_capacity();
+            const std::uint64_t quantum = std::clamp<std::uint64_t>(capacity / 64, 1, max_quantum);
+            const std::uint64_t limit = capacity / 4 * 3;
+            std::uint64_t now = reserved_.load(std::memory_order_relaxed);
+            while (now + quantum <= limit) {
+                if (reserved_.compare_exchange_weak(now, now + quantum,
+                                                    std::memory_order_relaxed)) {
+                    return quantum;
+                }
+            }
+            grow_from_session(0, capacity);
+        }
+    }
+
+    // Called inside a session holding `room` reserved inserts (given back), which found the
+    // table of `seen_capacity` slots too full: ends the session, grows the table unless another
+    // thread did since, opens the session again.
+    void grow_from_session(std::uint64_t room, std::uint64_t seen_capacity) {
+        std::unique_lock<std::mutex> lock(gate_);
+        reserved_.fetch_sub(room);
+        --sessions_;
+        changed_.notify_all();
+        if (growing_) {
+            // Another thread grows the table: wait for it, then retry.
+            changed_.wait(lock, [&] { return !growing_; });
+            ++sessions_;
+            return;
+        }
+        growing_ = true;
+        changed_.wait(lock, [&] { return sessions_ == 0; });
+        // Another thread may have grown the table while this one waited for the sessions.
+        const bool still_needed = total_capacity() == seen_capacity;
+        for (Shard& shard : shards_) {
+            if (!still_needed) break;
+            std::vector<std::uint64_t> held;
+            held.reserve(shard.capacity);
+            for (std::size_t at = 0; at < shard.capacity; ++at) {
+                const std::uint64_t value = shard.slots[at].load(std::memory_order_relaxed);
+                if (value != 0) held.push_back(value);
+            }
+            shard.reset(shard.capacity + shard.capacity / 2);
+            for (const std::uint64_t value : held) {
+                std::size_t at = home(value, shard.capacity);
+                while (shard.slots[at].load(std::memory_order_relaxed) != 0) {
+                    if (++at == shard.capacity) at = 0;
+                }
+                shard.slots[at].store(value, std::memory_order_relaxed);
+            }
+        }
+        growing_ = false;
+        ++sessions_;
+        lock.unlock();
+        changed_.notify_all();
     }
 
     std::vector<Shard> shards_;
     unsigned shift_ = 58;
+    // Inserts made plus room reserved by open sessions.
+    std::atomic<std::uint64_t> reserved_{0};
+    mutable std::mutex gate_;
+    std::condition_variable changed_;
+    std::uint64_t sessions_ = 0;
+    bool growing_ = false;
 };
 
 }  // namespace pcheck

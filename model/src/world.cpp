@@ -280,14 +280,14 @@ void World::step_memoised(std::size_t index,
                           const pcore::StepContext& context,
                           const pcore::Input& input,
                           pcore::Effects& effects) {
-    StepMemo::Key key;
+    StepMemo::Probe key;
     key.slot = &comps_[index];
     key.next_comp = context.next_comp_id.value();
     key.input_kind = input.index();
     std::uint64_t input_hash = 0;
     if (const auto* receive = std::get_if<pcore::ReceiveInput>(&input)) {
         key.from = receive->from.value();
-        key.message = receive->message;
+        key.message = &receive->message;
         thread_local pcore::ByteWriter bytes;
         bytes.clear();
         pcore::encode(bytes, receive->message);
@@ -305,12 +305,14 @@ void World::step_memoised(std::size_t index,
         effects = known->effects;
         return;
     }
+    StepMemo::Key owned = key.key();  // before the step: it may consume the input
     CompSlot& slot = slot_for_update(CompId(static_cast<std::uint32_t>(index)));
     pcore::step_in_place(slot.state, context, input, effects);
     const std::uint64_t stepped_hash = slot_hash(index);
     SlotVector::Pointer interned = tables_->slots.intern(stepped_hash, comps_.pointer(index));
     comps_.share(index, interned);
-    memo.insert(hash, std::move(key), StepMemo::Result{std::move(interned), stepped_hash, effects});
+    memo.insert(hash, std::move(owned),
+                StepMemo::Result{std::move(interned), stepped_hash, effects});
 }
 
 void World::release_carried(const Message& message, ApplyResult& result) {

@@ -408,6 +408,26 @@ class StepMemo {
         std::optional<Message> message;  // compared whole: no reliance on hashes
         friend bool operator==(const Key&, const Key&) = default;
     };
+    // A key to look up, borrowing the message: a lookup that finds its step copies nothing.
+    struct Probe {
+        const CompSlot* slot = nullptr;
+        std::uint32_t next_comp = 0;
+        std::size_t input_kind = 0;
+        std::uint32_t from = 0;
+        std::uint8_t fault = 0;
+        const Message* message = nullptr;
+        [[nodiscard]] bool matches(const Key& key) const {
+            return key.slot == slot && key.next_comp == next_comp && key.input_kind == input_kind &&
+                   key.from == from && key.fault == fault &&
+                   key.message.has_value() == (message != nullptr) &&
+                   (message == nullptr || *key.message == *message);
+        }
+        [[nodiscard]] Key key() const {
+            Key owned{slot, next_comp, input_kind, from, fault, std::nullopt};
+            if (message != nullptr) owned.message = *message;
+            return owned;
+        }
+    };
     struct Result {
         SlotVector::Pointer slot;  // interned, borrowed
         std::uint64_t slot_hash = 0;
@@ -416,7 +436,7 @@ class StepMemo {
 
     StepMemo() : generation_(next_generation()) {}
     // The result for `key` (hash `hash`), or nullptr. It stays valid while the memo lives.
-    [[nodiscard]] const Result* find(std::uint64_t hash, const Key& key) const {
+    [[nodiscard]] const Result* find(std::uint64_t hash, const Probe& key) const {
         // A few steps are taken from very many states: a per-thread cache in front keeps the
         // threads off the shards' locks for them. Entries are tagged with the memo's
         // generation, so a cache never answers for another memo.
@@ -427,13 +447,14 @@ class StepMemo {
         };
         thread_local std::vector<Cached> cache(cache_size);
         Cached& cached = cache[hash % cache_size];
-        if (cached.generation == generation_ && cached.hash == hash && cached.entry->first == key) {
+        if (cached.generation == generation_ && cached.hash == hash &&
+            key.matches(cached.entry->first)) {
             return &cached.entry->second;
         }
         const Entry* found = entries_.with_shard(hash, [&](const auto& map) -> const Entry* {
             auto [first, last] = map.equal_range(hash);
             for (; first != last; ++first) {
-                if (first->second->first == key) return first->second.get();
+                if (key.matches(first->second->first)) return first->second.get();
             }
             return nullptr;
         });
