@@ -300,8 +300,7 @@ void World::step_memoised(std::size_t index,
         {slot_hash(index), key.next_comp, key.input_kind, key.from, key.fault, input_hash});
     StepMemo& memo = tables_->steps;
     if (const StepMemo::Result* known = memo.find(hash, key)) {
-        comps_.share(index, known->slot);
-        comp_hash_[index] = known->slot_hash;
+        comps_.replace(index, known->slot, known->slot_hash);
         effects = known->effects;
         return;
     }
@@ -939,15 +938,15 @@ std::uint64_t World::ghost_hash() const {
 }
 
 std::uint64_t World::slot_hash(std::size_t index) const {
-    if (comp_hash_.size() < comps_.size()) comp_hash_.resize(comps_.size(), 0);
-    if (comp_hash_[index] == 0) {
+    std::uint64_t hash = comps_.cached_slot_hash(index);
+    if (hash == 0) {
         thread_local pcore::ByteWriter bytes;
         bytes.clear();
         encode_slot(bytes, comps_[index]);
-        const std::uint64_t hash = pcore::hash_bytes(bytes.data(), bytes.size());
-        comp_hash_[index] = hash == 0 ? 1 : hash;
+        hash = std::max<std::uint64_t>(1, pcore::hash_bytes(bytes.data(), bytes.size()));
+        comps_.cache_slot_hash(index, hash);
     }
-    return comp_hash_[index];
+    return hash;
 }
 
 std::uint64_t World::fingerprint() const {
@@ -958,10 +957,18 @@ std::uint64_t World::fingerprint() const {
     out.clear();
     out.u32(static_cast<std::uint32_t>(comps_.size()));
     for (std::size_t index = 0; index < comps_.size(); ++index) {
-        out.u64(slot_hash(index));
-        out.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
-        out.boolean(comps_.freed(index));
-        encode(out, comps_.ghost(index));
+        std::uint64_t entry = comps_.cached_entry_hash(index);
+        if (entry == 0) {
+            thread_local pcore::ByteWriter bytes;
+            bytes.clear();
+            bytes.u64(slot_hash(index));
+            bytes.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
+            bytes.boolean(comps_.freed(index));
+            encode(bytes, comps_.ghost(index));
+            entry = std::max<std::uint64_t>(1, pcore::hash_bytes(bytes.data(), bytes.size()));
+            comps_.cache_entry_hash(index, entry);
+        }
+        out.u64(entry);
     }
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));
@@ -1005,7 +1012,6 @@ std::uint32_t World::instances_named(const std::string& base) const {
 }
 
 CompSlot& World::slot_for_update(CompId comp) {
-    if (comp.value() < comp_hash_.size()) comp_hash_[comp.value()] = 0;
     return comps_.mutable_at(comp.value());
 }
 

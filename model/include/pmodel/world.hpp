@@ -154,6 +154,11 @@ class SlotVector {
         std::int32_t refcount = 1;  // the self reference
         bool freed = false;
         SlotGhost ghost;
+        // Caches (not state), 0 when stale: the hash of the slot's encoding, and of the whole
+        // entry (slot hash, count, freed, facts). A successor state copies them with the entry,
+        // so its fingerprint rehashes only the entries its step changed.
+        std::uint64_t slot_hash = 0;
+        std::uint64_t entry_hash = 0;
     };
 
   public:
@@ -191,16 +196,43 @@ class SlotVector {
     [[nodiscard]] const_iterator begin() const { return const_iterator(slots_.begin()); }
     [[nodiscard]] const_iterator end() const { return const_iterator(slots_.end()); }
     void push_back(CompSlot slot) {
-        slots_.push_back(Entry{Shared<CompSlot>(std::move(slot)), 1, false, {}});
+        slots_.push_back(Entry{Shared<CompSlot>(std::move(slot)), 1, false, {}, 0, 0});
     }
     [[nodiscard]] std::int32_t refcount(std::size_t index) const { return slots_[index].refcount; }
     [[nodiscard]] bool freed(std::size_t index) const { return slots_[index].freed; }
-    std::int32_t& refcount_at(std::size_t index) { return slots_[index].refcount; }
-    void set_freed(std::size_t index, bool freed) { slots_[index].freed = freed; }
+    // Every mutator drops the caches it invalidates.
+    std::int32_t& refcount_at(std::size_t index) {
+        slots_[index].entry_hash = 0;
+        return slots_[index].refcount;
+    }
+    void set_freed(std::size_t index, bool freed) {
+        slots_[index].entry_hash = 0;
+        slots_[index].freed = freed;
+    }
     [[nodiscard]] const SlotGhost& ghost(std::size_t index) const { return slots_[index].ghost; }
-    SlotGhost& ghost_at(std::size_t index) { return slots_[index].ghost; }
+    SlotGhost& ghost_at(std::size_t index) {
+        slots_[index].entry_hash = 0;
+        return slots_[index].ghost;
+    }
     // The slot, ours alone from now on (cloned if another world still shares it).
-    CompSlot& mutable_at(std::size_t index) { return slots_[index].slot.edit(); }
+    CompSlot& mutable_at(std::size_t index) {
+        slots_[index].slot_hash = 0;
+        slots_[index].entry_hash = 0;
+        return slots_[index].slot.edit();
+    }
+    // The caches (see Entry); const: a cache is not state.
+    [[nodiscard]] std::uint64_t cached_slot_hash(std::size_t index) const {
+        return slots_[index].slot_hash;
+    }
+    [[nodiscard]] std::uint64_t cached_entry_hash(std::size_t index) const {
+        return slots_[index].entry_hash;
+    }
+    void cache_slot_hash(std::size_t index, std::uint64_t hash) const {
+        slots_[index].slot_hash = hash;
+    }
+    void cache_entry_hash(std::size_t index, std::uint64_t hash) const {
+        slots_[index].entry_hash = hash;
+    }
     // Collapse compression: the slot at `index` is replaced by the table's equal one when there
     // is one (slots with equal content are then one object, however many states hold them).
     [[nodiscard]] bool exclusive(std::size_t index) const { return slots_[index].slot.exclusive(); }
@@ -209,6 +241,12 @@ class SlotVector {
         return slots_[index].slot.pointer();
     }
     void share(std::size_t index, Pointer equal) { slots_[index].slot.share(std::move(equal)); }
+    // A different slot whose encoding hashes to `hash` (a memoised step's result).
+    void replace(std::size_t index, Pointer slot, std::uint64_t hash) {
+        slots_[index].slot.share(std::move(slot));
+        slots_[index].slot_hash = hash;
+        slots_[index].entry_hash = 0;
+    }
     friend bool operator==(const SlotVector& a, const SlotVector& b) {
         if (a.slots_.size() != b.slots_.size()) return false;
         for (std::size_t index = 0; index < a.slots_.size(); ++index) {
@@ -224,7 +262,7 @@ class SlotVector {
     }
 
   private:
-    std::vector<Entry> slots_;
+    mutable std::vector<Entry> slots_;  // mutable for the caches only
 };
 
 // A multimap from 64-bit hashes, split into shards with a lock each so that threads insert at
@@ -622,8 +660,6 @@ class World {
     Shared<Ghost> ghost_{Ghost{}};
     std::vector<Violation> violations_;
     std::uint64_t delivered_ = 0;
-    // Cache (not state): the hash of each component slot's encoding, 0 when stale.
-    mutable std::vector<std::uint64_t> comp_hash_;
     mutable std::uint64_t ghost_hash_ = 0;
     StateTables* tables_ = nullptr;  // a search's tables (StepMemo), not state
 };
