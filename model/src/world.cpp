@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <sstream>
+#include <type_traits>
 
 namespace pmodel {
 
@@ -979,6 +981,79 @@ std::uint64_t World::fingerprint() const {
     }
     out.u64(ghost_hash());
     return pcore::hash_bytes(out.data(), out.size());
+}
+
+namespace {
+
+struct PackedHeader {
+    std::uint32_t comps;
+    std::uint32_t links;
+    std::uint64_t delivered;
+    const Ghost* ghost;
+    std::uint64_t ghost_hash;
+};
+
+struct PackedLink {
+    std::uint32_t from;
+    std::uint32_t to;
+    const std::vector<Message>* queue;
+    std::uint64_t queue_hash;
+};
+
+static_assert(std::is_trivially_copyable_v<SlotVector::PackedEntry>);
+static_assert(std::is_trivially_copyable_v<SlotGhost>);
+
+}  // namespace
+
+std::size_t World::packed_size() const {
+    return sizeof(PackedHeader) + comps_.size() * sizeof(SlotVector::PackedEntry) +
+           links_.size() * sizeof(PackedLink);
+}
+
+void World::pack(std::byte* out) const {
+    assert(violations_.empty() && ghost_.borrowed());
+    (void)fingerprint();  // fills the hash caches that travel with the state
+    const PackedHeader header{static_cast<std::uint32_t>(comps_.size()),
+                              static_cast<std::uint32_t>(links_.size()), delivered_,
+                              ghost_.address(), ghost_hash_};
+    std::memcpy(out, &header, sizeof header);
+    out += sizeof header;
+    for (std::size_t index = 0; index < comps_.size(); ++index) {
+        assert(comps_.borrowed(index));
+        const SlotVector::PackedEntry entry = comps_.packed(index);
+        std::memcpy(out, &entry, sizeof entry);
+        out += sizeof entry;
+    }
+    for (const Link& link : links_) {
+        assert(link.queue.borrowed());
+        const PackedLink packed{link.from.value(), link.to.value(), link.queue.address(),
+                                queue_hash(link)};
+        std::memcpy(out, &packed, sizeof packed);
+        out += sizeof packed;
+    }
+}
+
+void World::unpack(const std::byte* in) {
+    PackedHeader header{};
+    std::memcpy(&header, in, sizeof header);
+    in += sizeof header;
+    delivered_ = header.delivered;
+    ghost_.borrow(header.ghost);
+    ghost_hash_ = header.ghost_hash;
+    violations_.clear();
+    comps_.assign_packed(in, header.comps);
+    in += header.comps * sizeof(SlotVector::PackedEntry);
+    links_.resize(header.links);
+    for (std::size_t index = 0; index < header.links; ++index) {
+        PackedLink packed{};
+        std::memcpy(&packed, in, sizeof packed);
+        in += sizeof packed;
+        Link& link = links_[index];
+        link.from = CompId(packed.from);
+        link.to = CompId(packed.to);
+        link.queue.borrow(packed.queue);
+        link.queue_hash = packed.queue_hash;
+    }
 }
 
 Ghost& World::edit_ghost() {

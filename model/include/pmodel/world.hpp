@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -136,6 +137,11 @@ class Shared {
     void share(std::shared_ptr<T> equal) { value_ = std::move(equal); }
     // The same object (equal content without comparing it).
     [[nodiscard]] bool same(const Shared& other) const { return value_ == other.value_; }
+    // Packed states (World::pack): a borrowed value travels as its address.
+    [[nodiscard]] const T* address() const { return value_.get(); }
+    void borrow(const T* owned_by_table) {
+        value_ = std::shared_ptr<T>(std::shared_ptr<T>(), const_cast<T*>(owned_by_table));
+    }
 
   private:
     std::shared_ptr<T> value_;
@@ -241,6 +247,35 @@ class SlotVector {
         return slots_[index].slot.pointer();
     }
     void share(std::size_t index, Pointer equal) { slots_[index].slot.share(std::move(equal)); }
+    // World::pack: an entry as plain bytes (its slot borrowed from an InternTable), and back.
+    struct PackedEntry {
+        const CompSlot* slot;
+        std::int32_t refcount;
+        std::uint32_t freed;
+        SlotGhost ghost;
+        std::uint64_t slot_hash;
+        std::uint64_t entry_hash;
+    };
+    [[nodiscard]] PackedEntry packed(std::size_t index) const {
+        const Entry& entry = slots_[index];
+        return PackedEntry{entry.slot.address(), entry.refcount,  entry.freed ? 1u : 0u,
+                           entry.ghost,          entry.slot_hash, entry.entry_hash};
+    }
+    // `count` PackedEntry values, back to back from `bytes`.
+    void assign_packed(const std::byte* bytes, std::size_t count) {
+        slots_.resize(count);
+        for (std::size_t index = 0; index < count; ++index) {
+            PackedEntry packed{};
+            std::memcpy(&packed, bytes + index * sizeof packed, sizeof packed);
+            Entry& entry = slots_[index];
+            entry.slot.borrow(packed.slot);
+            entry.refcount = packed.refcount;
+            entry.freed = packed.freed != 0;
+            entry.ghost = packed.ghost;
+            entry.slot_hash = packed.slot_hash;
+            entry.entry_hash = packed.entry_hash;
+        }
+    }
     // A different slot whose encoding hashes to `hash` (a memoised step's result).
     void replace(std::size_t index, Pointer slot, std::uint64_t hash) {
         slots_[index].slot.share(std::move(slot));
@@ -351,6 +386,10 @@ class MessageQueue {
     void clear() { messages_.reset(); }
     // For InternTable (see Shared).
     [[nodiscard]] bool exclusive() const { return messages_.exclusive(); }
+    [[nodiscard]] bool borrowed() const { return messages_.borrowed(); }
+    // World::pack (see Shared::address).
+    [[nodiscard]] const std::vector<Message>* address() const { return messages_.address(); }
+    void borrow(const std::vector<Message>* owned_by_table) { messages_.borrow(owned_by_table); }
     [[nodiscard]] const std::shared_ptr<std::vector<Message>>& pointer() const {
         return messages_.pointer();
     }
@@ -589,6 +628,14 @@ class World {
     std::vector<AppDeadlock> check_terminal();
 
     [[nodiscard]] std::uint64_t fingerprint() const;
+
+    // The checker's frontier form of a state: the addresses of its interned parts and its small
+    // fields as plain bytes, no allocation. Only for a world without violations whose parts are
+    // all interned (after share_parts). unpack() overwrites this world's state with a packed
+    // one of the same search (same scenario, variants, fault budget and tables).
+    [[nodiscard]] std::size_t packed_size() const;
+    void pack(std::byte* out) const;
+    void unpack(const std::byte* in);
     // Replaces the parts only this world holds (component slots, link queues, monitor state) by
     // equal ones from `tables` (inserting them when new). Call after fingerprint(), which
     // computes the hashes it uses.
