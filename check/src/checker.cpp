@@ -16,6 +16,7 @@
 
 #include "fingerprint_set.hpp"
 #include "layer_pool.hpp"
+#include "mapped_memory.hpp"
 #include "pmodel/reduction.hpp"
 #include "pmodel/symmetry.hpp"
 
@@ -93,16 +94,16 @@ class PackedArena {
   public:
     std::byte* allocate(std::size_t bytes) {
         bytes = (bytes + 7) & ~std::size_t{7};  // packed fields are 8-byte aligned
-        while (current_ < blocks_.size() && used_ + bytes > blocks_[current_].size) {
+        while (current_ < blocks_.size() && used_ + bytes > blocks_[current_].size()) {
             ++current_;
             used_ = 0;
         }
         if (current_ == blocks_.size()) {
-            const std::size_t size = std::max(block_size, bytes);
-            blocks_.push_back(Block{std::make_unique<std::byte[]>(size), size});
+            const std::size_t huge = MappedMemory::huge_page;
+            blocks_.emplace_back((std::max(block_size, bytes) + huge - 1) / huge * huge);
             used_ = 0;
         }
-        std::byte* at = blocks_[current_].bytes.get() + used_;
+        std::byte* at = blocks_[current_].data() + used_;
         used_ += bytes;
         return at;
     }
@@ -113,12 +114,8 @@ class PackedArena {
     }
 
   private:
-    static constexpr std::size_t block_size = std::size_t{1} << 20;
-    struct Block {
-        std::unique_ptr<std::byte[]> bytes;
-        std::size_t size = 0;
-    };
-    std::vector<Block> blocks_;
+    static constexpr std::size_t block_size = MappedMemory::huge_page;
+    std::vector<MappedMemory> blocks_;
     std::size_t current_ = 0;
     std::size_t used_ = 0;
 };

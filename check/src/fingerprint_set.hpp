@@ -27,6 +27,8 @@
 #include <mutex>
 #include <vector>
 
+#include "mapped_memory.hpp"
+
 namespace pcheck {
 
 __extension__ using uint128 = unsigned __int128;  // GCC/Clang: for a 64x64->128 multiply
@@ -103,12 +105,18 @@ class FingerprintSet {
     static constexpr std::size_t initial_capacity = 64;
     static constexpr std::uint64_t max_quantum = 1024;
 
+    // Slots are plain words in mapped (zero-filled) memory, accessed through atomic_ref.
     struct Shard {
-        std::unique_ptr<std::atomic<std::uint64_t>[]> slots;
+        MappedMemory memory;
+        std::uint64_t* words = nullptr;
         std::size_t capacity = 0;
         void reset(std::size_t size) {
-            slots = std::make_unique<std::atomic<std::uint64_t>[]>(size);  // zeroed (C++20)
+            memory = MappedMemory(size * sizeof(std::uint64_t));
+            words = reinterpret_cast<std::uint64_t*>(memory.data());
             capacity = size;
+        }
+        [[nodiscard]] std::atomic_ref<std::uint64_t> slot(std::size_t at) const {
+            return std::atomic_ref<std::uint64_t>(words[at]);
         }
     };
 
@@ -132,14 +140,13 @@ class FingerprintSet {
     Placed place(std::uint64_t fingerprint) {
         Shard& shard = shards_[shard_index(fingerprint)];
         const std::size_t capacity = shard.capacity;
-        std::atomic<std::uint64_t>* slots = shard.slots.get();
         std::size_t at = home(fingerprint, capacity);
         const std::size_t limit = std::min(capacity, probe_limit(capacity));
         for (std::size_t step = 0; step < limit; ++step) {
-            std::uint64_t held = slots[at].load(std::memory_order_relaxed);
+            const std::atomic_ref<std::uint64_t> slot = shard.slot(at);
+            std::uint64_t held = slot.load(std::memory_order_relaxed);
             if (held == 0) {
-                if (slots[at].compare_exchange_strong(held, fingerprint,
-                                                      std::memory_order_relaxed)) {
+                if (slot.compare_exchange_strong(held, fingerprint, std::memory_order_relaxed)) {
                     return Placed::inserted;
                 }
                 // Another thread filled the slot first: with this fingerprint, or another one
@@ -156,7 +163,7 @@ class FingerprintSet {
         const Shard& shard = shards_[shard_index(fingerprint)];
         std::size_t at = home(fingerprint, shard.capacity);
         for (std::size_t step = 0; step < shard.capacity; ++step) {
-            const std::uint64_t held = shard.slots[at].load(std::memory_order_relaxed);
+            const std::uint64_t held = shard.slot(at).load(std::memory_order_relaxed);
             if (held == fingerprint) return true;
             if (held == 0) return false;
             if (++at == shard.capacity) at = 0;
@@ -225,17 +232,17 @@ class FingerprintSet {
             if (!still_needed) break;
             std::vector<std::uint64_t> held;
             held.reserve(shard.capacity);
+            // No session is open: plain reads and writes.
             for (std::size_t at = 0; at < shard.capacity; ++at) {
-                const std::uint64_t value = shard.slots[at].load(std::memory_order_relaxed);
-                if (value != 0) held.push_back(value);
+                if (shard.words[at] != 0) held.push_back(shard.words[at]);
             }
             shard.reset(shard.capacity + shard.capacity / 2);
             for (const std::uint64_t value : held) {
                 std::size_t at = home(value, shard.capacity);
-                while (shard.slots[at].load(std::memory_order_relaxed) != 0) {
+                while (shard.words[at] != 0) {
                     if (++at == shard.capacity) at = 0;
                 }
-                shard.slots[at].store(value, std::memory_order_relaxed);
+                shard.words[at] = value;
             }
         }
         growing_ = false;
