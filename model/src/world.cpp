@@ -951,6 +951,21 @@ std::uint64_t World::slot_hash(std::size_t index) const {
     return hash;
 }
 
+std::uint64_t World::entry_hash(std::size_t index) const {
+    std::uint64_t entry = comps_.cached_entry_hash(index);
+    if (entry == 0) {
+        thread_local pcore::ByteWriter bytes;
+        bytes.clear();
+        bytes.u64(slot_hash(index));
+        bytes.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
+        bytes.boolean(comps_.freed(index));
+        encode(bytes, comps_.ghost(index));
+        entry = std::max<std::uint64_t>(1, pcore::hash_bytes(bytes.data(), bytes.size()));
+        comps_.cache_entry_hash(index, entry);
+    }
+    return entry;
+}
+
 std::uint64_t World::fingerprint() const {
     // Each component's encoding is hashed once and cached until the component changes (a step
     // touches one to three of them), so a successor state costs the hash of what it changed.
@@ -958,20 +973,7 @@ std::uint64_t World::fingerprint() const {
     thread_local pcore::ByteWriter out;
     out.clear();
     out.u32(static_cast<std::uint32_t>(comps_.size()));
-    for (std::size_t index = 0; index < comps_.size(); ++index) {
-        std::uint64_t entry = comps_.cached_entry_hash(index);
-        if (entry == 0) {
-            thread_local pcore::ByteWriter bytes;
-            bytes.clear();
-            bytes.u64(slot_hash(index));
-            bytes.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
-            bytes.boolean(comps_.freed(index));
-            encode(bytes, comps_.ghost(index));
-            entry = std::max<std::uint64_t>(1, pcore::hash_bytes(bytes.data(), bytes.size()));
-            comps_.cache_entry_hash(index, entry);
-        }
-        out.u64(entry);
-    }
+    for (std::size_t index = 0; index < comps_.size(); ++index) out.u64(entry_hash(index));
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));
     for (const Link& link : links_) {
@@ -1012,7 +1014,9 @@ std::size_t World::packed_size() const {
 
 void World::pack(std::byte* out) const {
     assert(violations_.empty() && ghost_.borrowed());
-    (void)fingerprint();  // fills the hash caches that travel with the state
+    // The hash caches travel with the state (filled already unless --symmetry fingerprinted it).
+    for (std::size_t index = 0; index < comps_.size(); ++index) (void)entry_hash(index);
+    (void)ghost_hash();
     const PackedHeader header{static_cast<std::uint32_t>(comps_.size()),
                               static_cast<std::uint32_t>(links_.size()), delivered_,
                               ghost_.address(), ghost_hash_};

@@ -692,6 +692,8 @@ class World {
     CompSlot& slot_for_update(CompId comp);
     [[nodiscard]] std::uint64_t queue_hash(const Link& link) const;
     [[nodiscard]] std::uint64_t slot_hash(std::size_t index) const;
+    // The hash of a component's entry: its slot hash, count, freed flag and facts (cached).
+    [[nodiscard]] std::uint64_t entry_hash(std::size_t index) const;
     [[nodiscard]] std::uint64_t ghost_hash() const;
     Ghost& edit_ghost();
     void check_expectations();
