@@ -243,12 +243,17 @@ void World::apply(const Action& action, ApplyResult& result) {
     } else if (action.kind == ActionKind::timeout) {
         step_component(action.comp, pcore::TimeoutInput{}, result);
     } else {
+        InternedOrigin origin;
+        if (const Link* before = link(action.from, action.to); before->queue.borrowed()) {
+            origin = InternedOrigin{before->queue.address(), action.index, queue_hash(*before)};
+        }
         Link& source = link_for(action.from, action.to);
         Message message = source.queue.take(action.index);
         // Only links with messages are kept: a frontier state holds no empty ones.
         if (source.queue.empty()) links_.erase(links_.begin() + (&source - links_.data()));
         ++delivered_;
-        step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result);
+        step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result,
+                       origin);
     }
     // Free what lost its last reference in this step (LC-3: exactly when the count is 0).
     for (std::size_t index = 0; index < result.touched.size(); ++index) {
@@ -256,7 +261,10 @@ void World::apply(const Action& action, ApplyResult& result) {
     }
 }
 
-void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& result) {
+void World::step_component(CompId comp,
+                           const pcore::Input& input,
+                           ApplyResult& result,
+                           const InternedOrigin& origin) {
     pcore::StepContext context{scenario_->compiled.get(), &variants_,
                                CompId(static_cast<std::uint32_t>(comps_.size()))};
     // Steps nest (an immediate send steps the receiver), so each level has its own list; the
@@ -269,7 +277,7 @@ void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& 
     ++nesting;
     const std::size_t index = comp.value();
     if (tables_ != nullptr && comps_.borrowed(index)) {
-        step_memoised(index, context, input, effects);
+        step_memoised(index, context, input, origin, effects);
     } else {
         pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
     }
@@ -281,6 +289,7 @@ void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& 
 void World::step_memoised(std::size_t index,
                           const pcore::StepContext& context,
                           const pcore::Input& input,
+                          const InternedOrigin& origin,
                           pcore::Effects& effects) {
     StepMemo::Probe key;
     key.slot = &comps_[index];
@@ -289,11 +298,17 @@ void World::step_memoised(std::size_t index,
     std::uint64_t input_hash = 0;
     if (const auto* receive = std::get_if<pcore::ReceiveInput>(&input)) {
         key.from = receive->from.value();
-        key.message = &receive->message;
-        thread_local pcore::ByteWriter bytes;
-        bytes.clear();
-        pcore::encode(bytes, receive->message);
-        input_hash = pcore::hash_bytes(bytes.data(), bytes.size());
+        if (origin.queue != nullptr) {
+            key.queue = origin.queue;
+            key.position = origin.position;
+            input_hash = pcore::hash_words({origin.queue_hash, origin.position});
+        } else {
+            key.message = &receive->message;
+            thread_local pcore::ByteWriter bytes;
+            bytes.clear();
+            pcore::encode(bytes, receive->message);
+            input_hash = pcore::hash_bytes(bytes.data(), bytes.size());
+        }
     } else if (const auto* fault = std::get_if<pcore::FaultInput>(&input)) {
         key.fault = static_cast<std::uint8_t>(fault->kind);
     }

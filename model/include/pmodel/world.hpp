@@ -483,6 +483,10 @@ class StepMemo {
         std::uint32_t from = 0;
         std::uint8_t fault = 0;
         std::optional<Message> message;  // compared whole: no reliance on hashes
+        // A message delivered from an interned queue is named by the queue and its position
+        // instead (the queue's content never changes): no message to compare or copy.
+        const std::vector<Message>* queue = nullptr;
+        std::uint32_t position = 0;
         friend bool operator==(const Key&, const Key&) = default;
     };
     // A key to look up, borrowing the message: a lookup that finds its step copies nothing.
@@ -492,15 +496,17 @@ class StepMemo {
         std::size_t input_kind = 0;
         std::uint32_t from = 0;
         std::uint8_t fault = 0;
-        const Message* message = nullptr;
+        const Message* message = nullptr;  // null when named by `queue`
+        const std::vector<Message>* queue = nullptr;
+        std::uint32_t position = 0;
         [[nodiscard]] bool matches(const Key& key) const {
             return key.slot == slot && key.next_comp == next_comp && key.input_kind == input_kind &&
-                   key.from == from && key.fault == fault &&
-                   key.message.has_value() == (message != nullptr) &&
+                   key.from == from && key.fault == fault && key.queue == queue &&
+                   key.position == position && key.message.has_value() == (message != nullptr) &&
                    (message == nullptr || *key.message == *message);
         }
         [[nodiscard]] Key key() const {
-            Key owned{slot, next_comp, input_kind, from, fault, std::nullopt};
+            Key owned{slot, next_comp, input_kind, from, fault, std::nullopt, queue, position};
             if (message != nullptr) owned.message = *message;
             return owned;
         }
@@ -586,6 +592,14 @@ struct ApplyResult {
     std::vector<CompId> round_ghost;
 };
 
+// Where a delivered message came from, when its queue is interned: the step memo names the
+// message by (queue, position, queue hash) instead of hashing and comparing it.
+struct InternedOrigin {
+    const std::vector<Message>* queue = nullptr;
+    std::uint32_t position = 0;
+    std::uint64_t queue_hash = 0;
+};
+
 class World {
   public:
     World(std::shared_ptr<const Scenario> scenario,
@@ -656,10 +670,14 @@ class World {
 
     // The link, to change it (created when missing; its cached hash dropped).
     Link& link_for(CompId from, CompId to);
-    void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
+    void step_component(CompId comp,
+                        const pcore::Input& input,
+                        ApplyResult& result,
+                        const InternedOrigin& origin = {});
     void step_memoised(std::size_t index,
                        const pcore::StepContext& context,
                        const pcore::Input& input,
+                       const InternedOrigin& origin,
                        pcore::Effects& effects);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
     // One handler per effect of a step by `source`. The runtime's own effects:
