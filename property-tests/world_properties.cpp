@@ -159,7 +159,8 @@ TEST(Properties, PersistentSubsetsCommuteWithEveryPathOutsideThem) {
                   "tractor-cancel-masks-remote-error", "rayfed-cross-silo-error-relay",
                   "rayfed-exit-on-sending-failure", "tractor-multierror-fast-nursery",
                   "tractor-callee-cancels-itself", "data-to-exiting-component",
-                  "application-deadlock", "independent-pipelines", "bench-chain-5"}) {
+                  "application-deadlock", "independent-pipelines", "bench-chain-5",
+                  "spawn-races-cancel-by-name"}) {
                 all.emplace_back(more);
             }
             return all;

@@ -148,6 +148,23 @@ TEST(PartialOrder, InteractingComponentsAreReducedLess) {
     EXPECT_EQ(overtakes.states, 1250u);  // 1,521 unreduced
 }
 
+// A cancel by name from a component that never addresses the spawner still races with the
+// spawn that creates the name: before it, the cancel finds no one; after it, the worker is asked
+// to cancel. Without the rule that keeps such actions out of one another's persistent subsets,
+// the reduced search reaches 1 terminal state instead of 10 (and
+// Properties.PersistentSubsetsCommuteWithEveryPathOutsideThem fails on this scenario).
+TEST(PartialOrder, CancelByNameRacesTheSpawnOfTheName) {
+    const auto scenario = bundled("spawn-races-cancel-by-name");
+    const pcheck::CheckResult full = check_whole(scenario, Reduction::none);
+    const pcheck::CheckResult reduced = check_whole(scenario, Reduction::partial_order);
+    ASSERT_EQ(full.verdict, pcheck::Verdict::pass);
+    ASSERT_EQ(reduced.verdict, pcheck::Verdict::pass);
+    EXPECT_EQ(full.states, 392u);
+    EXPECT_EQ(full.terminal_states, 10u);
+    EXPECT_EQ(reduced.states, 286u);
+    EXPECT_EQ(reduced.terminal_states, full.terminal_states);
+}
+
 // The proviso looks only at earlier layers, which threads do not change: the reduced graph is
 // the same for any thread count.
 TEST(PartialOrder, ThreadsChangeNothingButTime) {
