@@ -924,32 +924,40 @@ void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
 
 }  // namespace
 
+namespace {
+
+// The hash of what `write` encodes, never 0 (0 marks a stale cache). Not reentrant: `write`
+// must not compute another cached hash.
+template <typename Write>
+std::uint64_t hash_encoding(Write&& write) {
+    thread_local pcore::ByteWriter out;
+    out.clear();
+    std::forward<Write>(write)(out);
+    return std::max<std::uint64_t>(1, pcore::hash_bytes(out.data(), out.size()));
+}
+
+}  // namespace
+
 std::uint64_t World::queue_hash(const Link& link) const {
     if (link.queue_hash == 0) {
-        thread_local pcore::ByteWriter out;
-        out.clear();
-        encode(out, link.queue);
-        const std::uint64_t hash = pcore::hash_bytes(out.data(), out.size());
-        link.queue_hash = hash == 0 ? 1 : hash;
+        link.queue_hash = hash_encoding([&](pcore::ByteWriter& out) { encode(out, link.queue); });
     }
     return link.queue_hash;
 }
 
 std::uint64_t World::ghost_hash() const {
     if (ghost_hash_ == 0) {
-        thread_local pcore::ByteWriter out;
-        out.clear();
-        auto encode_all = [&](const auto& entries) {
-            out.u32(static_cast<std::uint32_t>(entries.size()));
-            for (const auto& entry : entries) encode(out, entry);
-        };
-        encode_all(ghost_->channels);
-        encode_all(ghost_->outstanding);
-        encode_all(ghost_->roots);
-        encode_all(ghost_->arrivals);
-        for (std::uint32_t used : ghost_->faults_used) out.u32(used);
-        const std::uint64_t hash = pcore::hash_bytes(out.data(), out.size());
-        ghost_hash_ = hash == 0 ? 1 : hash;
+        ghost_hash_ = hash_encoding([&](pcore::ByteWriter& out) {
+            auto encode_all = [&](const auto& entries) {
+                out.u32(static_cast<std::uint32_t>(entries.size()));
+                for (const auto& entry : entries) encode(out, entry);
+            };
+            encode_all(ghost_->channels);
+            encode_all(ghost_->outstanding);
+            encode_all(ghost_->roots);
+            encode_all(ghost_->arrivals);
+            for (std::uint32_t used : ghost_->faults_used) out.u32(used);
+        });
     }
     return ghost_hash_;
 }
@@ -957,10 +965,7 @@ std::uint64_t World::ghost_hash() const {
 std::uint64_t World::slot_hash(std::size_t index) const {
     std::uint64_t hash = comps_.cached_slot_hash(index);
     if (hash == 0) {
-        thread_local pcore::ByteWriter bytes;
-        bytes.clear();
-        encode_slot(bytes, comps_[index]);
-        hash = std::max<std::uint64_t>(1, pcore::hash_bytes(bytes.data(), bytes.size()));
+        hash = hash_encoding([&](pcore::ByteWriter& out) { encode_slot(out, comps_[index]); });
         comps_.cache_slot_hash(index, hash);
     }
     return hash;
@@ -969,13 +974,13 @@ std::uint64_t World::slot_hash(std::size_t index) const {
 std::uint64_t World::entry_hash(std::size_t index) const {
     std::uint64_t entry = comps_.cached_entry_hash(index);
     if (entry == 0) {
-        thread_local pcore::ByteWriter bytes;
-        bytes.clear();
-        bytes.u64(slot_hash(index));
-        bytes.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
-        bytes.boolean(comps_.freed(index));
-        encode(bytes, comps_.ghost(index));
-        entry = std::max<std::uint64_t>(1, pcore::hash_bytes(bytes.data(), bytes.size()));
+        const std::uint64_t slot = slot_hash(index);  // first: hash_encoding is not reentrant
+        entry = hash_encoding([&](pcore::ByteWriter& out) {
+            out.u64(slot);
+            out.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
+            out.boolean(comps_.freed(index));
+            encode(out, comps_.ghost(index));
+        });
         comps_.cache_entry_hash(index, entry);
     }
     return entry;
