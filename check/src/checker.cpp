@@ -260,8 +260,6 @@ class Search {
                     if (thread == 0) watch_bounds();
                 }
             }
-            out.layer_fingerprints.swap(work.layer_fingerprints);
-            work.layer_fingerprints.clear();
         };
         while (layer_size(frontier) > 0) {
             result.peak_frontier =
@@ -392,7 +390,6 @@ class Search {
         std::vector<std::uint32_t> chosen;  // --por: the persistent subset taken
         std::uint64_t reduced = 0;          // states expanded with a proper subset
         std::uint64_t subsets = 0;
-        std::vector<std::uint64_t> layer_fingerprints;  // --por: this layer's new states
         std::uint64_t states = 0;                       // new since the last chunk
         std::uint64_t transitions = 0;                  // since the last chunk
         std::uint32_t next_index = 0;  // state indices reserved by this thread: [next, end)
@@ -511,7 +508,7 @@ class Search {
         if (options_.partial_order) {
             if (visited_.contains(fingerprint)) return Reached::earlier_layer;
             if (!work.writer->insert(fingerprint)) return Reached::next_layer;
-            work.layer_fingerprints.push_back(fingerprint);
+            next.layer_fingerprints.push_back(fingerprint);
         } else if (!work.writer->insert(fingerprint)) {
             return Reached::earlier_layer;
         }
