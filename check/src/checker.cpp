@@ -390,9 +390,9 @@ class Search {
         std::vector<std::uint32_t> chosen;  // --por: the persistent subset taken
         std::uint64_t reduced = 0;          // states expanded with a proper subset
         std::uint64_t subsets = 0;
-        std::uint64_t states = 0;                       // new since the last chunk
-        std::uint64_t transitions = 0;                  // since the last chunk
-        std::uint32_t next_index = 0;  // state indices reserved by this thread: [next, end)
+        std::uint64_t states = 0;       // new since the last chunk
+        std::uint64_t transitions = 0;  // since the last chunk
+        std::uint32_t next_index = 0;   // state indices reserved by this thread: [next, end)
         std::uint32_t end_index = 0;
     };
     static constexpr std::uint32_t index_block = 1024;
