@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -244,6 +245,7 @@ class Search {
                     for (std::size_t at = begin; at < end; ++at) {
                         expand(lane.nodes[at], work, out);
                     }
+                    settle_pending(work, out);  // before the session ends
                     work.writer.reset();
                     log_.append(work.records);
                     work.records.clear();
@@ -378,8 +380,17 @@ class Search {
         std::vector<Action> child_actions;
         std::optional<World> parent;  // the state being expanded, unpacked
         std::optional<World> child;   // scratch for successors (see take)
-        std::vector<World> children;  // scratch for all successors of a state (see take_all)
-        std::vector<std::uint64_t> child_fingerprints;
+        // Successors of a fully expanded state, built and fingerprinted, waiting to be judged
+        // (see take_all): two batches, one pending while the next is built.
+        struct Batch {
+            std::vector<World> children;
+            std::vector<std::uint64_t> fingerprints;
+            std::uint32_t parent = 0;  // the expanded state's index
+            std::uint32_t count = 0;   // successors built
+        };
+        std::array<Batch, 2> batches;
+        std::size_t building = 0;  // the batch take_all fills next
+        bool pending = false;      // the other batch waits to be settled
         // This chunk's session of the set new states go into (visited_, or next_layer_ under
         // --por).
         std::optional<FingerprintSet::Writer> writer;
@@ -412,7 +423,10 @@ class Search {
         std::vector<std::uint32_t>& chosen = work.chosen;
         const bool reduced = options_.partial_order &&
                              pmodel::persistent_subset(parent, actions, work.reduction, chosen);
-        if (reduced) ++work.subsets;
+        if (reduced) {
+            ++work.subsets;
+            settle_pending(work, next);  // successors are judged in the order states came
+        }
         if (!reduced) {
             take_all(from, work, next);
             return;
@@ -464,31 +478,50 @@ class Search {
             child = node.world;
             child.apply(work.actions[choice], work.applied);
         }
-        return settle(node, choice, child, fingerprint_of(child, work.symmetry), work, next);
+        return settle(node.index, choice, child, fingerprint_of(child, work.symmetry), work, next);
     }
 
-    // Every action of `node` (no reduction). All successors are built and fingerprinted first
-    // and their visited-set slots prefetched, then judged in action order: the slots' cache
-    // misses (a third of a long search's time when taken one after another) overlap.
+    // Every action of `node` (no reduction). All successors are built and fingerprinted and
+    // their visited-set slots prefetched; they are judged (in action order) only after the next
+    // state's successors are built, so the slots' cache misses (a third of a long search's
+    // time when taken one after another) overlap with that work. Successors are still judged in
+    // the order of their states: the search is the same as judging each at once.
     void take_all(const Expanding& node, Worker& work, Lane& next) {
         const std::size_t count = work.actions.size();
-        while (work.children.size() < count) work.children.emplace_back(node.world);
-        work.child_fingerprints.resize(count);
+        Worker::Batch& batch = work.batches[work.building];
+        while (batch.children.size() < count) batch.children.emplace_back(node.world);
+        batch.fingerprints.resize(std::max(batch.fingerprints.size(), count));
         for (std::uint32_t choice = 0; choice < count; ++choice) {
-            World& child = work.children[choice];
+            World& child = batch.children[choice];
             child = node.world;
             child.apply(work.actions[choice], work.applied);
-            work.child_fingerprints[choice] = fingerprint_of(child, work.symmetry);
-            work.writer->prefetch(work.child_fingerprints[choice]);
+            batch.fingerprints[choice] = fingerprint_of(child, work.symmetry);
         }
+        // Back to back: each prefetch may wait for a page walk, and walks overlap only when
+        // their prefetches are near each other in the instruction stream.
         for (std::uint32_t choice = 0; choice < count; ++choice) {
-            (void)settle(node, choice, work.children[choice], work.child_fingerprints[choice], work,
-                         next);
+            work.writer->prefetch(batch.fingerprints[choice]);
+        }
+        batch.parent = node.index;
+        batch.count = static_cast<std::uint32_t>(count);
+        settle_pending(work, next);
+        work.building ^= 1;
+        work.pending = true;
+    }
+
+    // Judges the successors of the batch that waits, if one does.
+    void settle_pending(Worker& work, Lane& next) {
+        if (!work.pending) return;
+        work.pending = false;
+        Worker::Batch& batch = work.batches[work.building ^ 1];
+        for (std::uint32_t choice = 0; choice < batch.count; ++choice) {
+            (void)settle(batch.parent, choice, batch.children[choice], batch.fingerprints[choice],
+                         work, next);
         }
     }
 
-    // Judges the successor `child` of `node` by action `choice`, and keeps it when new.
-    Reached settle(const Expanding& node,
+    // Judges the successor `child` of state `parent` by action `choice`, and keeps it when new.
+    Reached settle(std::uint32_t parent,
                    std::uint32_t choice,
                    World& child,
                    std::uint64_t fingerprint,
@@ -497,7 +530,7 @@ class Search {
         std::vector<Found>& found = next.found;
         ++work.transitions;
         Found at;
-        at.parent = node.index;
+        at.parent = parent;
         at.choice = choice;
         if (!child.violations().empty()) {
             at.fingerprint = fingerprint;
@@ -518,7 +551,7 @@ class Search {
             work.end_index = work.next_index + index_block;
         }
         const std::uint32_t index = work.next_index++;
-        work.records.push_back(ParentLog::Record{index, node.index, choice});
+        work.records.push_back(ParentLog::Record{index, parent, choice});
         if (admit(child, fingerprint, at, work.child_actions, found)) {
             child.share_parts(tables_);
             push(next, child, fingerprint, index);

@@ -72,7 +72,11 @@ class FingerprintSet {
         }
         // Starts loading the fingerprint's home slot into the cache: an insert soon after
         // does not wait for memory. (The table does not grow while a session is open.)
-        void prefetch(std::uint64_t fingerprint) const { set_.prefetch(fingerprint); }
+        // always_inline: GCC 12 judges a non-inlined wrapper of __builtin_prefetch free of side
+        // effects (pure) and deletes the call before inlining it: no prefetch was ever issued.
+        [[gnu::always_inline]] void prefetch(std::uint64_t fingerprint) const {
+            set_.prefetch(fingerprint);
+        }
 
       private:
         FingerprintSet& set_;
@@ -161,7 +165,7 @@ class FingerprintSet {
         return Placed::probe_too_long;
     }
 
-    void prefetch(std::uint64_t fingerprint) const {
+    [[gnu::always_inline]] void prefetch(std::uint64_t fingerprint) const {
         if (fingerprint == 0) fingerprint = 1;
         const Shard& shard = shards_[shard_index(fingerprint)];
         __builtin_prefetch(shard.words + home(fingerprint, shard.capacity), 1);
