@@ -16,6 +16,20 @@ using pcore::OutcomeKind;
 
 namespace {
 
+// The hash of what `write` encodes, never 0 (0 marks a stale cache). Not reentrant: `write`
+// must not compute another cached hash.
+template <typename Write>
+std::uint64_t hash_encoding(Write&& write) {
+    thread_local pcore::ByteWriter out;
+    out.clear();
+    std::forward<Write>(write)(out);
+    return std::max<std::uint64_t>(1, pcore::hash_bytes(out.data(), out.size()));
+}
+
+}  // namespace
+
+namespace {
+
 std::uint64_t link_key(CompId from, CompId to) {
     return (static_cast<std::uint64_t>(from.value()) << 32) | to.value();
 }
@@ -242,11 +256,30 @@ void World::apply(const Action& action, ApplyResult& result) {
                        result);
     } else if (action.kind == ActionKind::timeout) {
         step_component(action.comp, pcore::TimeoutInput{}, result);
-    } else {
-        InternedOrigin origin;
-        if (const Link* before = link(action.from, action.to); before->queue.borrowed()) {
-            origin = InternedOrigin{before->queue.address(), action.index, queue_hash(*before)};
+    } else if (const Link* before = link(action.from, action.to);
+               tables_ != nullptr && before->queue.borrowed()) {
+        // From an interned queue: what is left of it is memoised too (no copy, no hash).
+        const InternedOrigin origin{before->queue.address(), action.index, queue_hash(*before)};
+        const TakeMemo::Rest rest = tables_->taken.rest(
+            origin.queue, origin.position, origin.queue_hash,
+            [](const std::vector<Message>& left) {
+                return hash_encoding([&](pcore::ByteWriter& out) { encode(out, left); });
+            },
+            [&](std::uint64_t hash, std::vector<Message> left) {
+                return tables_->queues.intern(
+                    hash, std::make_shared<std::vector<Message>>(std::move(left)));
+            });
+        Link& source = link_for(action.from, action.to);
+        if (rest.queue == nullptr) {
+            links_.erase(links_.begin() + (&source - links_.data()));
+        } else {
+            source.queue.borrow(rest.queue);
+            source.queue_hash = rest.hash;
         }
+        ++delivered_;
+        step_delivered(action.to, action.from, origin, result);
+    } else {
+        const InternedOrigin origin;
         Link& source = link_for(action.from, action.to);
         Message message = source.queue.take(action.index);
         // Only links with messages are kept: a frontier state holds no empty ones.
@@ -261,20 +294,41 @@ void World::apply(const Action& action, ApplyResult& result) {
     }
 }
 
+namespace {
+
+// Steps nest (an immediate send steps the receiver), so each level has its own effect list; the
+// lists are kept per thread so that a step does not allocate them anew.
+class EffectFrame {
+  public:
+    EffectFrame() {
+        if (lists_.size() <= nesting_) lists_.resize(nesting_ + 1);
+        effects_ = &lists_[nesting_];
+        effects_->clear();
+        ++nesting_;
+    }
+    EffectFrame(const EffectFrame&) = delete;
+    EffectFrame& operator=(const EffectFrame&) = delete;
+    ~EffectFrame() { --nesting_; }
+    [[nodiscard]] pcore::Effects& effects() const { return *effects_; }
+
+  private:
+    static thread_local std::deque<pcore::Effects> lists_;  // deque: references stay valid
+    static thread_local std::size_t nesting_;
+    pcore::Effects* effects_ = nullptr;
+};
+thread_local std::deque<pcore::Effects> EffectFrame::lists_;
+thread_local std::size_t EffectFrame::nesting_ = 0;
+
+}  // namespace
+
 void World::step_component(CompId comp,
                            const pcore::Input& input,
                            ApplyResult& result,
                            const InternedOrigin& origin) {
     pcore::StepContext context{scenario_->compiled.get(), &variants_,
                                CompId(static_cast<std::uint32_t>(comps_.size()))};
-    // Steps nest (an immediate send steps the receiver), so each level has its own list; the
-    // lists are kept per thread so that a step does not allocate them anew.
-    thread_local std::deque<pcore::Effects> effect_lists;  // deque: references stay valid
-    thread_local std::size_t nesting = 0;
-    if (effect_lists.size() <= nesting) effect_lists.resize(nesting + 1);
-    pcore::Effects& effects = effect_lists[nesting];
-    effects.clear();
-    ++nesting;
+    const EffectFrame frame;
+    pcore::Effects& effects = frame.effects();
     const std::size_t index = comp.value();
     if (tables_ != nullptr && comps_.borrowed(index)) {
         step_memoised(index, context, input, origin, effects);
@@ -283,21 +337,50 @@ void World::step_component(CompId comp,
     }
     result.touched.push_back(comp);
     apply_effects(comp, effects, result);
-    --nesting;
 }
 
-void World::step_memoised(std::size_t index,
-                          const pcore::StepContext& context,
-                          const pcore::Input& input,
-                          const InternedOrigin& origin,
-                          pcore::Effects& effects) {
+void World::step_delivered(CompId to,
+                           CompId from,
+                           const InternedOrigin& origin,
+                           ApplyResult& result) {
+    const std::size_t index = to.value();
+    const Message& message = (*origin.queue)[origin.position];  // the table keeps it
+    if (!comps_.borrowed(index)) {
+        step_component(to, pcore::ReceiveInput{from, message}, result, origin);
+        return;
+    }
+    pcore::StepContext context{scenario_->compiled.get(), &variants_,
+                               CompId(static_cast<std::uint32_t>(comps_.size()))};
+    const EffectFrame frame;
+    pcore::Effects& effects = frame.effects();
+    std::uint64_t hash = 0;
+    const StepMemo::Probe key = step_probe(index, context, nullptr, from, origin, hash);
+    if (!step_from_memo(index, hash, key, effects)) {
+        const pcore::Input input = pcore::ReceiveInput{from, message};
+        step_and_memoise(index, context, input, hash, key, effects);
+    }
+    result.touched.push_back(to);
+    apply_effects(to, effects, result);
+}
+
+StepMemo::Probe World::step_probe(std::size_t index,
+                                  const pcore::StepContext& context,
+                                  const pcore::Input* input,
+                                  CompId from,
+                                  const InternedOrigin& origin,
+                                  std::uint64_t& hash) const {
+    // input == nullptr: a delivery from `from`, named by `origin`.
+    constexpr std::size_t receive_kind = 1;
+    static_assert(std::is_same_v<std::variant_alternative_t<receive_kind, pcore::Input>,
+                                 pcore::ReceiveInput>);
     StepMemo::Probe key;
     key.slot = &comps_[index];
     key.next_comp = context.next_comp_id.value();
-    key.input_kind = input.index();
+    key.input_kind = input == nullptr ? receive_kind : input->index();
     std::uint64_t input_hash = 0;
-    if (const auto* receive = std::get_if<pcore::ReceiveInput>(&input)) {
-        key.from = receive->from.value();
+    const auto* receive = input == nullptr ? nullptr : std::get_if<pcore::ReceiveInput>(input);
+    if (input == nullptr || receive != nullptr) {
+        key.from = input == nullptr ? from.value() : receive->from.value();
         if (origin.queue != nullptr) {
             key.queue = origin.queue;
             key.position = origin.position;
@@ -309,26 +392,52 @@ void World::step_memoised(std::size_t index,
             pcore::encode(bytes, receive->message);
             input_hash = pcore::hash_bytes(bytes.data(), bytes.size());
         }
-    } else if (const auto* fault = std::get_if<pcore::FaultInput>(&input)) {
+    } else if (const auto* fault = std::get_if<pcore::FaultInput>(input)) {
         key.fault = static_cast<std::uint8_t>(fault->kind);
     }
     // Hashed by content (the slot's hash), never by address.
-    const std::uint64_t hash = pcore::hash_words(
+    hash = pcore::hash_words(
         {slot_hash(index), key.next_comp, key.input_kind, key.from, key.fault, input_hash});
-    StepMemo& memo = tables_->steps;
-    if (const StepMemo::Result* known = memo.find(hash, key)) {
-        comps_.replace(index, known->slot, known->slot_hash);
-        effects = known->effects;
-        return;
-    }
+    return key;
+}
+
+bool World::step_from_memo(std::size_t index,
+                           std::uint64_t hash,
+                           const StepMemo::Probe& key,
+                           pcore::Effects& effects) {
+    const StepMemo::Result* known = tables_->steps.find(hash, key);
+    if (known == nullptr) return false;
+    comps_.replace(index, known->slot, known->slot_hash);
+    effects = known->effects;
+    return true;
+}
+
+void World::step_and_memoise(std::size_t index,
+                             const pcore::StepContext& context,
+                             const pcore::Input& input,
+                             std::uint64_t hash,
+                             const StepMemo::Probe& key,
+                             pcore::Effects& effects) {
     StepMemo::Key owned = key.key();  // before the step: it may consume the input
     CompSlot& slot = slot_for_update(CompId(static_cast<std::uint32_t>(index)));
     pcore::step_in_place(slot.state, context, input, effects);
     const std::uint64_t stepped_hash = slot_hash(index);
     SlotVector::Pointer interned = tables_->slots.intern(stepped_hash, comps_.pointer(index));
     comps_.share(index, interned);
-    memo.insert(hash, std::move(owned),
-                StepMemo::Result{std::move(interned), stepped_hash, effects});
+    tables_->steps.insert(hash, std::move(owned),
+                          StepMemo::Result{std::move(interned), stepped_hash, effects});
+}
+
+void World::step_memoised(std::size_t index,
+                          const pcore::StepContext& context,
+                          const pcore::Input& input,
+                          const InternedOrigin& origin,
+                          pcore::Effects& effects) {
+    std::uint64_t hash = 0;
+    const StepMemo::Probe key = step_probe(index, context, &input, CompId(), origin, hash);
+    if (!step_from_memo(index, hash, key, effects)) {
+        step_and_memoise(index, context, input, hash, key, effects);
+    }
 }
 
 void World::release_carried(const Message& message, ApplyResult& result) {
@@ -891,6 +1000,12 @@ void encode(pcore::ByteWriter& out, const MessageQueue& queue) {
     for (const Message& message : queue) pcore::encode(out, message);
 }
 
+// The same encoding, of messages that are not (yet) in a MessageQueue.
+void encode(pcore::ByteWriter& out, const std::vector<Message>& messages) {
+    out.u32(static_cast<std::uint32_t>(messages.size()));
+    for (const Message& message : messages) pcore::encode(out, message);
+}
+
 void encode(pcore::ByteWriter& out, const ChannelProgress& progress) {
     out.recorded_comp(progress.channel.creator);
     out.u32(progress.channel.serial);
@@ -920,20 +1035,6 @@ namespace {
 void encode_slot(pcore::ByteWriter& out, const CompSlot& slot) {
     out.text(slot.name);
     pcore::encode(out, slot.state);
-}
-
-}  // namespace
-
-namespace {
-
-// The hash of what `write` encodes, never 0 (0 marks a stale cache). Not reentrant: `write`
-// must not compute another cached hash.
-template <typename Write>
-std::uint64_t hash_encoding(Write&& write) {
-    thread_local pcore::ByteWriter out;
-    out.clear();
-    std::forward<Write>(write)(out);
-    return std::max<std::uint64_t>(1, pcore::hash_bytes(out.data(), out.size()));
 }
 
 }  // namespace

@@ -140,15 +140,27 @@ void referenced_components(const Message& message,
 
 // The hash of up to eight words, as their little-endian bytes.
 [[nodiscard]] inline std::uint64_t hash_words(std::initializer_list<std::uint64_t> words) {
-    std::uint8_t bytes[64];
-    std::size_t size = 0;
+    std::uint64_t buffer[8];
+    std::size_t count = 0;
     for (const std::uint64_t word : words) {
-        if (size == sizeof bytes) break;
-        for (int shift = 0; shift < 64; shift += 8) {
-            bytes[size++] = static_cast<std::uint8_t>(word >> shift);
-        }
+        if (count == 8) break;
+        buffer[count++] = word;
     }
-    return hash_bytes(bytes, size);
+    if constexpr (std::endian::native == std::endian::little) {
+        // The words' bytes are already little-endian: hashed in place.
+        std::uint8_t bytes[sizeof buffer];
+        std::memcpy(bytes, buffer, count * sizeof(std::uint64_t));
+        return hash_bytes(bytes, count * sizeof(std::uint64_t));
+    } else {
+        std::uint8_t bytes[sizeof buffer];
+        std::size_t size = 0;
+        for (std::size_t index = 0; index < count; ++index) {
+            for (int shift = 0; shift < 64; shift += 8) {
+                bytes[size++] = static_cast<std::uint8_t>(buffer[index] >> shift);
+            }
+        }
+        return hash_bytes(bytes, size);
+    }
 }
 
 }  // namespace pcore

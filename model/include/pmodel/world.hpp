@@ -465,6 +465,7 @@ struct Ghost {
 // reaches them).
 void encode(pcore::ByteWriter& out, const SlotGhost& facts);
 void encode(pcore::ByteWriter& out, const MessageQueue& queue);
+void encode(pcore::ByteWriter& out, const std::vector<Message>& messages);  // as a queue
 void encode(pcore::ByteWriter& out, const ChannelProgress& progress);
 void encode(pcore::ByteWriter& out, const OutstandingPut& put);
 void encode(pcore::ByteWriter& out, const RootError& root);
@@ -567,13 +568,91 @@ class StepMemo {
     std::uint64_t generation_;
 };
 
+// Memoised deliveries: what is left of an interned link queue once the message at a position
+// is taken out. The rest is interned too, so a delivery from a frontier state neither copies
+// the queue nor hashes it: on the benchmark most deliveries take one of a few thousand queues
+// apart. Keyed by the queue (one object per content) and position, hashed by the queue's
+// content hash; safe for concurrent use; entries are never removed.
+class TakeMemo {
+  public:
+    struct Rest {
+        const std::vector<Message>* queue = nullptr;  // interned; null when nothing is left
+        std::uint64_t hash = 0;                       // its content hash (0 when empty)
+    };
+    // `queue` is interned (its content never changes) and hashes to `queue_hash`; `intern`
+    // (std::vector<Message> -> std::shared_ptr<std::vector<Message>> borrowed from a table,
+    // given the rest's content hash `hash(rest)`) is called only on the first request.
+    template <typename Hash, typename Intern>
+    Rest rest(const std::vector<Message>* queue,
+              std::uint32_t position,
+              std::uint64_t queue_hash,
+              Hash&& hash,
+              Intern&& intern) {
+        const std::uint64_t key_hash = queue_hash * 0x9E3779B97F4A7C15ull + position;
+        struct Cached {
+            std::uint64_t generation = 0;
+            const std::vector<Message>* queue = nullptr;
+            std::uint32_t position = 0;
+            Rest rest;
+        };
+        // A per-thread cache in front, as in StepMemo: most lookups take no lock.
+        thread_local std::vector<Cached> cache(cache_size);
+        Cached& cached = cache[key_hash % cache_size];
+        if (cached.generation == generation_ && cached.queue == queue &&
+            cached.position == position) {
+            return cached.rest;
+        }
+        Rest found = entries_.with_shard(key_hash, [&](auto& map) -> Rest {
+            auto [first, last] = map.equal_range(key_hash);
+            for (; first != last; ++first) {
+                if (first->second.queue == queue && first->second.position == position) {
+                    return first->second.rest;
+                }
+            }
+            return Rest{nullptr, 1};  // hash 1: not found (a found empty rest has hash 0)
+        });
+        if (found.queue == nullptr && found.hash == 1) {
+            found = Rest{};
+            if (queue->size() > 1) {
+                std::vector<Message> left = *queue;
+                left.erase(left.begin() + static_cast<std::ptrdiff_t>(position));
+                found.hash = hash(left);
+                found.queue = intern(found.hash, std::move(left)).get();
+            }
+            entries_.with_shard(key_hash, [&](auto& map) {
+                map.emplace(key_hash, Entry{queue, position, found});
+            });
+        }
+        cached = Cached{generation_, queue, position, found};
+        return found;
+    }
+    [[nodiscard]] std::uint64_t size() const { return entries_.size(); }
+
+    TakeMemo() : generation_(next_generation()) {}
+
+  private:
+    struct Entry {
+        const std::vector<Message>* queue;
+        std::uint32_t position;
+        Rest rest;
+    };
+    static constexpr std::size_t cache_size = 4096;
+    static std::uint64_t next_generation() {
+        static std::atomic<std::uint64_t> counter{0};
+        return ++counter;
+    }
+    ShardedMultimap<Entry> entries_;
+    std::uint64_t generation_;
+};
+
 // The intern tables of one search (see InternTable): every distinct part of the states met,
-// and the component steps taken from interned slots.
+// and the component steps and deliveries taken from interned parts.
 struct StateTables {
     InternTable<CompSlot> slots;
     InternTable<std::vector<Message>> queues;
     InternTable<Ghost> ghosts;
     StepMemo steps;
+    TakeMemo taken;
 };
 
 struct AppDeadlock {
@@ -674,11 +753,32 @@ class World {
                         const pcore::Input& input,
                         ApplyResult& result,
                         const InternedOrigin& origin = {});
+    // A delivery from an interned queue: the message is copied only when its step is not
+    // memoised yet.
+    void step_delivered(CompId to, CompId from, const InternedOrigin& origin, ApplyResult& result);
     void step_memoised(std::size_t index,
                        const pcore::StepContext& context,
                        const pcore::Input& input,
                        const InternedOrigin& origin,
                        pcore::Effects& effects);
+    // The memo's key for a step of interned slot `index`, and its hash.
+    StepMemo::Probe step_probe(std::size_t index,
+                               const pcore::StepContext& context,
+                               const pcore::Input* input,
+                               CompId from,
+                               const InternedOrigin& origin,
+                               std::uint64_t& hash) const;
+    // The memoised step, when known: the slot is replaced and `effects` filled.
+    bool step_from_memo(std::size_t index,
+                        std::uint64_t hash,
+                        const StepMemo::Probe& key,
+                        pcore::Effects& effects);
+    void step_and_memoise(std::size_t index,
+                          const pcore::StepContext& context,
+                          const pcore::Input& input,
+                          std::uint64_t hash,
+                          const StepMemo::Probe& key,
+                          pcore::Effects& effects);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
     // One handler per effect of a step by `source`. The runtime's own effects:
     void on_effect(CompId source, pcore::Send& effect, ApplyResult& result);
