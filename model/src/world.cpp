@@ -260,14 +260,19 @@ void World::apply(const Action& action, ApplyResult& result) {
                tables_ != nullptr && before->queue.borrowed()) {
         // From an interned queue: what is left of it is memoised too (no copy, no hash).
         const InternedOrigin origin{before->queue.address(), action.index, queue_hash(*before)};
-        const TakeMemo::Rest rest = tables_->taken.rest(
-            origin.queue, origin.position, origin.queue_hash,
-            [](const std::vector<Message>& left) {
-                return hash_encoding([&](pcore::ByteWriter& out) { encode(out, left); });
-            },
-            [&](std::uint64_t hash, std::vector<Message> left) {
-                return tables_->queues.intern(
-                    hash, std::make_shared<std::vector<Message>>(std::move(left)));
+        const InternedQueue rest = tables_->taken.get(
+            pcore::hash_words({origin.queue_hash, origin.position}),
+            TakeKey{origin.queue, origin.position}, [&] {
+                InternedQueue left;
+                if (origin.queue->size() > 1) {
+                    auto messages = std::make_shared<std::vector<Message>>(*origin.queue);
+                    messages->erase(messages->begin() +
+                                    static_cast<std::ptrdiff_t>(origin.position));
+                    left.hash = hash_encoding(
+                        [&](pcore::ByteWriter& out) { encode(out, *messages); });
+                    left.queue = tables_->queues.intern(left.hash, messages).get();
+                }
+                return left;
             });
         Link& source = link_for(action.from, action.to);
         if (rest.queue == nullptr) {
@@ -331,7 +336,14 @@ void World::step_component(CompId comp,
     pcore::Effects& effects = frame.effects();
     const std::size_t index = comp.value();
     if (tables_ != nullptr && comps_.borrowed(index)) {
-        step_memoised(index, context, input, origin, effects);
+        std::uint64_t hash = 0;
+        const StepMemo::Probe key = step_probe(index, context, &input, CompId(), origin, hash);
+        if (const StepMemo::Result* known = step_from_memo(index, hash, key)) {
+            result.touched.push_back(comp);
+            apply_memoised_effects(comp, *known, result);
+            return;
+        }
+        step_and_memoise(index, context, input, hash, key, effects);
     } else {
         pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
     }
@@ -351,14 +363,17 @@ void World::step_delivered(CompId to,
     }
     pcore::StepContext context{scenario_->compiled.get(), &variants_,
                                CompId(static_cast<std::uint32_t>(comps_.size()))};
-    const EffectFrame frame;
-    pcore::Effects& effects = frame.effects();
     std::uint64_t hash = 0;
     const StepMemo::Probe key = step_probe(index, context, nullptr, from, origin, hash);
-    if (!step_from_memo(index, hash, key, effects)) {
-        const pcore::Input input = pcore::ReceiveInput{from, message};
-        step_and_memoise(index, context, input, hash, key, effects);
+    if (const StepMemo::Result* known = step_from_memo(index, hash, key)) {
+        result.touched.push_back(to);
+        apply_memoised_effects(to, *known, result);
+        return;
     }
+    const EffectFrame frame;
+    pcore::Effects& effects = frame.effects();
+    const pcore::Input input = pcore::ReceiveInput{from, message};
+    step_and_memoise(index, context, input, hash, key, effects);
     result.touched.push_back(to);
     apply_effects(to, effects, result);
 }
@@ -401,15 +416,12 @@ StepMemo::Probe World::step_probe(std::size_t index,
     return key;
 }
 
-bool World::step_from_memo(std::size_t index,
-                           std::uint64_t hash,
-                           const StepMemo::Probe& key,
-                           pcore::Effects& effects) {
+const StepMemo::Result* World::step_from_memo(std::size_t index,
+                                              std::uint64_t hash,
+                                              const StepMemo::Probe& key) {
     const StepMemo::Result* known = tables_->steps.find(hash, key);
-    if (known == nullptr) return false;
-    comps_.replace(index, known->slot, known->slot_hash);
-    effects = known->effects;
-    return true;
+    if (known != nullptr) comps_.replace(index, known->slot, known->slot_hash);
+    return known;
 }
 
 void World::step_and_memoise(std::size_t index,
@@ -424,20 +436,15 @@ void World::step_and_memoise(std::size_t index,
     const std::uint64_t stepped_hash = slot_hash(index);
     SlotVector::Pointer interned = tables_->slots.intern(stepped_hash, comps_.pointer(index));
     comps_.share(index, interned);
-    tables_->steps.insert(hash, std::move(owned),
-                          StepMemo::Result{std::move(interned), stepped_hash, effects});
-}
-
-void World::step_memoised(std::size_t index,
-                          const pcore::StepContext& context,
-                          const pcore::Input& input,
-                          const InternedOrigin& origin,
-                          pcore::Effects& effects) {
-    std::uint64_t hash = 0;
-    const StepMemo::Probe key = step_probe(index, context, &input, CompId(), origin, hash);
-    if (!step_from_memo(index, hash, key, effects)) {
-        step_and_memoise(index, context, input, hash, key, effects);
+    StepMemo::Result known{std::move(interned), stepped_hash, effects, {}};
+    known.message_hashes.reserve(effects.size());
+    for (const pcore::Effect& effect : effects) {
+        const auto* send = std::get_if<pcore::Send>(&effect);
+        known.message_hashes.push_back(send == nullptr ? 0 : hash_encoding([&](auto& out) {
+            pcore::encode(out, send->message);
+        }));
     }
+    tables_->steps.insert(hash, std::move(owned), std::move(known));
 }
 
 void World::release_carried(const Message& message, ApplyResult& result) {
@@ -456,6 +463,50 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
     }
 }
 
+void World::apply_memoised_effects(CompId source,
+                                   const StepMemo::Result& known,
+                                   ApplyResult& result) {
+    // The memo's effects stay where they are (entries are never removed): messages are named
+    // by their address there, not copied.
+    for (std::size_t at = 0; at < known.effects.size(); ++at) {
+        const pcore::Effect& effect = known.effects[at];
+        if (const auto* send = std::get_if<pcore::Send>(&effect)) {
+            send_memoised(source, *send, known.message_hashes[at], result);
+            continue;
+        }
+        std::visit([&](const auto& concrete) { on_effect(source, concrete, result); }, effect);
+    }
+}
+
+void World::send_memoised(CompId source,
+                          const pcore::Send& effect,
+                          std::uint64_t message_hash,
+                          ApplyResult& result) {
+    const Link* before = link(source, effect.to);
+    if (freed(effect.to) || (before != nullptr && !before->queue.borrowed())) {
+        on_effect(source, effect, result);  // the plain way (a violation, or a queue being edited)
+        return;
+    }
+    result.reached.push_back(effect.to);
+    const std::vector<Message>* queue = before == nullptr ? nullptr : before->queue.address();
+    const std::uint64_t queue_hash = before == nullptr ? 0 : this->queue_hash(*before);
+    const InternedQueue longer = tables_->appended.get(
+        pcore::hash_words({queue_hash, message_hash}), AppendKey{queue, &effect.message, message_hash}, [&] {
+            auto messages = std::make_shared<std::vector<Message>>();
+            if (queue != nullptr) *messages = *queue;
+            messages->push_back(effect.message);
+            InternedQueue interned;
+            interned.hash =
+                hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
+            interned.queue = tables_->queues.intern(interned.hash, messages).get();
+            return interned;
+        });
+    Link& after = link_for(source, effect.to);
+    after.queue.borrow(longer.queue);
+    after.queue_hash = longer.hash;
+    result.sent.emplace_back(source, effect.to);
+}
+
 void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
     result.reached.push_back(effect.to);
     if (freed(effect.to)) {
@@ -469,9 +520,24 @@ void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
     result.sent.emplace_back(source, effect.to);
 }
 
+void World::on_effect(CompId source, const pcore::Send& effect, ApplyResult& result) {
+    pcore::Send copy = effect;
+    on_effect(source, copy, result);
+}
+
 void World::on_effect(CompId source, pcore::SendImmediate& effect, ApplyResult& result) {
     result.reached.push_back(effect.to);
     step_component(effect.to, pcore::ReceiveInput{source, std::move(effect.message)}, result);
+}
+
+void World::on_effect(CompId source, const pcore::SendImmediate& effect, ApplyResult& result) {
+    result.reached.push_back(effect.to);
+    step_component(effect.to, pcore::ReceiveInput{source, effect.message}, result);
+}
+
+void World::on_effect(CompId source, const pcore::SpawnComponent& effect, ApplyResult& result) {
+    pcore::SpawnComponent copy = effect;
+    on_effect(source, copy, result);
 }
 
 void World::on_effect(CompId /*source*/, pcore::SpawnComponent& effect, ApplyResult& result) {
@@ -487,13 +553,13 @@ void World::on_effect(CompId /*source*/, pcore::SpawnComponent& effect, ApplyRes
     result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
 }
 
-void World::on_effect(CompId /*source*/, pcore::ScheduleComponent& effect, ApplyResult& result) {
+void World::on_effect(CompId /*source*/, const pcore::ScheduleComponent& effect, ApplyResult& result) {
     ComponentState& created = slot_for_update(effect.comp).state;
     if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
     result.touched.push_back(effect.comp);
 }
 
-void World::on_effect(CompId source, pcore::RefInc& effect, ApplyResult& result) {
+void World::on_effect(CompId source, const pcore::RefInc& effect, ApplyResult& result) {
     result.reached.push_back(effect.comp);
     if (freed(effect.comp)) {
         violation("LC-1", {source, effect.comp},
@@ -504,7 +570,7 @@ void World::on_effect(CompId source, pcore::RefInc& effect, ApplyResult& result)
     ++comps_.refcount_at(effect.comp.value());
 }
 
-void World::on_effect(CompId /*source*/, pcore::RefDec& effect, ApplyResult& result) {
+void World::on_effect(CompId /*source*/, const pcore::RefDec& effect, ApplyResult& result) {
     result.reached.push_back(effect.comp);
     if (--comps_.refcount_at(effect.comp.value()) < 0) {
         violation("LC-3", {effect.comp},
@@ -513,7 +579,7 @@ void World::on_effect(CompId /*source*/, pcore::RefDec& effect, ApplyResult& res
     result.touched.push_back(effect.comp);
 }
 
-void World::on_effect(CompId source, pcore::FactPut& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, const pcore::FactPut& effect, ApplyResult& /*result*/) {
     auto& list = edit_ghost().outstanding;
     OutstandingPut put{effect.channel, effect.seq, source, effect.sender_round};
     auto it = std::lower_bound(list.begin(), list.end(), put,
@@ -523,11 +589,11 @@ void World::on_effect(CompId source, pcore::FactPut& effect, ApplyResult& /*resu
     list.insert(it, put);
 }
 
-void World::on_effect(CompId /*source*/, pcore::FactPutFailed& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId /*source*/, const pcore::FactPutFailed& effect, ApplyResult& /*result*/) {
     settle_put(effect.channel, effect.seq);
 }
 
-void World::on_effect(CompId source, pcore::FactAccepted& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, const pcore::FactAccepted& effect, ApplyResult& /*result*/) {
     settle_put(effect.channel, effect.seq);
     auto& channels = edit_ghost().channels;
     auto at = std::lower_bound(
@@ -555,13 +621,13 @@ void World::settle_put(ChannelId channel, std::uint32_t seq) {
     if (it != list.end()) list.erase(it);
 }
 
-void World::on_effect(CompId source, pcore::FactEnded& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, const pcore::FactEnded& effect, ApplyResult& /*result*/) {
     SlotGhost& facts = comps_.ghost_at(source.value());
     facts.ended_in_round = effect.in_round;
     facts.ended_round = effect.round;
 }
 
-void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& result) {
+void World::on_effect(CompId source, const pcore::FactDecided& effect, ApplyResult& result) {
     if (!effect.solution) return;
     for (const pcore::SolutionPart& part : effect.parts) {
         result.reached.push_back(part.submitter);
@@ -615,7 +681,7 @@ void World::on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& re
     }
 }
 
-void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& result) {
+void World::on_effect(CompId source, const pcore::FactDecisionReceived& effect, ApplyResult& result) {
     result.round_ghost.push_back(source);
     // SY-1 is about the participants that go on: one that ended inside the round (and decided
     // its own parts) has no further stake in its verdict.
@@ -644,7 +710,7 @@ void World::on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyR
     }
 }
 
-void World::on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& result) {
+void World::on_effect(CompId source, const pcore::RequestCancel& effect, ApplyResult& result) {
     // Addressed by name through the runtime's registry: the first instance of that name.
     // Nothing happens if it does not exist yet or is gone.
     const CompId target = find_by_name(scenario_->compiled->names[effect.name]);
@@ -654,7 +720,7 @@ void World::on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& 
     result.sent.emplace_back(source, target);
 }
 
-void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, const pcore::FactCause& effect, ApplyResult& /*result*/) {
     SlotGhost& facts = comps_.ghost_at(source.value());
     if (!facts.has_cause || effect.cause > facts.strongest) {
         facts.strongest = effect.cause;
@@ -667,7 +733,7 @@ void World::on_effect(CompId source, pcore::FactCause& effect, ApplyResult& /*re
     }
 }
 
-void World::on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResult& result) {
+void World::on_effect(CompId source, const pcore::FactFalseFailure& effect, ApplyResult& result) {
     result.round_ghost.push_back(source);
     SlotGhost& facts = comps_.ghost_at(source.value());
     facts.false_failure_round = effect.round + 1;
@@ -679,7 +745,7 @@ void World::on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResul
     }
 }
 
-void World::on_effect(CompId source, pcore::FactHandlerRun& /*effect*/, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, const pcore::FactHandlerRun& /*effect*/, ApplyResult& /*result*/) {
     SlotGhost& facts = comps_.ghost_at(source.value());
     if (facts.reports < 0xFF) ++facts.reports;
     const CompSlot& slot = comps_[source.value()];
@@ -691,7 +757,7 @@ void World::on_effect(CompId source, pcore::FactHandlerRun& /*effect*/, ApplyRes
     }
 }
 
-void World::on_effect(CompId source, pcore::FactScheduled& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId source, const pcore::FactScheduled& effect, ApplyResult& /*result*/) {
     const ComponentState& creator = comps_[source.value()].state;
     const bool acks_missing = effect.acks_outstanding > 0 ||
                               std::any_of(creator.control.begin(), creator.control.end(),

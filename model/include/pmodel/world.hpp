@@ -516,6 +516,9 @@ class StepMemo {
         SlotVector::Pointer slot;  // interned, borrowed
         std::uint64_t slot_hash = 0;
         pcore::Effects effects;
+        // By effect: the content hash of a Send's message (0 for other effects). The message
+        // is then named by its address here (AppendMemo), hashed by its content.
+        std::vector<std::uint64_t> message_hashes;
     };
 
     StepMemo() : generation_(next_generation()) {}
@@ -568,82 +571,84 @@ class StepMemo {
     std::uint64_t generation_;
 };
 
-// Memoised deliveries: what is left of an interned link queue once the message at a position
-// is taken out. The rest is interned too, so a delivery from a frontier state neither copies
-// the queue nor hashes it: on the benchmark most deliveries take one of a few thousand queues
-// apart. Keyed by the queue (one object per content) and position, hashed by the queue's
-// content hash; safe for concurrent use; entries are never removed.
-class TakeMemo {
+// A memo from small keys naming interned parts (compared by address: one object per content)
+// to values, hashed by the parts' content hashes, never by address. Safe for concurrent use,
+// with a per-thread cache in front (as in StepMemo: most lookups take no lock); entries are
+// never removed. Key: equality-comparable and cheap to copy; Value: default-constructible.
+template <typename Key, typename Value>
+class PartMemo {
   public:
-    struct Rest {
-        const std::vector<Message>* queue = nullptr;  // interned; null when nothing is left
-        std::uint64_t hash = 0;                       // its content hash (0 when empty)
-    };
-    // `queue` is interned (its content never changes) and hashes to `queue_hash`; `intern`
-    // (std::vector<Message> -> std::shared_ptr<std::vector<Message>> borrowed from a table,
-    // given the rest's content hash `hash(rest)`) is called only on the first request.
-    template <typename Hash, typename Intern>
-    Rest rest(const std::vector<Message>* queue,
-              std::uint32_t position,
-              std::uint64_t queue_hash,
-              Hash&& hash,
-              Intern&& intern) {
-        const std::uint64_t key_hash = queue_hash * 0x9E3779B97F4A7C15ull + position;
+    PartMemo() : generation_(next_generation()) {}
+    PartMemo(const PartMemo&) = delete;
+    PartMemo& operator=(const PartMemo&) = delete;
+
+    // The value for `key` (hash `hash`); `compute()` gives it on the first request.
+    template <typename Compute>
+    Value get(std::uint64_t hash, const Key& key, Compute&& compute) {
         struct Cached {
             std::uint64_t generation = 0;
-            const std::vector<Message>* queue = nullptr;
-            std::uint32_t position = 0;
-            Rest rest;
+            Key key{};
+            Value value{};
         };
-        // A per-thread cache in front, as in StepMemo: most lookups take no lock.
         thread_local std::vector<Cached> cache(cache_size);
-        Cached& cached = cache[key_hash % cache_size];
-        if (cached.generation == generation_ && cached.queue == queue &&
-            cached.position == position) {
-            return cached.rest;
-        }
-        Rest found = entries_.with_shard(key_hash, [&](auto& map) -> Rest {
-            auto [first, last] = map.equal_range(key_hash);
-            for (; first != last; ++first) {
-                if (first->second.queue == queue && first->second.position == position) {
-                    return first->second.rest;
+        Cached& cached = cache[hash % cache_size];
+        if (cached.generation == generation_ && cached.key == key) return cached.value;
+        std::optional<Value> found =
+            entries_.with_shard(hash, [&](const auto& map) -> std::optional<Value> {
+                auto [first, last] = map.equal_range(hash);
+                for (; first != last; ++first) {
+                    if (first->second.first == key) return first->second.second;
                 }
-            }
-            return Rest{nullptr, 1};  // hash 1: not found (a found empty rest has hash 0)
-        });
-        if (found.queue == nullptr && found.hash == 1) {
-            found = Rest{};
-            if (queue->size() > 1) {
-                std::vector<Message> left = *queue;
-                left.erase(left.begin() + static_cast<std::ptrdiff_t>(position));
-                found.hash = hash(left);
-                found.queue = intern(found.hash, std::move(left)).get();
-            }
-            entries_.with_shard(key_hash, [&](auto& map) {
-                map.emplace(key_hash, Entry{queue, position, found});
+                return std::nullopt;
             });
+        if (!found.has_value()) {
+            found = std::forward<Compute>(compute)();
+            // Another thread may have computed an equal value meanwhile: either one will do.
+            entries_.with_shard(hash, [&](auto& map) { map.emplace(hash, std::pair(key, *found)); });
         }
-        cached = Cached{generation_, queue, position, found};
-        return found;
+        cached = Cached{generation_, key, *found};
+        return *found;
     }
     [[nodiscard]] std::uint64_t size() const { return entries_.size(); }
 
-    TakeMemo() : generation_(next_generation()) {}
-
   private:
-    struct Entry {
-        const std::vector<Message>* queue;
-        std::uint32_t position;
-        Rest rest;
-    };
     static constexpr std::size_t cache_size = 4096;
     static std::uint64_t next_generation() {
         static std::atomic<std::uint64_t> counter{0};
         return ++counter;
     }
-    ShardedMultimap<Entry> entries_;
+    ShardedMultimap<std::pair<Key, Value>> entries_;
     std::uint64_t generation_;
 };
+
+// An interned link queue and its content hash; queue null (hash 0) for no messages.
+struct InternedQueue {
+    const std::vector<Message>* queue = nullptr;
+    std::uint64_t hash = 0;
+};
+
+// Memoised queue edits, so that a step from a frontier state neither copies a link queue nor
+// hashes it: on the benchmark most deliveries and sends take apart or extend one of a few
+// thousand queues.
+//   taken:    (queue, position) -> the queue without the message at that position;
+//   appended: (queue or null, message) -> the queue plus the message.
+struct TakeKey {
+    const std::vector<Message>* queue = nullptr;
+    std::uint32_t position = 0;
+    friend bool operator==(const TakeKey&, const TakeKey&) = default;
+};
+struct AppendKey {
+    const std::vector<Message>* queue = nullptr;
+    const Message* message = nullptr;  // held by a StepMemo result
+    std::uint64_t message_hash = 0;    // its content hash
+    // By the message's content: many memoised steps send equal messages.
+    friend bool operator==(const AppendKey& a, const AppendKey& b) {
+        return a.queue == b.queue && a.message_hash == b.message_hash &&
+               (a.message == b.message || *a.message == *b.message);
+    }
+};
+using TakeMemo = PartMemo<TakeKey, InternedQueue>;
+using AppendMemo = PartMemo<AppendKey, InternedQueue>;
 
 // The intern tables of one search (see InternTable): every distinct part of the states met,
 // and the component steps and deliveries taken from interned parts.
@@ -653,6 +658,7 @@ struct StateTables {
     InternTable<Ghost> ghosts;
     StepMemo steps;
     TakeMemo taken;
+    AppendMemo appended;
 };
 
 struct AppDeadlock {
@@ -756,11 +762,6 @@ class World {
     // A delivery from an interned queue: the message is copied only when its step is not
     // memoised yet.
     void step_delivered(CompId to, CompId from, const InternedOrigin& origin, ApplyResult& result);
-    void step_memoised(std::size_t index,
-                       const pcore::StepContext& context,
-                       const pcore::Input& input,
-                       const InternedOrigin& origin,
-                       pcore::Effects& effects);
     // The memo's key for a step of interned slot `index`, and its hash.
     StepMemo::Probe step_probe(std::size_t index,
                                const pcore::StepContext& context,
@@ -768,11 +769,10 @@ class World {
                                CompId from,
                                const InternedOrigin& origin,
                                std::uint64_t& hash) const;
-    // The memoised step, when known: the slot is replaced and `effects` filled.
-    bool step_from_memo(std::size_t index,
-                        std::uint64_t hash,
-                        const StepMemo::Probe& key,
-                        pcore::Effects& effects);
+    // The memoised step, when known (the slot is replaced by its result), or nullptr.
+    const StepMemo::Result* step_from_memo(std::size_t index,
+                                           std::uint64_t hash,
+                                           const StepMemo::Probe& key);
     void step_and_memoise(std::size_t index,
                           const pcore::StepContext& context,
                           const pcore::Input& input,
@@ -780,25 +780,37 @@ class World {
                           const StepMemo::Probe& key,
                           pcore::Effects& effects);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
+    void apply_memoised_effects(CompId source,
+                                const StepMemo::Result& known,
+                                ApplyResult& result);
+    // A Send of a memoised step: the longer queue is memoised too (AppendMemo).
+    void send_memoised(CompId source,
+                       const pcore::Send& effect,
+                       std::uint64_t message_hash,
+                       ApplyResult& result);
     // One handler per effect of a step by `source`. The runtime's own effects:
     void on_effect(CompId source, pcore::Send& effect, ApplyResult& result);
     void on_effect(CompId source, pcore::SendImmediate& effect, ApplyResult& result);
     void on_effect(CompId source, pcore::SpawnComponent& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::ScheduleComponent& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::RefInc& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::RefDec& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::RequestCancel& effect, ApplyResult& result);
+    // The same from a memoised step's effects, which stay in the memo (copies made).
+    void on_effect(CompId source, const pcore::Send& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::SendImmediate& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::SpawnComponent& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::ScheduleComponent& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::RefInc& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::RefDec& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::RequestCancel& effect, ApplyResult& result);
     // Facts for the monitors (ghost state and violations):
-    void on_effect(CompId source, pcore::FactPut& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactPutFailed& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactAccepted& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactEnded& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactDecided& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactDecisionReceived& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactCause& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactFalseFailure& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactHandlerRun& effect, ApplyResult& result);
-    void on_effect(CompId source, pcore::FactScheduled& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactPut& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactPutFailed& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactAccepted& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactEnded& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactDecided& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactDecisionReceived& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactCause& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactFalseFailure& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactHandlerRun& effect, ApplyResult& result);
+    void on_effect(CompId source, const pcore::FactScheduled& effect, ApplyResult& result);
     void settle_put(ChannelId channel, std::uint32_t seq);
     void free_if_unreferenced(CompId comp, ApplyResult& result);
     void violation(std::string property, std::vector<CompId> comps, std::string detail);
