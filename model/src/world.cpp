@@ -268,8 +268,8 @@ void World::apply(const Action& action, ApplyResult& result) {
                     auto messages = std::make_shared<std::vector<Message>>(*origin.queue);
                     messages->erase(messages->begin() +
                                     static_cast<std::ptrdiff_t>(origin.position));
-                    left.hash = hash_encoding(
-                        [&](pcore::ByteWriter& out) { encode(out, *messages); });
+                    left.hash =
+                        hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
                     left.queue = tables_->queues.intern(left.hash, messages).get();
                 }
                 return left;
@@ -491,13 +491,13 @@ void World::send_memoised(CompId source,
     const std::vector<Message>* queue = before == nullptr ? nullptr : before->queue.address();
     const std::uint64_t queue_hash = before == nullptr ? 0 : this->queue_hash(*before);
     const InternedQueue longer = tables_->appended.get(
-        pcore::hash_words({queue_hash, message_hash}), AppendKey{queue, &effect.message, message_hash}, [&] {
+        pcore::hash_words({queue_hash, message_hash}),
+        AppendKey{queue, &effect.message, message_hash}, [&] {
             auto messages = std::make_shared<std::vector<Message>>();
             if (queue != nullptr) *messages = *queue;
             messages->push_back(effect.message);
             InternedQueue interned;
-            interned.hash =
-                hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
+            interned.hash = hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
             interned.queue = tables_->queues.intern(interned.hash, messages).get();
             return interned;
         });
@@ -553,7 +553,9 @@ void World::on_effect(CompId /*source*/, pcore::SpawnComponent& effect, ApplyRes
     result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
 }
 
-void World::on_effect(CompId /*source*/, const pcore::ScheduleComponent& effect, ApplyResult& result) {
+void World::on_effect(CompId /*source*/,
+                      const pcore::ScheduleComponent& effect,
+                      ApplyResult& result) {
     ComponentState& created = slot_for_update(effect.comp).state;
     if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
     result.touched.push_back(effect.comp);
@@ -589,7 +591,9 @@ void World::on_effect(CompId source, const pcore::FactPut& effect, ApplyResult& 
     list.insert(it, put);
 }
 
-void World::on_effect(CompId /*source*/, const pcore::FactPutFailed& effect, ApplyResult& /*result*/) {
+void World::on_effect(CompId /*source*/,
+                      const pcore::FactPutFailed& effect,
+                      ApplyResult& /*result*/) {
     settle_put(effect.channel, effect.seq);
 }
 
@@ -681,7 +685,9 @@ void World::on_effect(CompId source, const pcore::FactDecided& effect, ApplyResu
     }
 }
 
-void World::on_effect(CompId source, const pcore::FactDecisionReceived& effect, ApplyResult& result) {
+void World::on_effect(CompId source,
+                      const pcore::FactDecisionReceived& effect,
+                      ApplyResult& result) {
     result.round_ghost.push_back(source);
     // SY-1 is about the participants that go on: one that ended inside the round (and decided
     // its own parts) has no further stake in its verdict.
@@ -745,7 +751,9 @@ void World::on_effect(CompId source, const pcore::FactFalseFailure& effect, Appl
     }
 }
 
-void World::on_effect(CompId source, const pcore::FactHandlerRun& /*effect*/, ApplyResult& /*result*/) {
+void World::on_effect(CompId source,
+                      const pcore::FactHandlerRun& /*effect*/,
+                      ApplyResult& /*result*/) {
     SlotGhost& facts = comps_.ghost_at(source.value());
     if (facts.reports < 0xFF) ++facts.reports;
     const CompSlot& slot = comps_[source.value()];

@@ -604,7 +604,8 @@ class PartMemo {
         if (!found.has_value()) {
             found = std::forward<Compute>(compute)();
             // Another thread may have computed an equal value meanwhile: either one will do.
-            entries_.with_shard(hash, [&](auto& map) { map.emplace(hash, std::pair(key, *found)); });
+            entries_.with_shard(hash,
+                                [&](auto& map) { map.emplace(hash, std::pair(key, *found)); });
         }
         cached = Cached{generation_, key, *found};
         return *found;
@@ -780,9 +781,7 @@ class World {
                           const StepMemo::Probe& key,
                           pcore::Effects& effects);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
-    void apply_memoised_effects(CompId source,
-                                const StepMemo::Result& known,
-                                ApplyResult& result);
+    void apply_memoised_effects(CompId source, const StepMemo::Result& known, ApplyResult& result);
     // A Send of a memoised step: the longer queue is memoised too (AppendMemo).
     void send_memoised(CompId source,
                        const pcore::Send& effect,
