@@ -261,8 +261,8 @@ void World::apply(const Action& action, ApplyResult& result) {
         // From an interned queue: what is left of it is memoised too (no copy, no hash).
         const InternedOrigin origin{before->queue.address(), action.index, queue_hash(*before)};
         const InternedQueue rest = tables_->taken.get(
-            pcore::hash_words({origin.queue_hash, origin.position}),
-            TakeKey{origin.queue, origin.position}, [&] {
+            memo_hash({origin.queue_hash, origin.position}), TakeKey{origin.queue, origin.position},
+            [&] {
                 InternedQueue left;
                 if (origin.queue->size() > 1) {
                     auto messages = std::make_shared<std::vector<Message>>(*origin.queue);
@@ -399,7 +399,7 @@ StepMemo::Probe World::step_probe(std::size_t index,
         if (origin.queue != nullptr) {
             key.queue = origin.queue;
             key.position = origin.position;
-            input_hash = pcore::hash_words({origin.queue_hash, origin.position});
+            input_hash = memo_hash({origin.queue_hash, origin.position});
         } else {
             key.message = &receive->message;
             thread_local pcore::ByteWriter bytes;
@@ -411,7 +411,7 @@ StepMemo::Probe World::step_probe(std::size_t index,
         key.fault = static_cast<std::uint8_t>(fault->kind);
     }
     // Hashed by content (the slot's hash), never by address.
-    hash = pcore::hash_words(
+    hash = memo_hash(
         {slot_hash(index), key.next_comp, key.input_kind, key.from, key.fault, input_hash});
     return key;
 }
@@ -491,8 +491,8 @@ void World::send_memoised(CompId source,
     const std::vector<Message>* queue = before == nullptr ? nullptr : before->queue.address();
     const std::uint64_t queue_hash = before == nullptr ? 0 : this->queue_hash(*before);
     const InternedQueue longer = tables_->appended.get(
-        pcore::hash_words({queue_hash, message_hash}),
-        AppendKey{queue, &effect.message, message_hash}, [&] {
+        memo_hash({queue_hash, message_hash}), AppendKey{queue, &effect.message, message_hash},
+        [&] {
             auto messages = std::make_shared<std::vector<Message>>();
             if (queue != nullptr) *messages = *queue;
             messages->push_back(effect.message);

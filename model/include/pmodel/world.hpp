@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <mutex>
@@ -299,6 +300,18 @@ class SlotVector {
   private:
     mutable std::vector<Entry> slots_;  // mutable for the caches only
 };
+
+// A hash of a few words for the search's memo tables, cheaper than pcore::hash_words: it only
+// picks a bucket and a cache slot (keys are compared whole), so it need not be as strong as a
+// fingerprint, which it never feeds.
+[[nodiscard]] inline std::uint64_t memo_hash(std::initializer_list<std::uint64_t> words) {
+    std::uint64_t hash = 0x9E3779B97F4A7C15ull;
+    for (const std::uint64_t word : words) {
+        hash = (hash ^ word) * 0xFF51AFD7ED558CCDull;
+        hash ^= hash >> 32;
+    }
+    return hash;
+}
 
 // A multimap from 64-bit hashes, split into shards with a lock each so that threads insert at
 // once; every shard has its own cache line (no false sharing). Used by the search's tables.
