@@ -1203,12 +1203,12 @@ static_assert(std::is_trivially_copyable_v<SlotGhost>);
 }  // namespace
 
 std::size_t World::packed_size() const {
-    return sizeof(PackedHeader) + comps_.size() * sizeof(SlotVector::PackedEntry) +
+    return sizeof(PackedHeader) + comps_.size() * sizeof(const SlotVector::PackedEntry*) +
            links_.size() * sizeof(PackedLink);
 }
 
 void World::pack(std::byte* out) const {
-    assert(violations_.empty() && ghost_.borrowed());
+    assert(tables_ != nullptr && violations_.empty() && ghost_.borrowed());
     // The hash caches travel with the state (filled already unless --symmetry fingerprinted it).
     for (std::size_t index = 0; index < comps_.size(); ++index) (void)entry_hash(index);
     (void)ghost_hash();
@@ -1220,8 +1220,14 @@ void World::pack(std::byte* out) const {
     for (std::size_t index = 0; index < comps_.size(); ++index) {
         assert(comps_.borrowed(index));
         const SlotVector::PackedEntry entry = comps_.packed(index);
-        std::memcpy(out, &entry, sizeof entry);
-        out += sizeof entry;
+        const SlotVector::PackedEntry* interned =
+            tables_->packed_entries.get(memo_hash({entry.entry_hash}), entry, [&] {
+                return tables_->entries
+                    .intern(entry.entry_hash, std::make_shared<SlotVector::PackedEntry>(entry))
+                    .get();
+            });
+        std::memcpy(out, &interned, sizeof interned);
+        out += sizeof interned;
     }
     for (const Link& link : links_) {
         assert(link.queue.borrowed());
@@ -1241,7 +1247,7 @@ void World::unpack(const std::byte* in) {
     ghost_hash_ = header.ghost_hash;
     violations_.clear();
     comps_.assign_packed(in, header.comps);
-    in += header.comps * sizeof(SlotVector::PackedEntry);
+    in += header.comps * sizeof(const SlotVector::PackedEntry*);
     links_.resize(header.links);
     for (std::size_t index = 0; index < header.links; ++index) {
         PackedLink packed{};

@@ -248,7 +248,7 @@ class SlotVector {
         return slots_[index].slot.pointer();
     }
     void share(std::size_t index, Pointer equal) { slots_[index].slot.share(std::move(equal)); }
-    // World::pack: an entry as plain bytes (its slot borrowed from an InternTable), and back.
+    // World::pack: an entry as a plain value (its slot borrowed from an InternTable), and back.
     struct PackedEntry {
         const CompSlot* slot;
         std::int32_t refcount;
@@ -256,25 +256,26 @@ class SlotVector {
         SlotGhost ghost;
         std::uint64_t slot_hash;
         std::uint64_t entry_hash;
+        friend bool operator==(const PackedEntry&, const PackedEntry&) = default;
     };
     [[nodiscard]] PackedEntry packed(std::size_t index) const {
         const Entry& entry = slots_[index];
         return PackedEntry{entry.slot.address(), entry.refcount,  entry.freed ? 1u : 0u,
                            entry.ghost,          entry.slot_hash, entry.entry_hash};
     }
-    // `count` PackedEntry values, back to back from `bytes`.
+    // `count` addresses of PackedEntry values (interned), back to back from `bytes`.
     void assign_packed(const std::byte* bytes, std::size_t count) {
         slots_.resize(count);
         for (std::size_t index = 0; index < count; ++index) {
-            PackedEntry packed{};
+            const PackedEntry* packed = nullptr;
             std::memcpy(&packed, bytes + index * sizeof packed, sizeof packed);
             Entry& entry = slots_[index];
-            entry.slot.borrow(packed.slot);
-            entry.refcount = packed.refcount;
-            entry.freed = packed.freed != 0;
-            entry.ghost = packed.ghost;
-            entry.slot_hash = packed.slot_hash;
-            entry.entry_hash = packed.entry_hash;
+            entry.slot.borrow(packed->slot);
+            entry.refcount = packed->refcount;
+            entry.freed = packed->freed != 0;
+            entry.ghost = packed->ghost;
+            entry.slot_hash = packed->slot_hash;
+            entry.entry_hash = packed->entry_hash;
         }
     }
     // A different slot whose encoding hashes to `hash` (a memoised step's result).
@@ -673,6 +674,10 @@ struct StateTables {
     StepMemo steps;
     TakeMemo taken;
     AppendMemo appended;
+    // Component entries of packed states (World::pack), by content: a frontier state holds
+    // an address per component instead of the entry (8 bytes instead of 64).
+    InternTable<SlotVector::PackedEntry> entries;
+    PartMemo<SlotVector::PackedEntry, const SlotVector::PackedEntry*> packed_entries;
 };
 
 struct AppDeadlock {
@@ -742,10 +747,11 @@ class World {
 
     [[nodiscard]] std::uint64_t fingerprint() const;
 
-    // The checker's frontier form of a state: the addresses of its interned parts and its small
-    // fields as plain bytes, no allocation. Only for a world without violations whose parts are
-    // all interned (after share_parts). unpack() overwrites this world's state with a packed
-    // one of the same search (same scenario, variants, fault budget and tables).
+    // The checker's frontier form of a state: the addresses of its interned parts (each
+    // component's entry is interned whole, in tables.entries) and its small fields as plain
+    // bytes, no allocation. Only for a world using tables (use_tables), without violations,
+    // whose parts are all interned (after share_parts). unpack() overwrites this world's state with
+    // a packed one of the same search (same scenario, variants, fault budget and tables).
     [[nodiscard]] std::size_t packed_size() const;
     void pack(std::byte* out) const;
     void unpack(const std::byte* in);
