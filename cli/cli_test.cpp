@@ -82,7 +82,8 @@ TEST(Cli, CheckExitCodesReportAndCounterexample) {
     const std::string report = slurp(dir + "/pass.json");
     for (const char* field :
          {"\"states\"", "\"transitions\"", "\"depth\"", "\"seconds\"", "\"states_per_second\"",
-          "\"bytes_per_state\"", "\"fingerprint_collision_probability\"", "\"NM-4\""}) {
+          "\"generated_states_per_second\"", "\"bytes_per_state\"",
+          "\"fingerprint_collision_probability\"", "\"NM-4\""}) {
         EXPECT_NE(report.find(field), std::string::npos) << field;
     }
     const auto violation = run({"check", scenario("rayfed-cross-silo-normal-task-error"),

@@ -452,6 +452,10 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
         scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name;
     const double rate =
         result.seconds > 0 ? static_cast<double>(result.states) / result.seconds : 0.0;
+    // TLC's "states generated": every successor computed, visited before or not (one per
+    // transition). Peers' published rates are of this kind; `rate` counts distinct states.
+    const double generated_rate =
+        result.seconds > 0 ? static_cast<double>(result.transitions) / result.seconds : 0.0;
     const double bytes_per_state = result.states > 0 ? static_cast<double>(result.visited_bytes) /
                                                            static_cast<double>(result.states)
                                                      : 0.0;
@@ -480,7 +484,8 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
             << result.persistent_subsets
             << " had one; the cycle proviso expanded the others in full)\n";
     }
-    err << "time: " << result.seconds << " s, " << rate << " states per second\n";
+    err << "time: " << result.seconds << " s, " << rate << " distinct states per second, "
+        << generated_rate << " generated states per second\n";
 
     json properties = json::object();
     out << "properties:\n";
@@ -547,6 +552,7 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
             {"deadlock_states", result.deadlock_states},
             {"seconds", result.seconds},
             {"states_per_second", rate},
+            {"generated_states_per_second", generated_rate},
             {"bytes_per_state", bytes_per_state},
             {"visited_set_bytes", result.visited_bytes},
             {"peak_frontier_states", result.peak_frontier},
