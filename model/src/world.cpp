@@ -1219,13 +1219,16 @@ void World::pack(std::byte* out) const {
     out += sizeof header;
     for (std::size_t index = 0; index < comps_.size(); ++index) {
         assert(comps_.borrowed(index));
-        const SlotVector::PackedEntry entry = comps_.packed(index);
-        const SlotVector::PackedEntry* interned =
-            tables_->packed_entries.get(memo_hash({entry.entry_hash}), entry, [&] {
+        const SlotVector::PackedEntry* interned = comps_.interned_packed(index);
+        if (interned == nullptr) {  // changed since it was unpacked, or never packed
+            const SlotVector::PackedEntry entry = comps_.packed(index);
+            interned = tables_->packed_entries.get(memo_hash({entry.entry_hash}), entry, [&] {
                 return tables_->entries
                     .intern(entry.entry_hash, std::make_shared<SlotVector::PackedEntry>(entry))
                     .get();
             });
+            comps_.remember_packed(index, interned);
+        }
         std::memcpy(out, &interned, sizeof interned);
         out += sizeof interned;
     }

@@ -155,6 +155,8 @@ class SlotVector {
   public:
     using Pointer = std::shared_ptr<CompSlot>;
 
+    struct PackedEntry;  // World::pack's form of an entry (below)
+
   private:
     struct Entry {
         Shared<CompSlot> slot;
@@ -166,6 +168,9 @@ class SlotVector {
         // so its fingerprint rehashes only the entries its step changed.
         std::uint64_t slot_hash = 0;
         std::uint64_t entry_hash = 0;
+        // The interned packed form of this entry (World::pack), when it came from one and has
+        // not changed since: packing a successor then interns only the entries its step changed.
+        const PackedEntry* packed = nullptr;
     };
 
   public:
@@ -210,21 +215,25 @@ class SlotVector {
     // Every mutator drops the caches it invalidates.
     std::int32_t& refcount_at(std::size_t index) {
         slots_[index].entry_hash = 0;
+        slots_[index].packed = nullptr;
         return slots_[index].refcount;
     }
     void set_freed(std::size_t index, bool freed) {
         slots_[index].entry_hash = 0;
+        slots_[index].packed = nullptr;
         slots_[index].freed = freed;
     }
     [[nodiscard]] const SlotGhost& ghost(std::size_t index) const { return slots_[index].ghost; }
     SlotGhost& ghost_at(std::size_t index) {
         slots_[index].entry_hash = 0;
+        slots_[index].packed = nullptr;
         return slots_[index].ghost;
     }
     // The slot, ours alone from now on (cloned if another world still shares it).
     CompSlot& mutable_at(std::size_t index) {
         slots_[index].slot_hash = 0;
         slots_[index].entry_hash = 0;
+        slots_[index].packed = nullptr;
         return slots_[index].slot.edit();
     }
     // The caches (see Entry); const: a cache is not state.
@@ -263,6 +272,13 @@ class SlotVector {
         return PackedEntry{entry.slot.address(), entry.refcount,  entry.freed ? 1u : 0u,
                            entry.ghost,          entry.slot_hash, entry.entry_hash};
     }
+    // The interned packed form of the entry, if known (see Entry::packed), and to remember.
+    [[nodiscard]] const PackedEntry* interned_packed(std::size_t index) const {
+        return slots_[index].packed;
+    }
+    void remember_packed(std::size_t index, const PackedEntry* packed) const {
+        slots_[index].packed = packed;
+    }
     // `count` addresses of PackedEntry values (interned), back to back from `bytes`.
     void assign_packed(const std::byte* bytes, std::size_t count) {
         slots_.resize(count);
@@ -276,6 +292,7 @@ class SlotVector {
             entry.ghost = packed->ghost;
             entry.slot_hash = packed->slot_hash;
             entry.entry_hash = packed->entry_hash;
+            entry.packed = packed;
         }
     }
     // A different slot whose encoding hashes to `hash` (a memoised step's result).
@@ -283,6 +300,7 @@ class SlotVector {
         slots_[index].slot.share(std::move(slot));
         slots_[index].slot_hash = hash;
         slots_[index].entry_hash = 0;
+        slots_[index].packed = nullptr;
     }
     friend bool operator==(const SlotVector& a, const SlotVector& b) {
         if (a.slots_.size() != b.slots_.size()) return false;
