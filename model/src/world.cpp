@@ -1271,15 +1271,15 @@ Ghost& World::edit_ghost() {
 
 void World::share_parts(StateTables& tables) {
     for (std::size_t index = 0; index < comps_.size(); ++index) {
-        if (!comps_.exclusive(index)) continue;
+        if (!comps_.owned(index)) continue;
         comps_.share(index, tables.slots.intern(slot_hash(index), comps_.pointer(index)));
     }
     for (Link& link : links_) {
-        if (link.queue.exclusive()) {
+        if (link.queue.owned()) {
             link.queue.share(tables.queues.intern(queue_hash(link), link.queue.pointer()));
         }
     }
-    if (ghost_.exclusive()) ghost_.share(tables.ghosts.intern(ghost_hash(), ghost_.pointer()));
+    if (ghost_.owned()) ghost_.share(tables.ghosts.intern(ghost_hash(), ghost_.pointer()));
 }
 
 std::uint32_t World::instances_named(const std::string& base) const {

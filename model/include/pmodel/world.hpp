@@ -130,9 +130,10 @@ class Shared {
         return *value_;
     }
     void reset() { value_.reset(); }
-    // For InternTable: ours alone (it changed in the last step), or borrowed from a table (its
-    // address then stands for its content).
-    [[nodiscard]] bool exclusive() const { return value_.use_count() == 1; }
+    // For InternTable: owned by worlds (changed since the last World::share_parts, or copied to
+    // other worlds before it was ever interned), or borrowed from a table (its address then
+    // stands for its content).
+    [[nodiscard]] bool owned() const { return value_.use_count() > 0; }
     [[nodiscard]] bool borrowed() const { return value_ != nullptr && value_.use_count() == 0; }
     [[nodiscard]] const std::shared_ptr<T>& pointer() const { return value_; }
     void share(std::shared_ptr<T> equal) { value_ = std::move(equal); }
@@ -251,7 +252,7 @@ class SlotVector {
     }
     // Collapse compression: the slot at `index` is replaced by the table's equal one when there
     // is one (slots with equal content are then one object, however many states hold them).
-    [[nodiscard]] bool exclusive(std::size_t index) const { return slots_[index].slot.exclusive(); }
+    [[nodiscard]] bool owned(std::size_t index) const { return slots_[index].slot.owned(); }
     [[nodiscard]] bool borrowed(std::size_t index) const { return slots_[index].slot.borrowed(); }
     [[nodiscard]] const Pointer& pointer(std::size_t index) const {
         return slots_[index].slot.pointer();
@@ -417,7 +418,7 @@ class MessageQueue {
     }
     void clear() { messages_.reset(); }
     // For InternTable (see Shared).
-    [[nodiscard]] bool exclusive() const { return messages_.exclusive(); }
+    [[nodiscard]] bool owned() const { return messages_.owned(); }
     [[nodiscard]] bool borrowed() const { return messages_.borrowed(); }
     // World::pack (see Shared::address).
     [[nodiscard]] const std::vector<Message>* address() const { return messages_.address(); }
