@@ -9,9 +9,10 @@
 // Room for inserts is reserved in quanta per session (one shared counter update per quantum, not
 // per insert). When a reservation would take the table past 3/4 full, the reserving thread
 // ends its session, waits until every other session has ended, grows every shard by half, and
-// opens its session again; the others wait at their next session start or reservation. So the
-// table holds between 1/2 and 3/4 of its slots: 10.7 to 16 bytes per state. Slots are spread
-// over shards, grown one after another, so a growth needs only one shard's worth of memory more.
+// opens its session again; the others stop at their next session start or reservation and grow
+// shards along with it. So the table holds between 1/2 and 3/4 of its slots: 10.7 to 16 bytes
+// per state. Slots are spread over shards, each grown by one thread at a time, so a growth needs
+// only one shard's worth of memory more per thread.
 //
 // Rule for callers: a thread holds a Writer of at most one set that can grow while it waits for
 // another (a thread waiting to grow set A while holding a session of set B, and another waiting
@@ -101,6 +102,7 @@ class FingerprintSet {
     // Exact when no session is open (otherwise it counts their unused room too).
     [[nodiscard]] std::uint64_t size() const { return reserved_.load(); }
 
+    // While no growth is under way (the search has ended).
     [[nodiscard]] std::uint64_t bytes() const {
         std::lock_guard<std::mutex> lock(gate_);
         std::uint64_t total = 0;
@@ -190,7 +192,7 @@ class FingerprintSet {
 
     void open_session() {
         std::unique_lock<std::mutex> lock(gate_);
-        changed_.wait(lock, [&] { return !growing_; });
+        wait_for_growth(lock);
         ++sessions_;
     }
 
@@ -232,36 +234,81 @@ class FingerprintSet {
         --sessions_;
         changed_.notify_all();
         if (growing_) {
-            // Another thread grows the table: wait for it, then retry.
-            changed_.wait(lock, [&] { return !growing_; });
+            // Another thread grows the table: help it, then retry.
+            wait_for_growth(lock);
             ++sessions_;
             return;
         }
         growing_ = true;
         changed_.wait(lock, [&] { return sessions_ == 0; });
         // Another thread may have grown the table while this one waited for the sessions.
-        const bool still_needed = total_capacity() == seen_capacity;
-        for (Shard& shard : shards_) {
-            if (!still_needed) break;
-            std::vector<std::uint64_t> held;
-            held.reserve(shard.capacity);
-            // No session is open: plain reads and writes.
-            for (std::size_t at = 0; at < shard.capacity; ++at) {
-                if (shard.words[at] != 0) held.push_back(shard.words[at]);
-            }
-            shard.reset(shard.capacity + shard.capacity / 2);
-            for (const std::uint64_t value : held) {
-                std::size_t at = home(value, shard.capacity);
-                while (shard.words[at] != 0) {
-                    if (++at == shard.capacity) at = 0;
-                }
-                shard.words[at] = value;
-            }
+        if (total_capacity() == seen_capacity) {
+            // The shards are independent: every thread that arrives at a session start or a
+            // reservation meanwhile grows some of them (one thread alone would leave the others
+            // idle for seconds in a large search).
+            next_shard_.store(0);
+            shards_grown_ = 0;
+            rehashing_ = true;
+            changed_.notify_all();
+            lock.unlock();
+            grow_shards();
+            lock.lock();
+            changed_.wait(lock, [&] { return shards_grown_ == shards_.size(); });
+            rehashing_ = false;
         }
         growing_ = false;
         ++sessions_;
         lock.unlock();
         changed_.notify_all();
+    }
+
+    // Outside a session, holding the gate: returns when no growth is under way, having grown
+    // shards of it meanwhile.
+    void wait_for_growth(std::unique_lock<std::mutex>& lock) {
+        while (growing_) {
+            if (rehashing_ && next_shard_.load() < shards_.size()) {
+                lock.unlock();
+                grow_shards();
+                lock.lock();
+                continue;
+            }
+            changed_.wait(lock);
+        }
+    }
+
+    // Claims shards of the growth under way until none is left (no session is open: plain
+    // reads and writes), then counts them grown. Called without the gate.
+    void grow_shards() {
+        std::size_t grown = 0;
+        while (true) {
+            const std::size_t index = next_shard_.fetch_add(1);
+            if (index >= shards_.size()) break;
+            grow(shards_[index]);
+            ++grown;
+        }
+        {
+            std::lock_guard<std::mutex> lock(gate_);
+            shards_grown_ += grown;
+        }
+        changed_.notify_all();
+    }
+
+    // By half. The old slots are read in order, and a fingerprint's home only moves up with
+    // the capacity: the new table fills from front to back (the probe wrapping round at its
+    // end aside), so it costs a pass over memory rather than a cache miss per fingerprint.
+    static void grow(Shard& shard) {
+        Shard bigger;
+        bigger.reset(shard.capacity + shard.capacity / 2);
+        for (std::size_t from = 0; from < shard.capacity; ++from) {
+            const std::uint64_t value = shard.words[from];
+            if (value == 0) continue;
+            std::size_t at = home(value, bigger.capacity);
+            while (bigger.words[at] != 0) {
+                if (++at == bigger.capacity) at = 0;
+            }
+            bigger.words[at] = value;
+        }
+        shard = std::move(bigger);
     }
 
     std::vector<Shard> shards_;
@@ -272,6 +319,10 @@ class FingerprintSet {
     std::condition_variable changed_;
     std::uint64_t sessions_ = 0;
     bool growing_ = false;
+    // The growth under way: shards claimed (next_shard_) and grown.
+    bool rehashing_ = false;
+    std::atomic<std::size_t> next_shard_{0};
+    std::size_t shards_grown_ = 0;
 };
 
 }  // namespace pcheck
