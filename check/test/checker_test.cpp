@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <ostream>
 
 #include "pmodel/variant_names.hpp"
 #include "pscenario/loader.hpp"
@@ -34,7 +36,17 @@ struct Pinned {
     std::uint64_t states;
     std::uint64_t transitions;
     std::uint32_t depth;
+    friend void PrintTo(const Pinned& pinned, std::ostream* out) {
+        *out << pinned.scenario << ": " << pinned.states << " states, " << pinned.transitions
+             << " transitions, depth " << pinned.depth;
+    }
 };
+
+// A test name from its parameter's words (GoogleTest allows letters, digits and '_').
+std::string test_name(std::string words) {
+    for (char& c : words) c = std::isalnum(static_cast<unsigned char>(c)) != 0 ? c : '_';
+    return words;
+}
 
 class StateCounts : public ::testing::TestWithParam<Pinned> {};
 
@@ -70,14 +82,15 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"tractor-peer-canceller", 2512, 7089, 49},
                       Pinned{"tractor-relayed-inception-error", 769, 2136, 40}),
     [](const ::testing::TestParamInfo<Pinned>& param_info) {
-        std::string name = param_info.param.scenario;
-        for (char& c : name) c = c == '-' ? '_' : c;
-        return name;
+        return test_name(param_info.param.scenario);
     });
 
 struct Broken {
     const char* scenario;
     const char* variant;
+    friend void PrintTo(const Broken& broken, std::ostream* out) {
+        *out << broken.scenario << " with " << broken.variant;
+    }
 };
 
 class VariantVerdicts : public ::testing::TestWithParam<Broken> {};
@@ -132,7 +145,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Broken{"tractor-cancel-masks-remote-error",
                              "cancel_precedence=cancel_overrides"},
                       Broken{"error-after-interactions", "network=fifo_channel"},
-                      Broken{"transfer-in-flight", "network=unordered"}));
+                      Broken{"transfer-in-flight", "network=unordered"}),
+    [](const ::testing::TestParamInfo<Broken>& param_info) {
+        return test_name(std::string(param_info.param.scenario) + "__" + param_info.param.variant);
+    });
 
 TEST(Checker, ThreadsChangeNothingButTime) {
     for (const char* name : {"chain", "tractor-cancel-masks-remote-error", "port-in-message"}) {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+#include <string>
+
 namespace {
 
 std::string wrap(const std::string& definitions,
@@ -20,6 +23,10 @@ struct BadCase {
     std::string text;
     const char* path;
     const char* says;
+    // ctest lists the parameter: its name and the path expected, not the struct's bytes.
+    friend void PrintTo(const BadCase& bad, std::ostream* out) {
+        *out << bad.name << " at " << bad.path;
+    }
 };
 
 class LoaderBadInput : public ::testing::TestWithParam<BadCase> {};

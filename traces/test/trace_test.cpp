@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <ostream>
 
 #include "pscenario/loader.hpp"
 
@@ -80,6 +81,10 @@ struct Malformed {
     const char* name;
     std::string text;
     std::string path;
+    // ctest lists the parameter: its name and the path expected, not the struct's bytes.
+    friend void PrintTo(const Malformed& malformed, std::ostream* out) {
+        *out << malformed.name << " at " << malformed.path;
+    }
 };
 
 class TraceMalformed : public ::testing::TestWithParam<Malformed> {};
