@@ -423,14 +423,12 @@ class Search {
         std::vector<std::uint32_t>& chosen = work.chosen;
         const bool reduced = options_.partial_order &&
                              pmodel::persistent_subset(parent, actions, work.reduction, chosen);
-        if (reduced) {
-            ++work.subsets;
-            settle_pending(work, next);  // successors are judged in the order states came
-        }
         if (!reduced) {
             take_all(from, work, next);
             return;
         }
+        ++work.subsets;
+        settle_pending(work, next);  // successors are judged in the order states came
         // Cycle proviso (breadth-first form): a persistent subset may postpone the other
         // actions only along edges into the next layer. Every cycle of the reduced graph then
         // has an edge back to an earlier layer, whose source was expanded in full, so no action

@@ -39,6 +39,7 @@ class FingerprintSet {
     explicit FingerprintSet(unsigned shard_bits = 6)
         : shards_(std::size_t{1} << shard_bits), shift_(64 - shard_bits) {
         for (Shard& shard : shards_) shard.reset(initial_capacity);
+        next_shard_.store(shards_.size());  // no growth under way
     }
     FingerprintSet(const FingerprintSet&) = delete;
     FingerprintSet& operator=(const FingerprintSet&) = delete;
@@ -246,15 +247,13 @@ class FingerprintSet {
             // The shards are independent: every thread that arrives at a session start or a
             // reservation meanwhile grows some of them (one thread alone would leave the others
             // idle for seconds in a large search).
-            next_shard_.store(0);
             shards_grown_ = 0;
-            rehashing_ = true;
+            next_shard_.store(0);
             changed_.notify_all();
             lock.unlock();
             grow_shards();
             lock.lock();
             changed_.wait(lock, [&] { return shards_grown_ == shards_.size(); });
-            rehashing_ = false;
         }
         growing_ = false;
         ++sessions_;
@@ -266,7 +265,7 @@ class FingerprintSet {
     // shards of it meanwhile.
     void wait_for_growth(std::unique_lock<std::mutex>& lock) {
         while (growing_) {
-            if (rehashing_ && next_shard_.load() < shards_.size()) {
+            if (next_shard_.load() < shards_.size()) {
                 lock.unlock();
                 grow_shards();
                 lock.lock();
@@ -319,8 +318,8 @@ class FingerprintSet {
     std::condition_variable changed_;
     std::uint64_t sessions_ = 0;
     bool growing_ = false;
-    // The growth under way: shards claimed (next_shard_) and grown.
-    bool rehashing_ = false;
+    // The growth under way: the first shard no thread has claimed (the shard count when none
+    // is left, or no growth is under way), and the shards grown.
     std::atomic<std::size_t> next_shard_{0};
     std::size_t shards_grown_ = 0;
 };

@@ -26,10 +26,6 @@ std::uint64_t hash_encoding(Write&& write) {
     return std::max<std::uint64_t>(1, pcore::hash_bytes(out.data(), out.size()));
 }
 
-}  // namespace
-
-namespace {
-
 std::uint64_t link_key(CompId from, CompId to) {
     return (static_cast<std::uint64_t>(from.value()) << 32) | to.value();
 }
@@ -263,16 +259,10 @@ void World::apply(const Action& action, ApplyResult& result) {
         const InternedQueue rest = tables_->taken.get(
             memo_hash({origin.queue_hash, origin.position}), TakeKey{origin.queue, origin.position},
             [&] {
-                InternedQueue left;
-                if (origin.queue->size() > 1) {
-                    auto messages = std::make_shared<std::vector<Message>>(*origin.queue);
-                    messages->erase(messages->begin() +
-                                    static_cast<std::ptrdiff_t>(origin.position));
-                    left.hash =
-                        hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
-                    left.queue = tables_->queues.intern(left.hash, messages).get();
-                }
-                return left;
+                if (origin.queue->size() <= 1) return InternedQueue{};  // the link empties
+                auto messages = std::make_shared<std::vector<Message>>(*origin.queue);
+                messages->erase(messages->begin() + static_cast<std::ptrdiff_t>(origin.position));
+                return intern_queue(std::move(messages));
             });
         Link& source = link_for(action.from, action.to);
         if (rest.queue == nullptr) {
@@ -330,19 +320,14 @@ void World::step_component(CompId comp,
                            const pcore::Input& input,
                            ApplyResult& result,
                            const InternedOrigin& origin) {
-    pcore::StepContext context{scenario_->compiled.get(), &variants_,
-                               CompId(static_cast<std::uint32_t>(comps_.size()))};
+    const pcore::StepContext context = step_context();
     const EffectFrame frame;
     pcore::Effects& effects = frame.effects();
     const std::size_t index = comp.value();
     if (tables_ != nullptr && comps_.borrowed(index)) {
         std::uint64_t hash = 0;
         const StepMemo::Probe key = step_probe(index, context, &input, CompId(), origin, hash);
-        if (const StepMemo::Result* known = step_from_memo(index, hash, key)) {
-            result.touched.push_back(comp);
-            apply_memoised_effects(comp, *known, result);
-            return;
-        }
+        if (step_from_memo(comp, hash, key, result)) return;
         step_and_memoise(index, context, input, hash, key, effects);
     } else {
         pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
@@ -361,15 +346,10 @@ void World::step_delivered(CompId to,
         step_component(to, pcore::ReceiveInput{from, message}, result, origin);
         return;
     }
-    pcore::StepContext context{scenario_->compiled.get(), &variants_,
-                               CompId(static_cast<std::uint32_t>(comps_.size()))};
+    const pcore::StepContext context = step_context();
     std::uint64_t hash = 0;
     const StepMemo::Probe key = step_probe(index, context, nullptr, from, origin, hash);
-    if (const StepMemo::Result* known = step_from_memo(index, hash, key)) {
-        result.touched.push_back(to);
-        apply_memoised_effects(to, *known, result);
-        return;
-    }
+    if (step_from_memo(to, hash, key, result)) return;
     const EffectFrame frame;
     pcore::Effects& effects = frame.effects();
     const pcore::Input input = pcore::ReceiveInput{from, message};
@@ -416,12 +396,21 @@ StepMemo::Probe World::step_probe(std::size_t index,
     return key;
 }
 
-const StepMemo::Result* World::step_from_memo(std::size_t index,
-                                              std::uint64_t hash,
-                                              const StepMemo::Probe& key) {
+pcore::StepContext World::step_context() const {
+    return pcore::StepContext{scenario_->compiled.get(), &variants_,
+                              CompId(static_cast<std::uint32_t>(comps_.size()))};
+}
+
+bool World::step_from_memo(CompId comp,
+                           std::uint64_t hash,
+                           const StepMemo::Probe& key,
+                           ApplyResult& result) {
     const StepMemo::Result* known = tables_->steps.find(hash, key);
-    if (known != nullptr) comps_.replace(index, known->slot, known->slot_hash);
-    return known;
+    if (known == nullptr) return false;
+    comps_.replace(comp.value(), known->slot, known->slot_hash);
+    result.touched.push_back(comp);
+    apply_memoised_effects(comp, *known, result);
+    return true;
 }
 
 void World::step_and_memoise(std::size_t index,
@@ -490,21 +479,25 @@ void World::send_memoised(CompId source,
     result.reached.push_back(effect.to);
     const std::vector<Message>* queue = before == nullptr ? nullptr : before->queue.address();
     const std::uint64_t queue_hash = before == nullptr ? 0 : this->queue_hash(*before);
-    const InternedQueue longer = tables_->appended.get(
-        memo_hash({queue_hash, message_hash}), AppendKey{queue, &effect.message, message_hash},
-        [&] {
-            auto messages = std::make_shared<std::vector<Message>>();
-            if (queue != nullptr) *messages = *queue;
-            messages->push_back(effect.message);
-            InternedQueue interned;
-            interned.hash = hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
-            interned.queue = tables_->queues.intern(interned.hash, messages).get();
-            return interned;
-        });
+    const InternedQueue longer =
+        tables_->appended.get(memo_hash({queue_hash, message_hash}),
+                              AppendKey{queue, &effect.message, message_hash}, [&] {
+                                  auto messages = std::make_shared<std::vector<Message>>();
+                                  if (queue != nullptr) *messages = *queue;
+                                  messages->push_back(effect.message);
+                                  return intern_queue(std::move(messages));
+                              });
     Link& after = link_for(source, effect.to);
     after.queue.borrow(longer.queue);
     after.queue_hash = longer.hash;
     result.sent.emplace_back(source, effect.to);
+}
+
+InternedQueue World::intern_queue(std::shared_ptr<std::vector<Message>> messages) {
+    InternedQueue interned;
+    interned.hash = hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
+    interned.queue = tables_->queues.intern(interned.hash, messages).get();
+    return interned;
 }
 
 void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
@@ -1069,15 +1062,25 @@ void encode(pcore::ByteWriter& out, const SlotGhost& facts) {
     out.u32(facts.false_failure_round);
 }
 
+namespace {
+
+// One encoding for queued messages, wherever they are held: an interned queue's hash must equal
+// the hash of a MessageQueue with the same messages.
+template <typename Messages>
+void encode_messages(pcore::ByteWriter& out, const Messages& messages) {
+    out.u32(static_cast<std::uint32_t>(messages.size()));
+    for (const Message& message : messages) pcore::encode(out, message);
+}
+
+}  // namespace
+
 void encode(pcore::ByteWriter& out, const MessageQueue& queue) {
-    out.u32(static_cast<std::uint32_t>(queue.size()));
-    for (const Message& message : queue) pcore::encode(out, message);
+    encode_messages(out, queue);
 }
 
 // The same encoding, of messages that are not (yet) in a MessageQueue.
 void encode(pcore::ByteWriter& out, const std::vector<Message>& messages) {
-    out.u32(static_cast<std::uint32_t>(messages.size()));
-    for (const Message& message : messages) pcore::encode(out, message);
+    encode_messages(out, messages);
 }
 
 void encode(pcore::ByteWriter& out, const ChannelProgress& progress) {

@@ -148,9 +148,8 @@ void referenced_components(const Message& message,
     }
     if constexpr (std::endian::native == std::endian::little) {
         // The words' bytes are already little-endian: hashed in place.
-        std::uint8_t bytes[sizeof buffer];
-        std::memcpy(bytes, buffer, count * sizeof(std::uint64_t));
-        return hash_bytes(bytes, count * sizeof(std::uint64_t));
+        return hash_bytes(reinterpret_cast<const std::uint8_t*>(buffer),
+                          count * sizeof(std::uint64_t));
     } else {
         std::uint8_t bytes[sizeof buffer];
         std::size_t size = 0;

@@ -798,6 +798,7 @@ class World {
                         const pcore::Input& input,
                         ApplyResult& result,
                         const InternedOrigin& origin = {});
+    [[nodiscard]] pcore::StepContext step_context() const;
     // A delivery from an interned queue: the message is copied only when its step is not
     // memoised yet.
     void step_delivered(CompId to, CompId from, const InternedOrigin& origin, ApplyResult& result);
@@ -808,10 +809,12 @@ class World {
                                CompId from,
                                const InternedOrigin& origin,
                                std::uint64_t& hash) const;
-    // The memoised step, when known (the slot is replaced by its result), or nullptr.
-    const StepMemo::Result* step_from_memo(std::size_t index,
-                                           std::uint64_t hash,
-                                           const StepMemo::Probe& key);
+    // The next step of `comp`, when memoised: its slot is replaced by the result and the
+    // memoised effects applied. False when not memoised yet (nothing changed).
+    bool step_from_memo(CompId comp,
+                        std::uint64_t hash,
+                        const StepMemo::Probe& key,
+                        ApplyResult& result);
     void step_and_memoise(std::size_t index,
                           const pcore::StepContext& context,
                           const pcore::Input& input,
@@ -820,6 +823,8 @@ class World {
                           pcore::Effects& effects);
     void apply_effects(CompId source, pcore::Effects& effects, ApplyResult& result);
     void apply_memoised_effects(CompId source, const StepMemo::Result& known, ApplyResult& result);
+    // `messages` interned in tables_->queues, with their content hash.
+    InternedQueue intern_queue(std::shared_ptr<std::vector<Message>> messages);
     // A Send of a memoised step: the longer queue is memoised too (AppendMemo).
     void send_memoised(CompId source,
                        const pcore::Send& effect,
