@@ -6,6 +6,8 @@
 #include <map>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
 
 namespace {
@@ -220,3 +222,24 @@ TEST(Cli, HelpAndListings) {
 }
 
 }  // namespace
+
+// A run that breaks one property several times counts once for it: no property can be
+// violated in more runs than the campaign had, or than violated at all (issue: "VIOLATED in
+// 600 run(s)" for 300 runs).
+TEST(Cli, CampaignCountsEachRunOncePerProperty) {
+    const std::string dir = temp_dir("counts");
+    const auto result = run({"simulate", scenario("rayfed-exit-on-sending-failure"), "--runs",
+                             "60", "--seed", "1", "--variant", "shutdown_guard=none",
+                             "--trace-out", dir, "--report", dir + "/report.json"});
+    ASSERT_EQ(result.code, 1) << result.out << result.err;
+    const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
+    const auto violating = report.at("runs_violating").get<std::uint64_t>();
+    EXPECT_LE(violating, 60u);
+    bool some = false;
+    for (const auto& [id, entry] : report.at("properties").items()) {
+        if (entry.at("status") != "violated") continue;
+        some = true;
+        EXPECT_LE(entry.at("violating_runs").get<std::uint64_t>(), violating) << id;
+    }
+    EXPECT_TRUE(some);
+}

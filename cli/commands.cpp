@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -196,7 +197,10 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
         const bool strict_deadlock = options.strict && !result.deadlocks.empty();
         if (!result.violations.empty()) {
             ++runs_violating;
+            // A run counts once per property, however often that property fired in it.
+            std::set<std::string> fired;
             for (const pmodel::Violation& violation : result.violations) {
+                if (!fired.insert(violation.property).second) continue;
                 PropertyTally& tally = tallies[violation.property];
                 ++tally.violations;
                 if (!tally.first_seed) tally.first_seed = result.seed;

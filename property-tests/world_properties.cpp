@@ -297,9 +297,11 @@ std::vector<std::uint8_t> renamed(const pmodel::World& world,
     });
     const pmodel::Ghost& monitors = world.ghost();
     add_all(1, monitors.channels, plain);
-    add_all(2, monitors.outstanding, plain);
+    add_all(2, monitors.puts, plain);
     add_all(3, monitors.roots, plain);
     add_all(4, monitors.arrivals, plain);
+    add_all(5, monitors.links, plain);
+    add_all(6, monitors.handoffs, plain);
     std::sort(items.begin(), items.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
     std::vector<std::uint8_t> bytes = out.bytes();

@@ -277,7 +277,6 @@ void decide(Step& step, bool agreed) {
     round.combined.clear();
     Decision decision;
     decision.leader = step.state.self;
-    decision.decision_serial = ++round.decision_serial;
     if (const SolutionPart* failed = root_failure(parts)) {
         decision.solution = false;
         decision.error = failed->error;
@@ -292,13 +291,7 @@ void decide(Step& step, bool agreed) {
     }
     round.last_failed = !decision.solution;
     round.last_error = decision.error;
-    for (const SolutionPart& part : parts) {
-        decision.submitters.push_back(part.submitter);
-        insert_sorted(decision.participants, part.submitter);
-        for (CompId failed : part.failed_peers) insert_sorted(decision.participants, failed);
-    }
-    round.last_participants = decision.participants;
-    step.emit(FactDecided{decision.solution, parts});
+    for (const SolutionPart& part : parts) decision.submitters.push_back(part.submitter);
     bool own_part = false;
     bool own_ref = false;
     for (const SolutionPart& part : parts) {
@@ -347,7 +340,6 @@ void conclude_round(Step& step) {
                    buffered.end());
     round.active = false;
     round.submitted = false;
-    round.failed_after_submit = false;
     round.peers.clear();
     round.failed_peers.clear();
     step.state.in_sync = false;
@@ -365,14 +357,11 @@ void round_begin(Step& step) {
     round.mapping_counter = 0;
     round.peers.clear();
     round.submitted = false;
-    round.failed_after_submit = false;
     round.failed_peers.clear();
     state.in_sync = true;
     for (Port& port : state.ports) {
         port.mapping = 0;
         port.used_in_round = false;
-        port.round_puts = 0;
-        port.round_accepts = 0;
     }
 }
 
@@ -417,7 +406,6 @@ void emit_put(Step& step, PortId port_id, std::int64_t value, std::vector<Transf
     Port& port = step.port(port_id);
     port.mapping = ++round.mapping_counter;
     port.used_in_round = true;
-    ++port.round_puts;
     Data data;
     data.header = SyncHeader{state.self, round.highest, round.completed};
     data.target = PortRef{port.peer_port, CompId::none()};
@@ -433,7 +421,6 @@ void emit_put(Step& step, PortId port_id, std::int64_t value, std::vector<Transf
     data.ports = std::move(ports);
     data.channel = port.channel;
     data.seq = port.next_put_seq++;
-    step.emit(FactPut{data.channel, data.seq, round.completed});
     // The putter does not learn its receiver here: the port may be moving, and the receiver
     // announces itself when it accepts (reowolf-notes §1.7: "a transmitting port only knows its
     // own identity").
@@ -471,7 +458,6 @@ SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
             entry.peer_port = port.peer_port;
         }
         part.entries.push_back(entry);
-        part.tallies.push_back(ChannelTally{port.channel, port.round_puts, port.round_accepts});
     }
     std::sort(peers.begin(), peers.end());
     part.failed_peers = round.failed_peers;
@@ -556,11 +542,7 @@ void on_submission(Step& step, const Submission& message) {
                 late.solution = false;
                 late.error = round.last_error;
                 late.leader = step.state.self;
-                late.decision_serial = round.decision_serial;
                 late.submitters = {part.submitter};
-                // The same decision, reaching one more participant.
-                late.participants = round.last_participants;
-                insert_sorted(late.participants, part.submitter);
                 late.holds_ref = part.holds_ref;
                 step.send(part.submitter, std::move(late));
             } else if (part.holds_ref) {
@@ -593,29 +575,6 @@ void on_decision(Step& step, const Decision& message) {
     ComponentState& state = step.state;
     RoundState& round = state.round;
     if (round.active) {
-        CompId missing = CompId::none();
-        for (const RoundPeer& peer : round.peers) {
-            if (!std::binary_search(message.participants.begin(), message.participants.end(),
-                                    peer.comp)) {
-                missing = peer.comp;
-                break;
-            }
-        }
-        // SY-4: a peer it interacted with in this round, known to have failed inside it.
-        CompId failed_peer = CompId::none();
-        if (!step.ended()) {
-            for (CompId failed : round.failed_peers) {
-                const bool participant =
-                    std::any_of(round.peers.begin(), round.peers.end(),
-                                [&](const RoundPeer& peer) { return peer.comp == failed; });
-                if (participant) {
-                    failed_peer = failed;
-                    break;
-                }
-            }
-        }
-        step.emit(FactDecisionReceived{message.solution, round.failed_after_submit, missing,
-                                       failed_peer, round.completed, step.ended()});
         if (message.solution) {
             if (!step.ended()) {
                 ++round.completed;

@@ -24,7 +24,6 @@ void encode(ByteWriter& out, const PortAnnotation& annotation);
 void encode(ByteWriter& out, const TransferredPort& port);
 void encode(ByteWriter& out, const Data& data);
 void encode(ByteWriter& out, const ChannelEntry& entry);
-void encode(ByteWriter& out, const ChannelTally& tally);
 void encode(ByteWriter& out, const SolutionPart& part);
 void encode(ByteWriter& out, const Port& port);
 void encode(ByteWriter& out, const PeerLink& link);
@@ -97,12 +96,6 @@ void encode(ByteWriter& out, const ChannelEntry& entry) {
     out.u32(entry.mapping);
 }
 
-void encode(ByteWriter& out, const ChannelTally& tally) {
-    encode(out, tally.channel);
-    out.u32(tally.puts);
-    out.u32(tally.accepts);
-}
-
 void encode(ByteWriter& out, const SolutionPart& part) {
     encode(out, part.submitter);
     out.u32(part.submitter_round);
@@ -111,7 +104,6 @@ void encode(ByteWriter& out, const SolutionPart& part) {
     encode_list(out, part.entries);
     encode_list(out, part.peers);
     encode_list(out, part.failed_peers);
-    encode_list(out, part.tallies);
     out.boolean(part.holds_ref);
     out.boolean(part.update);
 }
@@ -157,9 +149,7 @@ struct MessageEncoder {
         out.boolean(m.solution);
         encode(out, m.error);
         encode(out, m.leader);
-        out.u32(m.decision_serial);
         encode_list(out, m.submitters);
-        encode_list(out, m.participants);
         out.boolean(m.holds_ref);
     }
     void operator()(const CancelRequest& m) const {
@@ -191,8 +181,6 @@ void encode(ByteWriter& out, const Port& port) {
     if (port.has_close_error) encode(out, port.close_error);
     out.u32(port.rounds_completed);
     out.u32(port.mapping);
-    out.u32(port.round_puts);
-    out.u32(port.round_accepts);
     encode(out, port.accepted_peer_comp);
     encode(out, port.accepted_peer_port);
     encode_list(out, port.pending);
@@ -279,15 +267,12 @@ void encode(ByteWriter& out, const ComponentState& state) {
     out.boolean(round.orphaned);
     out.boolean(round.last_failed);
     encode(out, round.last_error);
-    encode_list(out, round.last_participants);
     out.u32(round.mapping_counter);
     encode_list(out, round.peers);
     out.boolean(round.submitted);
-    out.boolean(round.failed_after_submit);
     encode_list(out, round.failed_peers);
     encode_list(out, round.combined);
     encode_list(out, round.buffered);
-    out.u32(round.decision_serial);
     out.u8(static_cast<std::uint8_t>(state.outcome.kind));
     encode(out, state.outcome.error);
     out.boolean(state.outcome.remote);

@@ -77,10 +77,9 @@ void accept(Step& step, PortId port_id, const Instruction* get_instruction) {
     port.pending.erase(port.pending.begin());
     port.mapping = data.mapping;
     port.used_in_round = true;
-    ++port.round_accepts;
     port.accepted_peer_comp = data.header.sender;
     port.accepted_peer_port = data.sending_port;
-    step.emit(FactAccepted{data.channel, data.seq});
+    step.emit(FactAccepted{data.channel, data.seq, data.value});
     round_after_accept(step, data);
     if (get_instruction != nullptr && get_instruction->list != no_list) {
         const auto& binds = step.program().lists[get_instruction->list];

@@ -186,7 +186,6 @@ void end_component(Step& step, const Outcome& how, bool decided) {
     state.outcome.in_sync = in_round;
     state.mode = Mode::busy_exit;
     state.in_sync = false;
-    step.emit(FactEnded{in_round, state.round.completed, state.round.submitted});
     const bool silent = silent_failure(step);
     // Ports first: submitting can decide the round on the spot, and the exit must not finish
     // before the ClosePorts it owes are out.
@@ -260,7 +259,7 @@ void trigger_end(Step& step, const Outcome& how, bool decided, EndPath path) {
     // arrived before a cancel wins over it), or one stuck in its own handler.
     if (state.mode == Mode::exited || state.shutdown.deadlocked) return;
     if (state.mode == Mode::busy_exit && state.outcome.kind == OutcomeKind::completed) return;
-    step.emit(FactCause{cause_of(how, state.self), how.error});
+    step.emit(FactCause{how.error});
     if (step.ended()) {
         merge_into(step, state.outcome, how);  // it arrived while the end unwinds
         return;
@@ -391,7 +390,6 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
         return;
     }
     const bool was_ended = step.ended();
-    const std::uint32_t port_rounds = step.port(port_id).rounds_completed;
     // Whether the closer's end belongs to the round we are (or were, when we ended) in.
     const bool same_round = step.port(port_id).used_in_round &&
                             closer_failed_in_our_round(step, step.port(port_id), message);
@@ -408,14 +406,6 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
     if (!step.state.round.active || !same_round) {
         try_finish_exit(step);
         return;
-    }
-    // SY-3 watches exactly this (ghost): a ClosePort failing a round we already submitted to
-    // although its closer had completed that round (its count of the channel's rounds is
-    // ahead of ours). A closer that voted and then failed before the decision reached it did
-    // fail inside the round; the leader may still have decided Solution with its vote.
-    if (step.state.round.submitted && message.rounds_completed > port_rounds) {
-        step.state.round.failed_after_submit = true;
-        step.emit(FactFalseFailure{step.state.round.completed});
     }
     if (message.has_error) {
         fail_remote(step, message.error, EndPath::main);
@@ -444,7 +434,6 @@ void on_acknowledge(Step& step, const Acknowledge& message) {
 }
 
 void on_data_message_failed(Step& step, const DataMessageFailed& message) {
-    step.emit(FactPutFailed{message.channel, message.seq});
     if (step.ended() || !step.state.round.active) return;
     // RayFed's data-sending thread: a failed send stops the component through a signal to its
     // main thread (exit_on_sending_failure), the second path into the failure handler.

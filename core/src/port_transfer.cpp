@@ -63,9 +63,7 @@ void forward(Step& step, const Port& port, PortId port_id, Message message) {
     const PortRef target = port.moved_to_port.valid() ? PortRef{port.moved_to_port, CompId::none()}
                                                       : PortRef{port_id, step.state.self};
     if (std::holds_alternative<DataMessageFailed>(message)) {
-        // The put it reports on was ours; the port has left, so only the fact remains.
-        const auto& failed = std::get<DataMessageFailed>(message);
-        step.emit(FactPutFailed{failed.channel, failed.seq});
+        // The put it reports on was ours and its round is over for us: the port has left.
         return;
     }
     set_target(message, target);
@@ -175,7 +173,6 @@ void run_spawn(Step& step, const Instruction& instruction) {
     ++creator.pc;
     if (awaiting.empty()) {
         step.emit(ScheduleComponent{fresh});
-        step.emit(FactScheduled{fresh, 0});
         return;
     }
     creator.mode = Mode::transferring;
@@ -243,7 +240,6 @@ void complete_transfer(Step& step) {
             detach_peer(step, move.ours);
         }
         step.emit(ScheduleComponent{transfer.new_comp});
-        step.emit(FactScheduled{transfer.new_comp, 0});
         return;
     }
     if (step.ended()) {

@@ -137,15 +137,30 @@ class Canon {
             scratch_.names.push_back(link.from.value());
             join_all(link.to.value());
         }
+        for (std::uint32_t comp = 0; comp < count_; ++comp) {
+            const CompId from = world_.slot_ghost(CompId(comp)).trigger_from;
+            if (!from.valid()) continue;
+            scratch_.names.push_back(from.value());
+            join_all(comp);
+        }
         const Ghost& monitors = world_.ghost();
-        for (const OutstandingPut& put : monitors.outstanding) {
+        for (const PutRecord& put : monitors.puts) {
             scratch_.names.push_back(put.channel.creator);
             join_all(put.sender.value());
         }
+        for (const RoundLink& link : monitors.links) {
+            scratch_.names.push_back(link.getter.value());
+            join_all(link.putter.value());
+        }
         for (const ErrorArrival& arrival : monitors.arrivals) {
             scratch_.names.push_back(arrival.error.origin.value());
+            if (arrival.author.valid()) scratch_.names.push_back(arrival.author.value());
             for (const CompId relay : arrival.error.relay) scratch_.names.push_back(relay.value());
             join_all(arrival.comp.value());
+        }
+        for (const Handoff& handoff : monitors.handoffs) {
+            scratch_.names.push_back(handoff.created.value());
+            join_all(handoff.creator.value());
         }
         for (std::uint32_t comp = 0; comp < count_; ++comp) group[comp] = find(group, comp);
     }
@@ -257,11 +272,13 @@ class Canon {
         };
         add_all(0, monitors.channels,
                 [](const ChannelProgress& progress) { return progress.channel.creator; });
-        add_all(1, monitors.outstanding,
-                [](const OutstandingPut& put) { return put.sender.value(); });
+        add_all(1, monitors.puts, [](const PutRecord& put) { return put.sender.value(); });
         add_all(2, monitors.roots, [](const RootError& root) { return root.origin.value(); });
         add_all(3, monitors.arrivals,
                 [](const ErrorArrival& arrival) { return arrival.comp.value(); });
+        add_all(4, monitors.links, [](const RoundLink& link) { return link.putter.value(); });
+        add_all(5, monitors.handoffs,
+                [](const Handoff& handoff) { return handoff.creator.value(); });
         std::sort(entries.begin(), entries.end());
         out.u32(static_cast<std::uint32_t>(entries.size()));
         for (const std::uint64_t entry : entries) out.u64(entry);

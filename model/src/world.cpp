@@ -8,6 +8,7 @@
 #include <mutex>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 
 namespace pmodel {
 
@@ -244,10 +245,12 @@ void World::apply(const Action& action, ApplyResult& result) {
     result.sent.clear();
     result.reached.clear();
     result.round_ghost.clear();
+    data_sent_ = 0;
+    spawned_ = CompId::none();
     if (action.kind == ActionKind::run) {
         step_component(action.comp, pcore::RunInput{}, result);
     } else if (action.kind == ActionKind::fault) {
-        ++edit_ghost().faults_used[action.index];
+        observe_fault(action.comp, static_cast<pcore::FaultKind>(action.index));
         step_component(action.comp, pcore::FaultInput{static_cast<pcore::FaultKind>(action.index)},
                        result);
     } else if (action.kind == ActionKind::timeout) {
@@ -256,6 +259,7 @@ void World::apply(const Action& action, ApplyResult& result) {
                tables_ != nullptr && before->queue.borrowed()) {
         // From an interned queue: what is left of it is memoised too (no copy, no hash).
         const InternedOrigin origin{before->queue.address(), action.index, queue_hash(*before)};
+        observe_delivery(action.to, action.from, (*origin.queue)[origin.position]);
         const InternedQueue rest = tables_->taken.get(
             memo_hash({origin.queue_hash, origin.position}), TakeKey{origin.queue, origin.position},
             [&] {
@@ -277,6 +281,7 @@ void World::apply(const Action& action, ApplyResult& result) {
         const InternedOrigin origin;
         Link& source = link_for(action.from, action.to);
         Message message = source.queue.take(action.index);
+        observe_delivery(action.to, action.from, message);
         // Only links with messages are kept: a frontier state holds no empty ones.
         if (source.queue.empty()) links_.erase(links_.begin() + (&source - links_.data()));
         ++delivered_;
@@ -316,10 +321,23 @@ thread_local std::size_t EffectFrame::nesting_ = 0;
 
 }  // namespace
 
+// Observed: the observers see the component before and after each step, whichever way the
+// step is computed (model/src/properties/observe.cpp).
 void World::step_component(CompId comp,
                            const pcore::Input& input,
                            ApplyResult& result,
                            const InternedOrigin& origin) {
+    const StepBefore before = observe_before(comp, input, nullptr);
+    const StepBefore* outer = std::exchange(stepping_, &before);
+    advance_component(comp, input, result, origin);
+    stepping_ = outer;
+    observe_after(comp, before, result);
+}
+
+void World::advance_component(CompId comp,
+                              const pcore::Input& input,
+                              ApplyResult& result,
+                              const InternedOrigin& origin) {
     const pcore::StepContext context = step_context();
     const EffectFrame frame;
     pcore::Effects& effects = frame.effects();
@@ -346,16 +364,25 @@ void World::step_delivered(CompId to,
         step_component(to, pcore::ReceiveInput{from, message}, result, origin);
         return;
     }
+    const StepBefore before = observe_before(to, pcore::RunInput{}, &message);
+    StepBefore received = before;
+    received.run = false;
+    received.handler = false;
+    received.from = before.input == EndTrigger::close_port ? before.from : from;
+    const StepBefore* outer = std::exchange(stepping_, &received);
     const pcore::StepContext context = step_context();
     std::uint64_t hash = 0;
     const StepMemo::Probe key = step_probe(index, context, nullptr, from, origin, hash);
-    if (step_from_memo(to, hash, key, result)) return;
-    const EffectFrame frame;
-    pcore::Effects& effects = frame.effects();
-    const pcore::Input input = pcore::ReceiveInput{from, message};
-    step_and_memoise(index, context, input, hash, key, effects);
-    result.touched.push_back(to);
-    apply_effects(to, effects, result);
+    if (!step_from_memo(to, hash, key, result)) {
+        const EffectFrame frame;
+        pcore::Effects& effects = frame.effects();
+        const pcore::Input input = pcore::ReceiveInput{from, message};
+        step_and_memoise(index, context, input, hash, key, effects);
+        result.touched.push_back(to);
+        apply_effects(to, effects, result);
+    }
+    stepping_ = outer;
+    observe_after(to, received, result);
 }
 
 StepMemo::Probe World::step_probe(std::size_t index,
@@ -477,6 +504,7 @@ void World::send_memoised(CompId source,
         return;
     }
     result.reached.push_back(effect.to);
+    observe_send(source, effect.message);
     const std::vector<Message>* queue = before == nullptr ? nullptr : before->queue.address();
     const std::uint64_t queue_hash = before == nullptr ? 0 : this->queue_hash(*before);
     const InternedQueue longer =
@@ -509,6 +537,7 @@ void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
         release_carried(effect.message, result);
         return;
     }
+    observe_send(source, effect.message);
     link_for(source, effect.to).queue.push_back(std::move(effect.message));
     result.sent.emplace_back(source, effect.to);
 }
@@ -520,11 +549,13 @@ void World::on_effect(CompId source, const pcore::Send& effect, ApplyResult& res
 
 void World::on_effect(CompId source, pcore::SendImmediate& effect, ApplyResult& result) {
     result.reached.push_back(effect.to);
+    observe_delivery(effect.to, source, effect.message);
     step_component(effect.to, pcore::ReceiveInput{source, std::move(effect.message)}, result);
 }
 
 void World::on_effect(CompId source, const pcore::SendImmediate& effect, ApplyResult& result) {
     result.reached.push_back(effect.to);
+    observe_delivery(effect.to, source, effect.message);
     step_component(effect.to, pcore::ReceiveInput{source, effect.message}, result);
 }
 
@@ -533,7 +564,7 @@ void World::on_effect(CompId source, const pcore::SpawnComponent& effect, ApplyR
     on_effect(source, copy, result);
 }
 
-void World::on_effect(CompId /*source*/, pcore::SpawnComponent& effect, ApplyResult& result) {
+void World::on_effect(CompId source, pcore::SpawnComponent& effect, ApplyResult& result) {
     assert(effect.state.self.value() == comps_.size());
     const std::string& base = scenario_->compiled->names[effect.name];
     // Instances of one spawn name are numbered: worker, worker#2, ...
@@ -543,12 +574,15 @@ void World::on_effect(CompId /*source*/, pcore::SpawnComponent& effect, ApplyRes
     created.name = base;
     if (same > 0) created.name.append("#").append(std::to_string(same + 1));
     comps_.push_back(std::move(created));
-    result.touched.push_back(CompId(static_cast<std::uint32_t>(comps_.size() - 1)));
+    const CompId fresh(static_cast<std::uint32_t>(comps_.size() - 1));
+    observe_spawn(source, fresh);
+    result.touched.push_back(fresh);
 }
 
-void World::on_effect(CompId /*source*/,
+void World::on_effect(CompId source,
                       const pcore::ScheduleComponent& effect,
                       ApplyResult& result) {
+    observe_schedule(source, effect.comp);
     ComponentState& created = slot_for_update(effect.comp).state;
     if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
     result.touched.push_back(effect.comp);
@@ -574,141 +608,6 @@ void World::on_effect(CompId /*source*/, const pcore::RefDec& effect, ApplyResul
     result.touched.push_back(effect.comp);
 }
 
-void World::on_effect(CompId source, const pcore::FactPut& effect, ApplyResult& /*result*/) {
-    auto& list = edit_ghost().outstanding;
-    OutstandingPut put{effect.channel, effect.seq, source, effect.sender_round};
-    auto it = std::lower_bound(list.begin(), list.end(), put,
-                               [](const OutstandingPut& a, const OutstandingPut& b) {
-                                   return std::pair(a.channel, a.seq) < std::pair(b.channel, b.seq);
-                               });
-    list.insert(it, put);
-}
-
-void World::on_effect(CompId /*source*/,
-                      const pcore::FactPutFailed& effect,
-                      ApplyResult& /*result*/) {
-    settle_put(effect.channel, effect.seq);
-}
-
-void World::on_effect(CompId source, const pcore::FactAccepted& effect, ApplyResult& /*result*/) {
-    settle_put(effect.channel, effect.seq);
-    auto& channels = edit_ghost().channels;
-    auto at = std::lower_bound(
-        channels.begin(), channels.end(), effect.channel,
-        [](const ChannelProgress& progress, ChannelId id) { return progress.channel < id; });
-    if (at == channels.end() || at->channel != effect.channel) {
-        at = channels.insert(at, ChannelProgress{effect.channel, 0});
-    }
-    if (effect.seq != at->next_accept) {
-        std::ostringstream detail;
-        detail << name_of(source) << " accepted put #" << effect.seq << " of channel "
-               << effect.channel.creator << "." << effect.channel.serial << " while #"
-               << at->next_accept << " was next";
-        violation("PT-1", {source}, detail.str());
-    }
-    at->next_accept = std::max(at->next_accept, effect.seq + 1);
-}
-
-// A put was accepted or reported failed: it no longer waits (LC-2).
-void World::settle_put(ChannelId channel, std::uint32_t seq) {
-    auto& list = edit_ghost().outstanding;
-    auto it = std::find_if(list.begin(), list.end(), [&](const OutstandingPut& put) {
-        return put.channel == channel && put.seq == seq;
-    });
-    if (it != list.end()) list.erase(it);
-}
-
-void World::on_effect(CompId source, const pcore::FactEnded& effect, ApplyResult& /*result*/) {
-    SlotGhost& facts = comps_.ghost_at(source.value());
-    facts.ended_in_round = effect.in_round;
-    facts.ended_round = effect.round;
-}
-
-void World::on_effect(CompId source, const pcore::FactDecided& effect, ApplyResult& result) {
-    if (!effect.solution) return;
-    for (const pcore::SolutionPart& part : effect.parts) {
-        result.reached.push_back(part.submitter);
-        result.round_ghost.push_back(part.submitter);
-    }
-    for (const pcore::SolutionPart& part : effect.parts) {
-        SlotGhost& member = comps_.ghost_at(part.submitter.value());
-        member.solution_round = part.submitter_round + 1;
-        if (member.false_failure_round == part.submitter_round + 1) {
-            violation("SY-3", {part.submitter},
-                      name_of(part.submitter) +
-                          " was failed by a ClosePort in a round that was "
-                          "decided Solution");
-            return;
-        }
-        if (member.failure_round == part.submitter_round + 1) {
-            violation("SY-1", {source, part.submitter},
-                      name_of(source) + " decided Solution for a round in which " +
-                          name_of(part.submitter) + " already got Failure");
-            return;
-        }
-    }
-    std::vector<std::pair<ChannelId, std::pair<std::uint32_t, std::uint32_t>>> sums;
-    for (const pcore::SolutionPart& part : effect.parts) {
-        if (part.failed) {
-            violation("SY-2", {source, part.submitter},
-                      name_of(source) + " decided Solution although " + name_of(part.submitter) +
-                          " failed in the round");
-            return;
-        }
-        for (const pcore::ChannelTally& tally : part.tallies) {
-            auto it = std::find_if(sums.begin(), sums.end(),
-                                   [&](const auto& sum) { return sum.first == tally.channel; });
-            if (it == sums.end()) {
-                sums.push_back({tally.channel, {0, 0}});
-                it = sums.end() - 1;
-            }
-            it->second.first += tally.puts;
-            it->second.second += tally.accepts;
-        }
-    }
-    for (const auto& sum : sums) {
-        if (sum.second.first != sum.second.second) {
-            std::ostringstream detail;
-            detail << name_of(source) << " decided Solution but channel " << sum.first.creator
-                   << "." << sum.first.serial << " had " << sum.second.first << " puts and "
-                   << sum.second.second << " accepted gets in the round";
-            violation("SY-2", {source}, detail.str());
-            return;
-        }
-    }
-}
-
-void World::on_effect(CompId source,
-                      const pcore::FactDecisionReceived& effect,
-                      ApplyResult& result) {
-    result.round_ghost.push_back(source);
-    // SY-1 is about the participants that go on: one that ended inside the round (and decided
-    // its own parts) has no further stake in its verdict.
-    if (!effect.solution && !effect.receiver_ended) {
-        SlotGhost& receiver = comps_.ghost_at(source.value());
-        receiver.failure_round = effect.round + 1;
-        if (receiver.solution_round == effect.round + 1) {
-            violation("SY-1", {source},
-                      name_of(source) +
-                          " got Failure for a round that a Solution decision "
-                          "included it in");
-        }
-    }
-    // Failure may reach participants from different deciders (a cut-off participant decides
-    // what it holds); a Solution must cover the round.
-    if (effect.solution && effect.peer_not_in_decision.valid()) {
-        violation("SY-1", {source, effect.peer_not_in_decision},
-                  name_of(source) + " got a decision that did not include " +
-                      name_of(effect.peer_not_in_decision) + ", a participant of its round");
-    }
-
-    if (effect.solution && effect.failed_peer.valid()) {
-        violation("SY-4", {source, effect.failed_peer},
-                  name_of(source) + " got Solution although " + name_of(effect.failed_peer) +
-                      " had failed inside that round, as it knew");
-    }
-}
-
 void World::on_effect(CompId source, const pcore::RequestCancel& effect, ApplyResult& result) {
     // Addressed by name through the runtime's registry: the first instance of that name.
     // Nothing happens if it does not exist yet or is gone.
@@ -717,60 +616,6 @@ void World::on_effect(CompId source, const pcore::RequestCancel& effect, ApplyRe
     if (!target.valid() || freed(target)) return;
     link_for(source, target).queue.push_back(pcore::CancelRequest{source, effect.layer});
     result.sent.emplace_back(source, target);
-}
-
-void World::on_effect(CompId source, const pcore::FactCause& effect, ApplyResult& /*result*/) {
-    SlotGhost& facts = comps_.ghost_at(source.value());
-    if (!facts.has_cause || effect.cause > facts.strongest) {
-        facts.strongest = effect.cause;
-    }
-    facts.has_cause = true;
-    if (effect.cause == pcore::EndCause::local_error) {
-        insert_sorted_unique(edit_ghost().roots, RootError{effect.error.origin, effect.error.type});
-    } else if (effect.cause == pcore::EndCause::remote_error) {
-        insert_sorted_unique(edit_ghost().arrivals, ErrorArrival{source, effect.error});
-    }
-}
-
-void World::on_effect(CompId source, const pcore::FactFalseFailure& effect, ApplyResult& result) {
-    result.round_ghost.push_back(source);
-    SlotGhost& facts = comps_.ghost_at(source.value());
-    facts.false_failure_round = effect.round + 1;
-    if (facts.solution_round == effect.round + 1) {
-        violation("SY-3", {source},
-                  name_of(source) +
-                      " was failed by a ClosePort in a round that was decided "
-                      "Solution");
-    }
-}
-
-void World::on_effect(CompId source,
-                      const pcore::FactHandlerRun& /*effect*/,
-                      ApplyResult& /*result*/) {
-    SlotGhost& facts = comps_.ghost_at(source.value());
-    if (facts.reports < 0xFF) ++facts.reports;
-    const CompSlot& slot = comps_[source.value()];
-    if (slot.state.shutdown.handler_runs > 1) {
-        violation("NM-5", {source},
-                  name_of(source) + " ran its failure handler " +
-                      std::to_string(slot.state.shutdown.handler_runs) +
-                      " times (the host got its report twice)");
-    }
-}
-
-void World::on_effect(CompId source, const pcore::FactScheduled& effect, ApplyResult& /*result*/) {
-    const ComponentState& creator = comps_[source.value()].state;
-    const bool acks_missing = effect.acks_outstanding > 0 ||
-                              std::any_of(creator.control.begin(), creator.control.end(),
-                                          [](const pcore::ControlEntry& entry) {
-                                              return entry.kind == pcore::ControlKind::block_peer;
-                                          });
-    if (acks_missing) {
-        violation("PT-2", {source, effect.comp},
-                  name_of(effect.comp) +
-                      " was scheduled before every "
-                      "Acknowledge of its hand-off arrived");
-    }
 }
 
 void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
@@ -787,7 +632,8 @@ void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
                   name_of(comp) + " was freed while still holding a reference to " +
                       name_of(slot.state.peers.front().comp));
     }
-    // Its inbox goes with it: messages still in flight to it are dropped.
+    // check_in_flight_at_free(comp);  // TEMP
+    // Its inbox goes with it (their carried handles are released).
     std::vector<Message> dropped;
     for (Link& link : links_) {
         if (link.to != comp) continue;
@@ -798,210 +644,14 @@ void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
     for (const Message& message : dropped) release_carried(message, result);
 }
 
+// LC-2 first (a lost message is the root of the hang it leaves), then DF-1, DF-2, DF-3
+// (progress), NM-1..NM-5 and EXPECT. Code: model/src/properties/.
 std::vector<AppDeadlock> World::check_terminal() {
-    const pcore::CompiledScenario& compiled = *scenario_->compiled;
-    std::vector<std::vector<CompId>> waits(comps_.size());
-    std::vector<bool> live(comps_.size(), false);
-    // LC-2 first (a lost message is the root of the hang it leaves, DF-1): every put was
-    // received, reported failed, or its sender failed in that round.
-    for (const OutstandingPut& put : ghost_->outstanding) {
-        const CompSlot& sender = comps_[put.sender.value()];
-        // Failed or cancelled: a round the sender did not complete takes its puts with it.
-        const bool sender_failed_in_round = (sender.state.outcome.kind == OutcomeKind::failed ||
-                                             sender.state.outcome.kind == OutcomeKind::cancelled) &&
-                                            slot_ghost(put.sender).ended_in_round &&
-                                            slot_ghost(put.sender).ended_round == put.sender_round;
-        if (!sender_failed_in_round) {
-            std::ostringstream detail;
-            detail << "put #" << put.seq << " of " << sender.name << " on channel "
-                   << put.channel.creator << "." << put.channel.serial
-                   << " was neither received nor reported failed";
-            violation("LC-2", {put.sender}, detail.str());
-            break;
-        }
-    }
-    // A hang (DF-1) is reported before the unfinished exits it usually causes (DF-2).
-    std::vector<Violation> unfinished_exits;
-    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
-        const CompSlot& slot = comps_[index];
-        const bool ended = slot.state.outcome.kind != OutcomeKind::running;
-        if (ended) {
-            // DF-2: every terminated component got its Acks, reached Exit and was freed.
-            if (!comps_.freed(index)) {
-                std::ostringstream detail;
-                detail << slot.name << " ended but is " << pcore::mode_name(slot.state.mode)
-                       << " with reference count " << comps_.refcount(index);
-                const pcore::WaitsFor why = pcore::waits_for(slot.state, compiled);
-                if (!why.reason.empty()) detail << " (" << why.reason << ")";
-                unfinished_exits.push_back(Violation{"DF-2", {CompId(index)}, detail.str()});
-            }
-            continue;
-        }
-        live[index] = true;
-        const pcore::WaitsFor why = pcore::waits_for(slot.state, compiled);
-        if (slot.state.shutdown.deadlocked) {
-            violation("DF-1", {CompId(index)}, slot.name + " " + why.reason);
-            continue;
-        }
-        waits[index] = why.comps;
-        for (CompId other : why.comps) {
-            const CompSlot& peer = comps_[other.value()];
-            if (peer.state.outcome.kind != OutcomeKind::running) {
-                violation(
-                    "DF-1", {CompId(index), other},
-                    slot.name + " " + why.reason + " on " + peer.name + ", which " +
-                        (peer.state.outcome.kind == OutcomeKind::failed ? "failed" : "terminated"));
-                break;
-            }
-        }
-    }
-    for (Violation& unfinished : unfinished_exits) violations_.push_back(std::move(unfinished));
-    check_attribution();
+    check_conservation();
+    std::vector<AppDeadlock> deadlocks = check_progress();
+    check_errors();
     if (!fault_injected()) check_expectations();
-    // Application deadlocks: live components waiting on each other in a cycle.
-    std::vector<AppDeadlock> deadlocks;
-    std::vector<int> colour(comps_.size(), 0);  // 0 new, 1 on stack, 2 done
-    std::vector<CompId> stack;
-    std::function<bool(std::uint32_t)> visit = [&](std::uint32_t node) -> bool {
-        colour[node] = 1;
-        stack.push_back(CompId(node));
-        for (CompId next : waits[node]) {
-            const std::uint32_t target = next.value();
-            if (!live[target]) continue;
-            if (colour[target] == 1) {
-                AppDeadlock deadlock;
-                auto from = std::find(stack.begin(), stack.end(), next);
-                deadlock.cycle.assign(from, stack.end());
-                deadlock.cycle.push_back(next);
-                std::ostringstream detail;
-                for (std::size_t hop = 0; hop < deadlock.cycle.size(); ++hop) {
-                    if (hop > 0) detail << " -> ";
-                    detail << name_of(deadlock.cycle[hop]);
-                }
-                deadlock.detail = detail.str();
-                deadlocks.push_back(std::move(deadlock));
-                return true;
-            }
-            if (colour[target] == 0 && visit(target)) return true;
-        }
-        stack.pop_back();
-        colour[node] = 2;
-        return false;
-    };
-    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
-        if (live[index] && colour[index] == 0) {
-            stack.clear();
-            visit(index);
-        }
-    }
-    // DF-3: a component that finished its sync block and never got a decision. Waits on an
-    // ended peer are DF-1's; with an application deadlock (timeouts=off) the programs are at
-    // fault, and it is reported as that.
-    if (deadlocks.empty()) {
-        for (std::uint32_t index = 0; index < comps_.size(); ++index) {
-            const ComponentState& state = comps_[index].state;
-            if (!live[index] || state.mode != Mode::sync_end) continue;
-            const bool waits_on_ended =
-                std::any_of(waits[index].begin(), waits[index].end(), [&](CompId other) {
-                    return comps_[other.value()].state.outcome.kind != OutcomeKind::running;
-                });
-            if (waits_on_ended) continue;
-            violation("DF-3", {CompId(index)},
-                      comps_[index].name + " finished its sync block and never got a decision");
-        }
-    }
     return deadlocks;
-}
-
-// NM-1..NM-5 on a terminal state.
-void World::check_attribution() {
-    const pcore::CompiledScenario& compiled = *scenario_->compiled;
-    auto error_text = [&](const pcore::ErrorInfo& error) {
-        return compiled.error_types[error.type.value()] + " from " + name_of(error.origin);
-    };
-    auto is_root = [&](CompId origin, pcore::ErrorType type) {
-        return std::binary_search(ghost_->roots.begin(), ghost_->roots.end(),
-                                  RootError{origin, type});
-    };
-    auto arrived = [&](CompId comp, const pcore::ErrorInfo& error, std::size_t hops) {
-        return std::any_of(
-            ghost_->arrivals.begin(), ghost_->arrivals.end(), [&](const ErrorArrival& arrival) {
-                return arrival.comp == comp && arrival.error.type == error.type &&
-                       arrival.error.origin == error.origin && arrival.error.relay.size() == hops &&
-                       std::equal(arrival.error.relay.begin(), arrival.error.relay.end(),
-                                  error.relay.begin());
-            });
-    };
-    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
-        const CompSlot& slot = comps_[index];
-        const pcore::Outcome& outcome = slot.state.outcome;
-        const CompId comp(index);
-        if (outcome.kind == OutcomeKind::failed) {
-            // NM-1: the root cause happened, and every hop of the relay path received it.
-            if (!is_root(outcome.error.origin, outcome.error.type)) {
-                violation("NM-1", {comp, outcome.error.origin},
-                          slot.name + " failed citing " + error_text(outcome.error) +
-                              ", which never failed that way");
-            } else {
-                const auto& relay = outcome.error.relay;
-                for (std::size_t hop = 0; hop <= relay.size(); ++hop) {
-                    const CompId at = hop < relay.size() ? relay[hop] : comp;
-                    if (hop == relay.size() && !outcome.remote) break;
-                    if (!arrived(at, outcome.error, hop)) {
-                        violation("NM-1", {comp, at},
-                                  slot.name + "'s error names a relay path through " + name_of(at) +
-                                      " that the error did not travel");
-                        break;
-                    }
-                }
-            }
-        }
-        if (outcome.kind == OutcomeKind::running) continue;
-        // NM-2 and NM-3: the outcome is the strongest cause that counted.
-        const SlotGhost& facts = comps_.ghost(index);
-        if (facts.has_cause) {
-            const pcore::EndCause ended_as = pcore::cause_of(outcome, comp);
-            if (facts.strongest == pcore::EndCause::remote_error &&
-                outcome.kind != OutcomeKind::failed) {
-                violation("NM-2", {comp},
-                          slot.name + " was ended by a remote error but reports " +
-                              pcore::outcome_name(outcome.kind));
-            }
-            if (ended_as != facts.strongest) {
-                violation("NM-3", {comp},
-                          slot.name + " ended as a " + pcore::cause_name(ended_as) +
-                              " although a " + pcore::cause_name(facts.strongest) +
-                              " reached it first");
-            }
-        }
-        // NM-5: a component that failed or was cancelled ran its handler exactly once.
-        if (outcome.kind != OutcomeKind::completed && slot.state.shutdown.handler_runs != 1) {
-            violation("NM-5", {comp},
-                      slot.name + " ran its failure handler " +
-                          std::to_string(slot.state.shutdown.handler_runs) + " times");
-        }
-    }
-    // NM-4: the host sees every root error (in some component's end report), none twice.
-    for (const RootError& root : ghost_->roots) {
-        bool observed = false;
-        for (std::uint32_t index = 0; index < comps_.size() && !observed; ++index) {
-            const pcore::Outcome& outcome = comps_[index].state.outcome;
-            observed = comps_.ghost(index).reports > 0 && outcome.kind == OutcomeKind::failed &&
-                       outcome.error.origin == root.origin && outcome.error.type == root.type;
-        }
-        if (!observed) {
-            violation("NM-4", {root.origin},
-                      "the host never observed the root error " +
-                          compiled.error_types[root.type.value()] + " of " + name_of(root.origin));
-        }
-    }
-    for (std::uint32_t index = 0; index < comps_.size(); ++index) {
-        if (comps_.ghost(index).reports > 1) {
-            violation("NM-4", {CompId(index)},
-                      "the host got the end of " + comps_[index].name + " " +
-                          std::to_string(comps_.ghost(index).reports) + " times");
-        }
-    }
 }
 
 void World::check_expectations() {
@@ -1052,16 +702,6 @@ void World::check_expectations() {
     }
 }
 
-void encode(pcore::ByteWriter& out, const SlotGhost& facts) {
-    out.boolean(facts.ended_in_round);
-    out.u32(facts.ended_round);
-    out.u8(static_cast<std::uint8_t>(facts.has_cause ? 1 + static_cast<int>(facts.strongest) : 0));
-    out.u8(facts.reports);
-    out.u32(facts.solution_round);
-    out.u32(facts.failure_round);
-    out.u32(facts.false_failure_round);
-}
-
 namespace {
 
 // One encoding for queued messages, wherever they are held: an interned queue's hash must equal
@@ -1081,30 +721,6 @@ void encode(pcore::ByteWriter& out, const MessageQueue& queue) {
 // The same encoding, of messages that are not (yet) in a MessageQueue.
 void encode(pcore::ByteWriter& out, const std::vector<Message>& messages) {
     encode_messages(out, messages);
-}
-
-void encode(pcore::ByteWriter& out, const ChannelProgress& progress) {
-    out.recorded_comp(progress.channel.creator);
-    out.u32(progress.channel.serial);
-    out.u32(progress.next_accept);
-}
-
-void encode(pcore::ByteWriter& out, const OutstandingPut& put) {
-    out.recorded_comp(put.channel.creator);
-    out.u32(put.channel.serial);
-    out.u32(put.seq);
-    out.comp(put.sender);
-    out.u32(put.sender_round);
-}
-
-void encode(pcore::ByteWriter& out, const RootError& root) {
-    out.comp(root.origin);
-    out.u16(root.type.value());
-}
-
-void encode(pcore::ByteWriter& out, const ErrorArrival& arrival) {
-    out.comp(arrival.comp);
-    pcore::encode(out, arrival.error);
 }
 
 namespace {
@@ -1131,9 +747,11 @@ std::uint64_t World::ghost_hash() const {
                 for (const auto& entry : entries) encode(out, entry);
             };
             encode_all(ghost_->channels);
-            encode_all(ghost_->outstanding);
+            encode_all(ghost_->puts);
+            encode_all(ghost_->links);
             encode_all(ghost_->roots);
             encode_all(ghost_->arrivals);
+            encode_all(ghost_->handoffs);
             for (std::uint32_t used : ghost_->faults_used) out.u32(used);
         });
     }

@@ -20,6 +20,11 @@ struct WorldTestAccess {
     static void set_freed(World& world, CompId comp, bool freed) {
         world.comps_.set_freed(comp.value(), freed);
     }
+    // The observers' verdict on a round of `comp` that just concluded (rounds.cpp).
+    static void conclude(World& world, CompId comp) {
+        ApplyResult result;
+        world.round_concluded(comp, result);
+    }
     static void apply(World& world, CompId source, pcore::Effects effects) {
         ApplyResult result;
         world.apply_effects(source, effects, result);
@@ -94,12 +99,15 @@ void add_root(pmodel::World& world, CompId origin) {
     WorldTestAccess::ghost(world).roots.push_back(pmodel::RootError{origin, kBoom});
 }
 
+// The error reached `at` from the last hop of its relay path (the origin when there is none).
 void add_arrival(pmodel::World& world, CompId at, CompId origin, std::vector<CompId> relay) {
-    WorldTestAccess::ghost(world).arrivals.push_back(
-        pmodel::ErrorArrival{at, ErrorInfo{kBoom, origin, std::move(relay)}});
+    const CompId author = relay.empty() ? origin : relay.back();
+    auto& arrivals = WorldTestAccess::ghost(world).arrivals;
+    arrivals.push_back(pmodel::ErrorArrival{at, author, ErrorInfo{kBoom, origin, std::move(relay)}});
+    std::sort(arrivals.begin(), arrivals.end());
 }
 
-void set_cause(pmodel::World& world, CompId comp, pcore::EndCause cause) {
+void set_cause(pmodel::World& world, CompId comp, pmodel::ObservedCause cause) {
     auto& facts = WorldTestAccess::facts(world, comp);
     facts.has_cause = true;
     facts.strongest = cause;
@@ -141,6 +149,17 @@ TEST(Properties, NM1RelayPathMustHaveBeenTravelled) {
     set_end(fabricated, kMain, failed(kA, true, {kB}), 1);  // b never received it
     add_arrival(fabricated, kMain, kA, {kB});
     EXPECT_TRUE(has(terminal_properties(fabricated), "NM-1"));
+
+    // A relay not appended: main got it from b (b's ClosePort), but the path names nobody.
+    pmodel::World shortened = finished(pair_scenario());
+    add_root(shortened, kA);
+    set_end(shortened, kA, failed(kA, false), 1);
+    set_end(shortened, kB, failed(kA, true), 1);
+    add_arrival(shortened, kB, kA, {});
+    set_end(shortened, kMain, failed(kA, true), 1);
+    WorldTestAccess::ghost(shortened).arrivals.push_back(
+        pmodel::ErrorArrival{kMain, kB, ErrorInfo{kBoom, kA, {}}});
+    EXPECT_TRUE(has(terminal_properties(shortened), "NM-1"));
 }
 
 TEST(Properties, NM2RemoteErrorEndIsFailed) {
@@ -149,7 +168,7 @@ TEST(Properties, NM2RemoteErrorEndIsFailed) {
     set_end(world, kA, failed(kA, false), 1);
     set_end(world, kB, failed(kA, true), 1);
     add_arrival(world, kB, kA, {});
-    set_cause(world, kB, pcore::EndCause::remote_error);
+    set_cause(world, kB, pmodel::ObservedCause::remote);
     EXPECT_FALSE(has(terminal_properties(world), "NM-2"));
 
     pmodel::World masked = finished(pair_scenario());
@@ -159,7 +178,7 @@ TEST(Properties, NM2RemoteErrorEndIsFailed) {
             pcore::Outcome{OutcomeKind::cancelled,
                            ErrorInfo{pcore::builtin_error::cancelled, kMain, {}}, true, false},
             1);
-    set_cause(masked, kB, pcore::EndCause::remote_error);
+    set_cause(masked, kB, pmodel::ObservedCause::remote);
     const auto ids = terminal_properties(masked);
     EXPECT_TRUE(has(ids, "NM-2"));
     EXPECT_TRUE(has(ids, "NM-3"));
@@ -169,7 +188,7 @@ TEST(Properties, NM3StrongestCauseWins) {
     pmodel::World world = finished(pair_scenario());
     add_root(world, kA);
     set_end(world, kA, failed(kA, false), 1);
-    set_cause(world, kA, pcore::EndCause::local_error);
+    set_cause(world, kA, pmodel::ObservedCause::local);
     EXPECT_FALSE(has(terminal_properties(world), "NM-3"));
 
     pmodel::World downgraded = finished(pair_scenario());
@@ -178,7 +197,7 @@ TEST(Properties, NM3StrongestCauseWins) {
             pcore::Outcome{OutcomeKind::cancelled,
                            ErrorInfo{pcore::builtin_error::cancelled, kA, {}}, true, false},
             1);
-    set_cause(downgraded, kA, pcore::EndCause::local_error);
+    set_cause(downgraded, kA, pmodel::ObservedCause::local);
     EXPECT_TRUE(has(terminal_properties(downgraded), "NM-3"));
 }
 
@@ -259,23 +278,27 @@ TEST(Properties, DF3SubmittedWithoutDecision) {
     a.state.round.active = true;
     a.state.round.highest = kA;  // it leads and waits for nobody in particular
     WorldTestAccess::set_freed(world, kA, false);
+    auto& facts = WorldTestAccess::facts(world, kA);
+    facts.last_round = pmodel::RoundStatus::open;
+    facts.submitted = true;
     EXPECT_TRUE(has(terminal_properties(world), "DF-3"));
+}
+
+pmodel::PutRecord put_record(CompId sender, std::uint32_t seq, std::int64_t value = 1) {
+    return pmodel::PutRecord{pcore::ChannelId{0, 7}, seq, sender, 0, value,
+                             pmodel::PutStatus::outstanding};
 }
 
 TEST(Properties, LC2PutNeitherReceivedNorReported) {
     pmodel::World world = finished(pair_scenario());
-    WorldTestAccess::ghost(world).outstanding.push_back(
-        pmodel::OutstandingPut{pcore::ChannelId{0, 0}, 7, kA, 0});
+    WorldTestAccess::ghost(world).puts.push_back(put_record(kA, 7));
     EXPECT_TRUE(has(terminal_properties(world), "LC-2"));
 
     pmodel::World excused = finished(pair_scenario());  // the sender failed in that round
-    WorldTestAccess::ghost(excused).outstanding.push_back(
-        pmodel::OutstandingPut{pcore::ChannelId{0, 0}, 7, kA, 0});
+    WorldTestAccess::ghost(excused).puts.push_back(put_record(kA, 7));
     add_root(excused, kA);
     set_end(excused, kA, failed(kA, false), 1);
-    auto& a = WorldTestAccess::facts(excused, kA);
-    a.ended_in_round = true;
-    a.ended_round = 0;
+    WorldTestAccess::facts(excused, kA).last_round = pmodel::RoundStatus::ended;
     EXPECT_FALSE(has(terminal_properties(excused), "LC-2"));
 }
 
@@ -286,66 +309,93 @@ TEST(Properties, ExpectComparesOutcomes) {
     EXPECT_TRUE(has(terminal_properties(wrong), "EXPECT"));
 }
 
-pcore::SolutionPart part(CompId submitter, bool failed_part = false) {
-    pcore::SolutionPart result;
-    result.submitter = submitter;
-    result.failed = failed_part;
-    return result;
-}
-
 std::string first_monitored(pmodel::World& world, CompId source, pcore::Effects effects) {
     WorldTestAccess::apply(world, source, std::move(effects));
     return world.violations().empty() ? "" : world.violations().front().property;
 }
 
-TEST(Properties, SY1NoSolutionForAParticipantThatGotFailure) {
+// a's round 0 and b's round 0 are linked (b accepted a put of a's); a committed it, b ended in
+// it after being triggered as given. Returns the verdict of b's round concluding.
+std::string judge_split_round(pmodel::EndTrigger trigger, bool after_vote, CompId from = {}) {
     pmodel::World world = finished(pair_scenario());
-    EXPECT_EQ(first_monitored(world, kB, {pcore::FactDecided{true, {part(kA), part(kB)}}}), "");
-    pmodel::World split = finished(pair_scenario());
-    pcore::FactDecisionReceived failure;
-    failure.solution = false;
-    failure.round = 0;
-    WorldTestAccess::apply(split, kA, {failure});
-    EXPECT_EQ(first_monitored(split, kB, {pcore::FactDecided{true, {part(kA), part(kB)}}}), "SY-1");
+    WorldTestAccess::ghost(world).links.push_back(pmodel::RoundLink{kA, 0, kB, 0});
+    auto& a = WorldTestAccess::facts(world, kA);
+    a.rounds = 1;
+    a.last_round = pmodel::RoundStatus::committed;
+    auto& b = WorldTestAccess::facts(world, kB);
+    b.rounds = 1;
+    b.last_round = pmodel::RoundStatus::ended;
+    b.submitted = after_vote;
+    b.trigger = trigger;
+    b.trigger_after_submit = after_vote;
+    b.trigger_from = from;
+    WorldTestAccess::conclude(world, kB);
+    EXPECT_TRUE(WorldTestAccess::ghost(world).links.empty()) << "a judged link is dropped";
+    return world.violations().empty() ? "" : world.violations().front().property;
 }
 
-TEST(Properties, SY2NoSolutionWithAFailedPart) {
+TEST(Properties, SY1AParticipantThatVotedEndsOnlyWithItsRound) {
+    EXPECT_EQ(judge_split_round(pmodel::EndTrigger::decision, true), "SY-1");
+    // A round cancel after the vote: the case that no property caught.
+    EXPECT_EQ(judge_split_round(pmodel::EndTrigger::other_message, true), "SY-1");
+    // The two-phase-commit window: killed from outside after its vote.
+    EXPECT_EQ(judge_split_round(pmodel::EndTrigger::external, true), "");
+}
+
+TEST(Properties, SY2CommittedRoundLeavesNoPutUnaccepted) {
     pmodel::World world = finished(pair_scenario());
-    EXPECT_EQ(first_monitored(world, kB, {pcore::FactDecided{true, {part(kA, true)}}}), "SY-2");
+    WorldTestAccess::ghost(world).puts.push_back(put_record(kA, 0));
+    auto& a = WorldTestAccess::facts(world, kA);
+    a.rounds = 1;
+    a.last_round = pmodel::RoundStatus::committed;
+    WorldTestAccess::conclude(world, kA);
+    ASSERT_FALSE(world.violations().empty());
+    EXPECT_EQ(world.violations().front().property, "SY-2");
+
+    pmodel::World accepted = finished(pair_scenario());
+    pmodel::PutRecord taken = put_record(kA, 0);
+    taken.status = pmodel::PutStatus::accepted;
+    WorldTestAccess::ghost(accepted).puts.push_back(taken);
+    WorldTestAccess::facts(accepted, kA).rounds = 1;
+    WorldTestAccess::facts(accepted, kA).last_round = pmodel::RoundStatus::committed;
+    WorldTestAccess::conclude(accepted, kA);
+    EXPECT_TRUE(accepted.violations().empty());
+    EXPECT_TRUE(WorldTestAccess::ghost(accepted).puts.empty()) << "judged puts are dropped";
 }
 
 TEST(Properties, SY3FalseFailureInASolutionRound) {
-    // Round 0 was decided Solution in the finished run: a false failure in it is caught at
-    // once; one in round 1 is caught when round 1 is decided Solution.
-    pmodel::World decided = finished(pair_scenario());
-    EXPECT_EQ(first_monitored(decided, kA, {pcore::FactFalseFailure{0}}), "SY-3");
-    pmodel::World world = finished(pair_scenario());
-    EXPECT_EQ(first_monitored(world, kA, {pcore::FactFalseFailure{1}}), "");
-    pcore::SolutionPart next = part(kA);
-    next.submitter_round = 1;
-    EXPECT_EQ(first_monitored(world, kB, {pcore::FactDecided{true, {next}}}), "SY-3");
+    EXPECT_EQ(judge_split_round(pmodel::EndTrigger::close_port, true, kA), "SY-3");
+    EXPECT_EQ(judge_split_round(pmodel::EndTrigger::close_port, false, kA), "SY-3");
 }
 
-TEST(Properties, SY4KnownFailureForbidsSolution) {
-    pmodel::World world = finished(pair_scenario());
-    pcore::FactDecisionReceived received;
-    received.solution = true;
-    EXPECT_EQ(first_monitored(world, kB, {received}), "");
-    received.failed_peer = kA;
-    EXPECT_EQ(first_monitored(world, kB, {received}), "SY-4");
+TEST(Properties, SY4FailureInsideARoundForbidsSolution) {
+    EXPECT_EQ(judge_split_round(pmodel::EndTrigger::own, false), "SY-4");
+    EXPECT_EQ(judge_split_round(pmodel::EndTrigger::close_port, false, kMain), "SY-4");
 }
 
-TEST(Properties, PT1AcceptedInOrder) {
+TEST(Properties, PT1AcceptedOnceInOrderWithItsValue) {
     pmodel::World world = finished(pair_scenario());
-    const pcore::ChannelId channel{9, 9};
-    EXPECT_EQ(first_monitored(world, kB, {pcore::FactAccepted{channel, 0}}), "");
-    EXPECT_EQ(first_monitored(world, kB, {pcore::FactAccepted{channel, 2}}), "PT-1");
+    const pcore::ChannelId channel{0, 7};
+    WorldTestAccess::ghost(world).puts = {put_record(kA, 0, 5), put_record(kA, 1, 6)};
+    EXPECT_EQ(first_monitored(world, kB, {pcore::FactAccepted{channel, 0, 5}}), "");
+    EXPECT_EQ(first_monitored(world, kB, {pcore::FactAccepted{channel, 0, 5}}), "PT-1");
+
+    pmodel::World skipped = finished(pair_scenario());
+    WorldTestAccess::ghost(skipped).puts = {put_record(kA, 0, 5), put_record(kA, 1, 6)};
+    EXPECT_EQ(first_monitored(skipped, kB, {pcore::FactAccepted{channel, 1, 6}}), "PT-1");
+
+    pmodel::World altered = finished(pair_scenario());
+    WorldTestAccess::ghost(altered).puts = {put_record(kA, 0, 5)};
+    EXPECT_EQ(first_monitored(altered, kB, {pcore::FactAccepted{channel, 0, 9}}), "PT-1");
 }
 
 TEST(Properties, PT2ScheduledOnlyAfterEveryAck) {
     pmodel::World world = finished(pair_scenario());
-    EXPECT_EQ(first_monitored(world, kMain, {pcore::FactScheduled{kA, 0}}), "");
-    EXPECT_EQ(first_monitored(world, kMain, {pcore::FactScheduled{kA, 1}}), "PT-2");
+    WorldTestAccess::ghost(world).handoffs.push_back(pmodel::Handoff{kMain, kA, {}});
+    EXPECT_EQ(first_monitored(world, kMain, {pcore::ScheduleComponent{kA}}), "");
+    pmodel::World early = finished(pair_scenario());
+    WorldTestAccess::ghost(early).handoffs.push_back(pmodel::Handoff{kMain, kA, {3}});
+    EXPECT_EQ(first_monitored(early, kMain, {pcore::ScheduleComponent{kA}}), "PT-2");
 }
 
 TEST(Properties, LC1NothingSentToAFreedComponent) {

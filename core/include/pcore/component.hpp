@@ -65,8 +65,6 @@ struct Port {
     // The current round.
     std::uint32_t mapping = 0;  // last put (putter) or accepted (getter) mapping; 0 = none
     bool used_in_round = false;
-    std::uint32_t round_puts = 0;  // ghost tallies for SY-2
-    std::uint32_t round_accepts = 0;
     CompId accepted_peer_comp;  // the sender stamped on the last accepted message
     PortId accepted_peer_port;
     std::vector<Data> pending;  // arrived, not yet accepted (getter slot)
@@ -138,17 +136,12 @@ struct RoundState {
     bool orphaned = false;                  // cannot reach the leader: decides the parts it holds
     bool last_failed = false;               // our last decision as leader was Failure...
     ErrorInfo last_error;                   // ...with this root cause (answers late parts)
-    std::vector<CompId> last_participants;  // ghost: who that decision covered (SY-1)
     std::uint32_t mapping_counter = 0;
     std::vector<RoundPeer> peers;  // sorted by comp
     bool submitted = false;
-    // Ghost for SY-3: after we submitted, a ClosePort from a closer that had completed this
-    // round failed us (a false failure: a crash or cancel after the vote is not one).
-    bool failed_after_submit = false;
     std::vector<CompId> failed_peers;    // ClosePort(error) received in this round (sorted)
     std::vector<SolutionPart> combined;  // parts held while we believe we lead
     std::vector<BufferedNotification> buffered;
-    std::uint32_t decision_serial = 0;
     friend bool operator==(const RoundState&, const RoundState&) = default;
 };
 
@@ -266,54 +259,24 @@ struct RefInc {
 struct RefDec {
     CompId comp;
 };
-// Facts for the property monitors (ghost: the runtime never reads them).
-struct FactPut {
-    ChannelId channel;
-    std::uint32_t seq = 0;
-    std::uint32_t sender_round = 0;
-};
+// Events for the observers (model/properties): what the component just did, never a verdict.
+// The observers judge the properties from these and from what the world itself sees (messages
+// sent and delivered, statements run, outcomes, frees); nothing here is read by the runtime.
+//
+// A put's data was taken by the program (a get or select accepted it): PT-1, LC-2, SY-1..SY-4.
 struct FactAccepted {
     ChannelId channel;
     std::uint32_t seq = 0;
+    std::int64_t value = 0;
 };
-struct FactPutFailed {
-    ChannelId channel;
-    std::uint32_t seq = 0;
-};
-struct FactEnded {
-    bool in_round = false;
-    std::uint32_t round = 0;  // completed-round counter when it ended
-    bool submitted = false;   // it had submitted its part of that round (SY-4)
-};
-struct FactDecided {
-    bool solution = false;
-    std::vector<SolutionPart> parts;
-};
-struct FactDecisionReceived {
-    bool solution = false;
-    bool failed_after_submit = false;
-    CompId peer_not_in_decision;  // none: every peer of the round was a submitter
-    CompId failed_peer;           // SY-4: a participant it knew failed inside this round
-    std::uint32_t round = 0;      // the receiver's completed-round count (names the round)
-    bool receiver_ended = false;  // it failed or was cancelled first: the round is over for it
-};
-// An end cause that counted (it arrived before the component's outcome was final): NM-2/NM-3
-// compare the outcome with the strongest of them; local errors are the root errors of NM-1/4.
+// A cause of the component's end reached it while its end was not final (a result that came
+// first, or the final exit, makes later ones moot). The observers rank the causes themselves
+// (NM-2, NM-3) and take local errors as root errors (NM-1, NM-4).
 struct FactCause {
-    EndCause cause = EndCause::result;
     ErrorInfo error;
 };
-// SY-3: a ClosePort failed this component in a round it had submitted to, although the closer
-// had completed that round. A violation once that round is (or was) decided Solution.
-struct FactFalseFailure {
-    std::uint32_t round = 0;  // the component's completed-round count
-};
-// The failure handler ran (NM-5) and reported the component's end to the host (NM-4).
+// The failure handler ran and reported the component's end to the host (NM-4, NM-5).
 struct FactHandlerRun {};
-struct FactScheduled {
-    CompId comp;
-    std::uint32_t acks_outstanding = 0;  // PT-2: must be 0
-};
 
 using Effect = std::variant<Send,
                             SendImmediate,
@@ -321,17 +284,10 @@ using Effect = std::variant<Send,
                             ScheduleComponent,
                             RefInc,
                             RefDec,
-                            FactPut,
-                            FactAccepted,
-                            FactPutFailed,
-                            FactEnded,
-                            FactDecided,
-                            FactDecisionReceived,
-                            FactScheduled,
                             RequestCancel,
+                            FactAccepted,
                             FactCause,
-                            FactHandlerRun,
-                            FactFalseFailure>;
+                            FactHandlerRun>;
 using Effects = std::vector<Effect>;
 
 struct StepContext {

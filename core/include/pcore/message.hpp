@@ -164,14 +164,6 @@ struct ChannelEntry {
     friend bool operator==(const ChannelEntry&, const ChannelEntry&) = default;
 };
 
-// Ghost per-channel counts of one participant's round, for SY-2's independent check.
-struct ChannelTally {
-    ChannelId channel;
-    std::uint32_t puts = 0;
-    std::uint32_t accepts = 0;
-    friend bool operator==(const ChannelTally&, const ChannelTally&) = default;
-};
-
 // One participant's local solution (or its failure).
 struct SolutionPart {
     CompId submitter;
@@ -181,7 +173,6 @@ struct SolutionPart {
     std::vector<ChannelEntry> entries;
     std::vector<CompId> peers;          // senders it accepted from or holds data from (sorted)
     std::vector<CompId> failed_peers;   // peers whose ClosePort(error) reached it in the round
-    std::vector<ChannelTally> tallies;  // ghost
     bool holds_ref = false;             // a handle on the submitter travels with this part
     bool update = false;                // replaces an earlier part: the submitter failed after it
     friend bool operator==(const SolutionPart&, const SolutionPart&) = default;
@@ -199,9 +190,7 @@ struct Decision {
     bool solution = false;
     ErrorInfo error;  // the root cause of a failure
     CompId leader;
-    std::uint32_t decision_serial = 0;  // ghost: (leader, serial) names the decision
-    std::vector<CompId> submitters;     // who gets this decision
-    std::vector<CompId> participants;   // ghost: submitters and failed peers (SY-1)
+    std::vector<CompId> submitters;  // who gets this decision
     bool holds_ref = false;
     friend bool operator==(const Decision&, const Decision&) = default;
 };

@@ -31,6 +31,7 @@
 
 #include "pcore/component.hpp"
 #include "pcore/encode.hpp"
+#include "pmodel/observed.hpp"
 #include "pmodel/scenario.hpp"
 
 namespace pmodel {
@@ -87,24 +88,6 @@ struct CompSlot {
     ComponentState state;
     std::string name;
     friend bool operator==(const CompSlot&, const CompSlot&) = default;
-};
-
-// Monitor facts about one component, kept beside its slot pointer rather than in the shared
-// slot: a fact recorded after a memoised step would otherwise clone the whole component state.
-struct SlotGhost {
-    bool ended_in_round = false;  // from FactEnded
-    std::uint32_t ended_round = 0;
-    // NM-2..NM-5: the strongest end cause that counted, and how many reports of its end the
-    // host received (one per failure-handler run).
-    bool has_cause = false;
-    pcore::EndCause strongest = pcore::EndCause::result;
-    std::uint8_t reports = 0;
-    // SY-1: the last round (count + 1; 0 = none) a Solution decision included this component's
-    // part, and the last round it received a Failure in.
-    std::uint32_t solution_round = 0;
-    std::uint32_t failure_round = 0;
-    std::uint32_t false_failure_round = 0;  // SY-3 (count + 1; 0 = none)
-    friend bool operator==(const SlotGhost&, const SlotGhost&) = default;
 };
 
 // A value shared between worlds until one of them changes it (copy on write). The one handle
@@ -447,62 +430,10 @@ struct Link {
     }
 };
 
-struct OutstandingPut {
-    ChannelId channel;
-    std::uint32_t seq = 0;
-    CompId sender;
-    std::uint32_t sender_round = 0;
-    friend bool operator==(const OutstandingPut&, const OutstandingPut&) = default;
-};
-
-struct ChannelProgress {
-    ChannelId channel;
-    std::uint32_t next_accept = 0;
-    friend bool operator==(const ChannelProgress&, const ChannelProgress&) = default;
-};
-
-// A root error that happened: `origin` failed with `type` on its own (NM-1, NM-4).
-struct RootError {
-    CompId origin;
-    pcore::ErrorType type;
-    friend auto operator<=>(const RootError&, const RootError&) = default;
-};
-
-// A remote error that reached `comp` (by ClosePort, DataMessageFailed or Decision), with the
-// relay path it carried: the hops NM-1 accepts as really travelled.
-struct ErrorArrival {
-    CompId comp;
-    pcore::ErrorInfo error;
-    friend bool operator==(const ErrorArrival&, const ErrorArrival&) = default;
-    // NM-1 asks only whether an arrival happened, so the ghost keeps a sorted set: two runs
-    // that differ only in the order errors arrived reach the same state.
-    friend bool operator<(const ErrorArrival& a, const ErrorArrival& b) {
-        return std::tie(a.comp, a.error.type, a.error.origin, a.error.relay, a.error.layer) <
-               std::tie(b.comp, b.error.type, b.error.origin, b.error.relay, b.error.layer);
-    }
-};
-
-// Monitor state. Part of the world's identity: two states with different monitors may have
-// different futures of violations.
-struct Ghost {
-    std::vector<ChannelProgress> channels;       // sorted: PT-1
-    std::vector<OutstandingPut> outstanding;     // sorted: LC-2
-    std::vector<RootError> roots;                // sorted, unique: NM-1, NM-4
-    std::vector<ErrorArrival> arrivals;          // sorted, unique: NM-1
-    std::array<std::uint32_t, 3> faults_used{};  // by pcore::FaultKind
-    friend bool operator==(const Ghost&, const Ghost&) = default;
-};
-
-// Canonical encodings of monitor state: the fingerprint and the symmetric fingerprint write
-// them the same way (component ids through ByteWriter::comp/recorded_comp, so a renaming
-// reaches them).
-void encode(pcore::ByteWriter& out, const SlotGhost& facts);
+// Canonical encodings of link queues (the fingerprint and the symmetric fingerprint write
+// them the same way).
 void encode(pcore::ByteWriter& out, const MessageQueue& queue);
 void encode(pcore::ByteWriter& out, const std::vector<Message>& messages);  // as a queue
-void encode(pcore::ByteWriter& out, const ChannelProgress& progress);
-void encode(pcore::ByteWriter& out, const OutstandingPut& put);
-void encode(pcore::ByteWriter& out, const RootError& root);
-void encode(pcore::ByteWriter& out, const ErrorArrival& arrival);
 
 // Memoised component steps. A step is a pure function of the component's state, its input and
 // the id the next spawn would get (core/ is pure), so when states hold interned slots, stepping
@@ -798,6 +729,11 @@ class World {
                         const pcore::Input& input,
                         ApplyResult& result,
                         const InternedOrigin& origin = {});
+    // The step itself, unobserved.
+    void advance_component(CompId comp,
+                           const pcore::Input& input,
+                           ApplyResult& result,
+                           const InternedOrigin& origin);
     [[nodiscard]] pcore::StepContext step_context() const;
     // A delivery from an interned queue: the message is copied only when its step is not
     // memoised yet.
@@ -842,23 +778,47 @@ class World {
     void on_effect(CompId source, const pcore::RefInc& effect, ApplyResult& result);
     void on_effect(CompId source, const pcore::RefDec& effect, ApplyResult& result);
     void on_effect(CompId source, const pcore::RequestCancel& effect, ApplyResult& result);
-    // Facts for the monitors (ghost state and violations):
-    void on_effect(CompId source, const pcore::FactPut& effect, ApplyResult& result);
-    void on_effect(CompId source, const pcore::FactPutFailed& effect, ApplyResult& result);
+    // Events for the observers (model/src/properties/):
     void on_effect(CompId source, const pcore::FactAccepted& effect, ApplyResult& result);
-    void on_effect(CompId source, const pcore::FactEnded& effect, ApplyResult& result);
-    void on_effect(CompId source, const pcore::FactDecided& effect, ApplyResult& result);
-    void on_effect(CompId source, const pcore::FactDecisionReceived& effect, ApplyResult& result);
     void on_effect(CompId source, const pcore::FactCause& effect, ApplyResult& result);
-    void on_effect(CompId source, const pcore::FactFalseFailure& effect, ApplyResult& result);
     void on_effect(CompId source, const pcore::FactHandlerRun& effect, ApplyResult& result);
-    void on_effect(CompId source, const pcore::FactScheduled& effect, ApplyResult& result);
-    void settle_put(ChannelId channel, std::uint32_t seq);
+    // What the observers see of a step of `comp` (model/src/properties/observe.cpp): before
+    // it, the statement it was at; after it, what changed.
+    struct StepBefore {
+        std::uint32_t pc = 0;
+        bool run = false;      // a run action (or a nested run), not a delivery or fault
+        bool handler = false;  // the run was its failure handler's step, not a statement
+        bool running = true;   // its outcome was still open
+        EndTrigger input = EndTrigger::own;
+        CompId from;                // delivered messages: the sender (close_port: the closer)
+        std::uint32_t data_sent = 0;  // puts of its own sent so far in this apply
+    };
+    [[nodiscard]] StepBefore observe_before(CompId comp,
+                                            const pcore::Input& input,
+                                            const Message* delivered) const;
+    void observe_after(CompId comp, const StepBefore& before, ApplyResult& result);
+    void observe_delivery(CompId to, CompId from, const Message& message);
+    void observe_fault(CompId comp, pcore::FaultKind kind);
+    void observe_send(CompId source, const Message& message);
+    void observe_spawn(CompId creator, CompId created);
+    void observe_schedule(CompId creator, CompId created);
+    // Sync rounds (model/src/properties/rounds.cpp).
+    void round_entered(CompId comp);
+    void round_concluded(CompId comp, ApplyResult& result);
+    void judge_link(const RoundLink& link, ApplyResult& result);
+    void judge_round_puts(CompId comp, std::uint32_t round);
+    // Errors (model/src/properties/errors.cpp).
+    void record_arrival(CompId comp, CompId author, const pcore::ErrorInfo& error);
+    void check_errors();
+    void check_relay_path(CompId comp, const pcore::Outcome& outcome);
+    // Lifetime and progress (model/src/properties/lifetime.cpp, progress.cpp).
+    void check_conservation();
+    void check_in_flight_at_free(CompId comp);
+    std::vector<AppDeadlock> check_progress();
     void free_if_unreferenced(CompId comp, ApplyResult& result);
     void violation(std::string property, std::vector<CompId> comps, std::string detail);
     void release_carried(const Message& message, ApplyResult& result);
 
-    void check_attribution();
     [[nodiscard]] std::uint32_t instances_named(const std::string& base) const;
     // Every mutation of a component slot goes through here: it drops the cached hash.
     CompSlot& slot_for_update(CompId comp);
@@ -883,6 +843,10 @@ class World {
     std::uint64_t delivered_ = 0;
     mutable std::uint64_t ghost_hash_ = 0;
     StateTables* tables_ = nullptr;  // a search's tables (StepMemo), not state
+    // Not state: the observers' view of the step being applied.
+    std::uint32_t data_sent_ = 0;      // Data messages sent by their own putter in this apply
+    CompId spawned_ = CompId::none();  // the component spawned in this step, if any
+    const StepBefore* stepping_ = nullptr;  // the step being applied (nested: the innermost)
 };
 
 }  // namespace pmodel
