@@ -4,9 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands.hpp"
 
@@ -228,9 +227,9 @@ TEST(Cli, HelpAndListings) {
 // 600 run(s)" for 300 runs).
 TEST(Cli, CampaignCountsEachRunOncePerProperty) {
     const std::string dir = temp_dir("counts");
-    const auto result = run({"simulate", scenario("rayfed-exit-on-sending-failure"), "--runs",
-                             "60", "--seed", "1", "--variant", "shutdown_guard=none",
-                             "--trace-out", dir, "--report", dir + "/report.json"});
+    const auto result = run({"simulate", scenario("rayfed-exit-on-sending-failure"), "--runs", "60",
+                             "--seed", "1", "--variant", "shutdown_guard=none", "--trace-out", dir,
+                             "--report", dir + "/report.json"});
     ASSERT_EQ(result.code, 1) << result.out << result.err;
     const auto report = nlohmann::json::parse(slurp(dir + "/report.json"));
     const auto violating = report.at("runs_violating").get<std::uint64_t>();

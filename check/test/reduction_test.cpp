@@ -79,7 +79,10 @@ void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario
         return;
     }
     ASSERT_TRUE(full.violation && reduced.violation) << label;
-    EXPECT_EQ(reduced.violation->property, full.violation->property) << label;
+    // Both searches stop at their first violation, and the reduced one may meet another
+    // property's violation first (chain-leader-crash with leader_holds_refs=off: NM-1 plain,
+    // LC-1 reduced, since the observers of issue 12): same verdict, and the reduced
+    // counterexample replays to its own property (below).
     // An orbit is met first at its smallest depth: symmetry keeps counterexamples shortest.
     if (symmetry) {
         EXPECT_EQ(reduced.counterexample.size(), full.counterexample.size()) << label;
@@ -149,7 +152,7 @@ TEST(PartialOrder, InteractingComponentsAreReducedLess) {
     const pcheck::CheckResult chain =
         pcheck::check(bundled("chain"), options_for("", Reduction::partial_order));
     EXPECT_EQ(chain.verdict, pcheck::Verdict::pass);
-    EXPECT_EQ(chain.states, 6944u);  // 9,054 unreduced
+    EXPECT_EQ(chain.states, 6920u);  // 9,054 unreduced
     const pcheck::CheckResult overtakes = pcheck::check(bundled("close-port-overtakes-solution"),
                                                         options_for("", Reduction::partial_order));
     EXPECT_EQ(overtakes.verdict, pcheck::Verdict::pass);
@@ -162,9 +165,9 @@ TEST(PartialOrder, InteractingComponentsAreReducedLess) {
 // the reduced search reaches 1 terminal state instead of 10 (and
 // Properties.PersistentSubsetsCommuteWithEveryPathOutsideThem fails on this scenario).
 TEST(PartialOrder, CancelByNameRacesTheSpawnOfTheName) {
-    expect_reduced_pass("spawn-races-cancel-by-name", 392, 286);
+    expect_reduced_pass("spawn-races-cancel-by-name", 464, 354);
     EXPECT_EQ(check_whole(bundled("spawn-races-cancel-by-name"), Reduction::none).terminal_states,
-              10u);
+              12u);
 }
 
 // The proviso looks only at earlier layers, which threads do not change: the reduced graph is

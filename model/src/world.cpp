@@ -579,9 +579,7 @@ void World::on_effect(CompId source, pcore::SpawnComponent& effect, ApplyResult&
     result.touched.push_back(fresh);
 }
 
-void World::on_effect(CompId source,
-                      const pcore::ScheduleComponent& effect,
-                      ApplyResult& result) {
+void World::on_effect(CompId source, const pcore::ScheduleComponent& effect, ApplyResult& result) {
     observe_schedule(source, effect.comp);
     ComponentState& created = slot_for_update(effect.comp).state;
     if (created.mode == Mode::waiting_for_creator) created.mode = Mode::running;
@@ -632,7 +630,11 @@ void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
                   name_of(comp) + " was freed while still holding a reference to " +
                       name_of(slot.state.peers.front().comp));
     }
-    // check_in_flight_at_free(comp);  // TEMP
+    // LC-1 for messages still in flight here (check_in_flight_at_free) is written but not yet
+    // enforced: on 33 of 40 bundled scenarios the protocol lets a creator's
+    // PeerChangeUnblockPort, or a DataMessageFailed sent after a crossing ClosePort, reach a
+    // component after its last handle went (issue 12/13 closing note). Until the protocol
+    // carries a handle with those messages, they are dropped here as before.
     // Its inbox goes with it (their carried handles are released).
     std::vector<Message> dropped;
     for (Link& link : links_) {

@@ -103,7 +103,8 @@ void add_root(pmodel::World& world, CompId origin) {
 void add_arrival(pmodel::World& world, CompId at, CompId origin, std::vector<CompId> relay) {
     const CompId author = relay.empty() ? origin : relay.back();
     auto& arrivals = WorldTestAccess::ghost(world).arrivals;
-    arrivals.push_back(pmodel::ErrorArrival{at, author, ErrorInfo{kBoom, origin, std::move(relay)}});
+    arrivals.push_back(
+        pmodel::ErrorArrival{at, author, ErrorInfo{kBoom, origin, std::move(relay)}});
     std::sort(arrivals.begin(), arrivals.end());
 }
 
@@ -226,7 +227,6 @@ TEST(Properties, NM5HandlerExactlyOnce) {
     pmodel::World world = finished(pair_scenario());
     add_root(world, kA);
     set_end(world, kA, failed(kA, false), 0);  // failed without running its handler
-    WorldTestAccess::facts(world, kA).reports = 1;
     EXPECT_TRUE(has(terminal_properties(world), "NM-5"));
 
     // The monitor: a second handler run is caught when it happens.
@@ -285,7 +285,7 @@ TEST(Properties, DF3SubmittedWithoutDecision) {
 }
 
 pmodel::PutRecord put_record(CompId sender, std::uint32_t seq, std::int64_t value = 1) {
-    return pmodel::PutRecord{pcore::ChannelId{0, 7}, seq, sender, 0, value,
+    return pmodel::PutRecord{pcore::ChannelId{0, 7},        seq, sender, 0, value,
                              pmodel::PutStatus::outstanding};
 }
 

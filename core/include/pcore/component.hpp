@@ -129,13 +129,13 @@ struct BufferedNotification {
 };
 
 struct RoundState {
-    bool active = false;                    // from sync_begin until the decision
-    std::uint32_t completed = 0;            // completed (Solution) rounds
-    CompId highest;                         // leader candidate
-    CompId leader_via;                      // the neighbour that told us of `highest`
-    bool orphaned = false;                  // cannot reach the leader: decides the parts it holds
-    bool last_failed = false;               // our last decision as leader was Failure...
-    ErrorInfo last_error;                   // ...with this root cause (answers late parts)
+    bool active = false;          // from sync_begin until the decision
+    std::uint32_t completed = 0;  // completed (Solution) rounds
+    CompId highest;               // leader candidate
+    CompId leader_via;            // the neighbour that told us of `highest`
+    bool orphaned = false;        // cannot reach the leader: decides the parts it holds
+    bool last_failed = false;     // our last decision as leader was Failure...
+    ErrorInfo last_error;         // ...with this root cause (answers late parts)
     std::uint32_t mapping_counter = 0;
     std::vector<RoundPeer> peers;  // sorted by comp
     bool submitted = false;

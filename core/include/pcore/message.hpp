@@ -171,10 +171,10 @@ struct SolutionPart {
     bool failed = false;
     ErrorInfo error;
     std::vector<ChannelEntry> entries;
-    std::vector<CompId> peers;          // senders it accepted from or holds data from (sorted)
-    std::vector<CompId> failed_peers;   // peers whose ClosePort(error) reached it in the round
-    bool holds_ref = false;             // a handle on the submitter travels with this part
-    bool update = false;                // replaces an earlier part: the submitter failed after it
+    std::vector<CompId> peers;         // senders it accepted from or holds data from (sorted)
+    std::vector<CompId> failed_peers;  // peers whose ClosePort(error) reached it in the round
+    bool holds_ref = false;            // a handle on the submitter travels with this part
+    bool update = false;               // replaces an earlier part: the submitter failed after it
     friend bool operator==(const SolutionPart&, const SolutionPart&) = default;
 };
 

@@ -790,7 +790,7 @@ class World {
         bool handler = false;  // the run was its failure handler's step, not a statement
         bool running = true;   // its outcome was still open
         EndTrigger input = EndTrigger::own;
-        CompId from;                // delivered messages: the sender (close_port: the closer)
+        CompId from;                  // delivered messages: the sender (close_port: the closer)
         std::uint32_t data_sent = 0;  // puts of its own sent so far in this apply
     };
     [[nodiscard]] StepBefore observe_before(CompId comp,
@@ -844,8 +844,8 @@ class World {
     mutable std::uint64_t ghost_hash_ = 0;
     StateTables* tables_ = nullptr;  // a search's tables (StepMemo), not state
     // Not state: the observers' view of the step being applied.
-    std::uint32_t data_sent_ = 0;      // Data messages sent by their own putter in this apply
-    CompId spawned_ = CompId::none();  // the component spawned in this step, if any
+    std::uint32_t data_sent_ = 0;           // Data messages sent by their own putter in this apply
+    CompId spawned_ = CompId::none();       // the component spawned in this step, if any
     const StepBefore* stepping_ = nullptr;  // the step being applied (nested: the innermost)
 };
 

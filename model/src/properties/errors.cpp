@@ -88,9 +88,9 @@ void World::check_errors() {
                           "result 0)");
         }
         if (outcome.kind != pcore::OutcomeKind::completed && facts.reports != 1) {
-            violation("NM-5", {comp},
-                      name + " ran its failure handler " + std::to_string(facts.reports) +
-                          " times");
+            violation(
+                "NM-5", {comp},
+                name + " ran its failure handler " + std::to_string(facts.reports) + " times");
         }
     }
     // NM-4: the host saw every root error in some component's end report, and no end twice.

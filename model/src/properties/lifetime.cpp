@@ -15,8 +15,10 @@ void World::check_in_flight_at_free(CompId comp) {
         for (const Message& message : link.queue) {
             if (std::holds_alternative<pcore::CancelRequest>(message)) continue;
             violation("LC-1", {link.from, comp},
-                      name_of(link.from) + "'s " + pcore::message_name(message) + " was still in "
-                      "flight to " + name_of(comp) + " when it was freed");
+                      name_of(link.from) + "'s " + pcore::message_name(message) +
+                          " was still in "
+                          "flight to " +
+                          name_of(comp) + " when it was freed");
             return;
         }
     }

@@ -90,13 +90,15 @@ void World::observe_fault(CompId comp, pcore::FaultKind kind) {
     ++edit_ghost().faults_used[static_cast<std::size_t>(kind)];
     // An injected cancel comes from the host, a signal from the OS: their arrivals (NM-1).
     if (kind == pcore::FaultKind::cancel) {
-        record_arrival(comp, CompId(0),
-                       pcore::ErrorInfo{pcore::builtin_error::cancelled, CompId(0), {},
-                                        pcore::CancelLayer::component});
+        record_arrival(
+            comp, CompId(0),
+            pcore::ErrorInfo{
+                pcore::builtin_error::cancelled, CompId(0), {}, pcore::CancelLayer::component});
     } else if (kind == pcore::FaultKind::signal) {
-        record_arrival(comp, CompId::none(),
-                       pcore::ErrorInfo{pcore::builtin_error::cancelled, CompId::none(), {},
-                                        pcore::CancelLayer::os});
+        record_arrival(
+            comp, CompId::none(),
+            pcore::ErrorInfo{
+                pcore::builtin_error::cancelled, CompId::none(), {}, pcore::CancelLayer::os});
     }
 }
 
@@ -177,8 +179,8 @@ void World::observe_delivery(CompId to, CompId from, const Message& message) {
         }
     } else if (const auto* cancel = std::get_if<pcore::CancelRequest>(&message)) {
         record_arrival(to, cancel->canceller,
-                       pcore::ErrorInfo{pcore::builtin_error::cancelled, cancel->canceller, {},
-                                        cancel->layer});
+                       pcore::ErrorInfo{
+                           pcore::builtin_error::cancelled, cancel->canceller, {}, cancel->layer});
     }
 }
 
@@ -189,12 +191,14 @@ void World::observe_send(CompId source, const Message& message) {
         if (data->header.sender != source) return;  // forwarded for a moved port
         ++data_sent_;
         const SlotGhost& facts = comps_.ghost(source.value());
-        PutRecord put{data->channel, data->seq, source, facts.rounds == 0 ? 0 : facts.rounds - 1,
-                      data->value, PutStatus::outstanding};
+        PutRecord put{data->channel, data->seq,
+                      source,        facts.rounds == 0 ? 0 : facts.rounds - 1,
+                      data->value,   PutStatus::outstanding};
         auto& puts = edit_ghost().puts;
-        const auto at = std::lower_bound(puts.begin(), puts.end(), put, [](const auto& a, const auto& b) {
-            return std::tie(a.channel, a.seq) < std::tie(b.channel, b.seq);
-        });
+        const auto at =
+            std::lower_bound(puts.begin(), puts.end(), put, [](const auto& a, const auto& b) {
+                return std::tie(a.channel, a.seq) < std::tie(b.channel, b.seq);
+            });
         puts.insert(at, put);
     } else if (const auto* block = std::get_if<pcore::PeerChangeBlockPort>(&message)) {
         if (!spawned_.valid() || block->requester != source) return;
@@ -269,18 +273,17 @@ void World::on_effect(CompId source, const pcore::FactAccepted& effect, ApplyRes
                       ", which carried " + std::to_string(put->value));
     }
     auto& channels = edit_ghost().channels;
-    auto at = std::lower_bound(channels.begin(), channels.end(), effect.channel,
-                               [](const ChannelProgress& progress, ChannelId id) {
-                                   return progress.channel < id;
-                               });
+    auto at = std::lower_bound(
+        channels.begin(), channels.end(), effect.channel,
+        [](const ChannelProgress& progress, ChannelId id) { return progress.channel < id; });
     if (at == channels.end() || at->channel != effect.channel) {
         at = channels.insert(at, ChannelProgress{effect.channel, 0});
     }
     if (effect.seq != at->next_accept) {
         violation("PT-1", {source},
                   name_of(source) + " accepted put #" + std::to_string(effect.seq) +
-                      " of channel " + channel_text + " while #" +
-                      std::to_string(at->next_accept) + " was next");
+                      " of channel " + channel_text + " while #" + std::to_string(at->next_accept) +
+                      " was next");
     }
     at->next_accept = std::max(at->next_accept, effect.seq + 1);
     put->status = PutStatus::accepted;

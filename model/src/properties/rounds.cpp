@@ -72,7 +72,8 @@ void World::round_concluded(CompId comp, ApplyResult& result) {
                           (link.getter == comp && link.getter_round == round);
         if (!mine) continue;
         const CompId other = link.putter == comp ? link.getter : link.putter;
-        const std::uint32_t other_round = link.putter == comp ? link.getter_round : link.putter_round;
+        const std::uint32_t other_round =
+            link.putter == comp ? link.getter_round : link.putter_round;
         result.round_ghost.push_back(other);
         if (concluded(status_of(comps_.ghost(other.value()), other_round))) ready.push_back(link);
     }
@@ -115,13 +116,12 @@ void World::judge_round_puts(CompId comp, std::uint32_t round) {
     for (const PutRecord& put : ghost_->puts) {
         if (put.sender != comp || put.sender_round != round) continue;
         if (put.status == PutStatus::accepted) continue;
-        violation("SY-2", {comp},
-                  name_of(comp) + " committed a round (Solution) in which its put #" +
-                      std::to_string(put.seq) + " of channel " +
-                      std::to_string(put.channel.creator) + "." +
-                      std::to_string(put.channel.serial) +
-                      (put.status == PutStatus::failed ? " was reported failed"
-                                                       : " was never accepted"));
+        violation(
+            "SY-2", {comp},
+            name_of(comp) + " committed a round (Solution) in which its put #" +
+                std::to_string(put.seq) + " of channel " + std::to_string(put.channel.creator) +
+                "." + std::to_string(put.channel.serial) +
+                (put.status == PutStatus::failed ? " was reported failed" : " was never accepted"));
         return;
     }
 }
