@@ -40,12 +40,12 @@ close-port-overtakes-solution close_port_info=in_sync_flag SY-3
 chain close_port_info=none SY-3
 data-to-exiting-component data_message_failed=off LC-2
 chain-leader-crash leader_holds_refs=off LC-1
-error-after-sync transfer_blocks_peer=off PT-1
+transfer-overtaking transfer_blocks_peer=off PT-1
 rayfed-cross-silo-normal-task-error error_relay=none DF-1
 rayfed-exit-on-sending-failure shutdown_guard=lock DF-1
 rayfed-exit-on-sending-failure shutdown_guard=none NM-5
 tractor-cancel-masks-remote-error cancel_precedence=cancel_overrides NM-2
-error-after-interactions network=fifo_channel PT-1
-transfer-in-flight network=unordered LC-2
+transfer-overtaking network=fifo_channel PT-1
+transfer-overtaking network=unordered PT-1
 ROWS
 echo "corpus: $(ls traces/corpus | wc -l) traces, violations: $(ls traces/violations | wc -l)"

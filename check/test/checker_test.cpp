@@ -65,22 +65,22 @@ TEST_P(StateCounts, ArePinned) {
 INSTANTIATE_TEST_SUITE_P(
     Default,
     StateCounts,
-    ::testing::Values(Pinned{"error-before-sync", 73, 138, 12},
-                      Pinned{"error-in-sync-before-first", 88, 172, 13},
-                      Pinned{"error-between-puts", 203, 413, 16},
-                      Pinned{"error-after-interactions", 470, 1044, 21},
-                      Pinned{"error-after-sync", 456, 1090, 25},
-                      Pinned{"both-ends-exit", 222, 478, 21},
-                      Pinned{"out-of-order-get", 514, 1121, 25},
+    ::testing::Values(Pinned{"error-before-sync", 79, 151, 12},
+                      Pinned{"error-in-sync-before-first", 94, 185, 13},
+                      Pinned{"error-between-puts", 215, 439, 16},
+                      Pinned{"error-after-interactions", 488, 1083, 21},
+                      Pinned{"error-after-sync", 456, 1094, 25},
+                      Pinned{"both-ends-exit", 222, 482, 21},
+                      Pinned{"out-of-order-get", 514, 1133, 25},
                       Pinned{"port-in-message", 415, 973, 34},
                       Pinned{"transfer-in-flight", 302, 654, 41},
                       Pinned{"chain", 9054, 29487, 76},
-                      Pinned{"close-port-overtakes-solution", 1521, 4638, 38},
-                      Pinned{"rayfed-exit-on-sending-failure", 334, 677, 18},
-                      Pinned{"rayfed-cross-silo-error-relay", 718, 1962, 21},
-                      Pinned{"tractor-cancel-masks-remote-error", 2836, 8771, 24},
-                      Pinned{"tractor-peer-canceller", 2992, 8145, 49},
-                      Pinned{"tractor-relayed-inception-error", 601, 1744, 40}),
+                      Pinned{"close-port-overtakes-solution", 1521, 4662, 38},
+                      Pinned{"rayfed-exit-on-sending-failure", 334, 695, 18},
+                      Pinned{"rayfed-cross-silo-error-relay", 840, 2314, 21},
+                      Pinned{"tractor-cancel-masks-remote-error", 3085, 9623, 24},
+                      Pinned{"tractor-peer-canceller", 2992, 8217, 49},
+                      Pinned{"tractor-relayed-inception-error", 601, 1752, 40}),
     [](const ::testing::TestParamInfo<Pinned>& param_info) {
         return test_name(param_info.param.scenario);
     });
@@ -88,6 +88,7 @@ INSTANTIATE_TEST_SUITE_P(
 struct Broken {
     const char* scenario;
     const char* variant;
+    const char* property;  // the property the variant is named for (README, contract §8)
     friend void PrintTo(const Broken& broken, std::ostream* out) {
         *out << broken.scenario << " with " << broken.variant;
     }
@@ -118,6 +119,7 @@ TEST_P(VariantVerdicts, ShortestCounterexampleReplays) {
     const pcheck::CheckResult result = pcheck::check(scenario, options);
     ASSERT_EQ(result.verdict, pcheck::Verdict::violation);
     ASSERT_TRUE(result.violation.has_value());
+    EXPECT_EQ(result.violation->property, broken.property);
     EXPECT_LE(result.counterexample.size(), simulation_steps(broken));
     // Replay: the same violation at the end of the path.
     pmodel::World world = pcheck::replay_path(scenario, options, result.counterexample);
@@ -134,18 +136,18 @@ TEST_P(VariantVerdicts, ShortestCounterexampleReplays) {
 INSTANTIATE_TEST_SUITE_P(
     Variants,
     VariantVerdicts,
-    ::testing::Values(Broken{"close-port-overtakes-solution", "close_port_info=in_sync_flag"},
-                      Broken{"chain", "close_port_info=none"},
-                      Broken{"data-to-exiting-component", "data_message_failed=off"},
-                      Broken{"chain-leader-crash", "leader_holds_refs=off"},
-                      Broken{"error-after-sync", "transfer_blocks_peer=off"},
-                      Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none"},
-                      Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock"},
-                      Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none"},
-                      Broken{"tractor-cancel-masks-remote-error",
-                             "cancel_precedence=cancel_overrides"},
-                      Broken{"error-after-interactions", "network=fifo_channel"},
-                      Broken{"transfer-in-flight", "network=unordered"}),
+    ::testing::Values(
+        Broken{"close-port-overtakes-solution", "close_port_info=in_sync_flag", "SY-3"},
+        Broken{"chain", "close_port_info=none", "SY-3"},
+        Broken{"data-to-exiting-component", "data_message_failed=off", "LC-2"},
+        Broken{"chain-leader-crash", "leader_holds_refs=off", "LC-1"},
+        Broken{"transfer-overtaking", "transfer_blocks_peer=off", "PT-1"},
+        Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none", "DF-1"},
+        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock", "DF-1"},
+        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none", "NM-5"},
+        Broken{"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides", "NM-2"},
+        Broken{"transfer-overtaking", "network=fifo_channel", "PT-1"},
+        Broken{"transfer-overtaking", "network=unordered", "PT-1"}),
     [](const ::testing::TestParamInfo<Broken>& param_info) {
         return test_name(std::string(param_info.param.scenario) + "__" + param_info.param.variant);
     });

@@ -157,10 +157,16 @@ bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
         case Op::get:
             return port_ready_for_get(state, state.slots[instruction.slot_a]);
         case Op::select: {
+            // Some arm can take data now, or every arm is dead (the select fails): contract §4.
+            bool every_arm_dead = true;
             for (const SelectBranch& branch : program.select_branches[instruction.list]) {
-                if (port_ready_for_get(state, state.slots[branch.port])) return true;
+                const Port& port = state.ports[state.slots[branch.port].value()];
+                if (port.kind == PortKind::putter) return true;  // fails: wrong direction
+                const bool dead = detail::dead_arm(port);
+                if (!dead && !port.pending.empty()) return true;
+                every_arm_dead = every_arm_dead && dead;
             }
-            return false;
+            return every_arm_dead;
         }
         case Op::channel:
         case Op::sync_begin:

@@ -121,6 +121,7 @@ struct MessageEncoder {
         encode(out, m.target);
         encode(out, m.new_comp);
         encode(out, m.new_port);
+        out.boolean(m.holds_receiver_ref);
     }
     void operator()(const ClosePort& m) const {
         encode(out, m.target);
@@ -138,6 +139,7 @@ struct MessageEncoder {
         out.u32(m.seq);
         out.boolean(m.has_error);
         encode(out, m.error);
+        out.boolean(m.holds_receiver_ref);
     }
     void operator()(const NotificationOfLeader& m) const {
         encode(out, m.header);

@@ -105,6 +105,8 @@ void on_decision(Step& step, const Decision& message);
 void emit_put(Step& step, PortId port, std::int64_t value, std::vector<TransferredPort> ports);
 
 // ---- interpreter (interpreter.cpp) ----
+// A select arm that can never be chosen: its get could only fail.
+[[nodiscard]] bool dead_arm(const Port& port);
 void run(Step& step);
 void on_data(Step& step, CompId from, Data data);
 

@@ -5,6 +5,14 @@
 
 namespace pcore::detail {
 
+// An arm is dead when its get could only fail: the port is closed with nothing left to get,
+// or its peer failed inside the round (then even data that is here cannot be taken, as for a
+// get: seed 004, "C cannot receive from E if it is failing"). Contract §4: a dead arm is never
+// chosen; the select fails, as such a get would, only when every arm is dead.
+bool dead_arm(const Port& port) {
+    return (port.closed && port.pending.empty()) || port.closer_failed_in_round;
+}
+
 namespace {
 
 void run_channel(Step& step, const Instruction& instruction) {
@@ -124,8 +132,9 @@ void run_select(Step& step, const Instruction& instruction) {
     }
     for (const SelectBranch& branch : branches) {
         const PortId port_id = step.state.slots[branch.port];
-        if (step.port(port_id).pending.empty()) continue;
-        if (overtakes_earlier_put(step, port_id, step.port(port_id).pending.front())) {
+        const Port& port = step.port(port_id);
+        if (port.pending.empty() || dead_arm(port)) continue;
+        if (overtakes_earlier_put(step, port_id, port.pending.front())) {
             fail_local(step, builtin_error::out_of_order);
             return;
         }
@@ -133,15 +142,16 @@ void run_select(Step& step, const Instruction& instruction) {
         accept(step, port_id, nullptr);
         return;
     }
-    // No message anywhere and at least one branch closed: that get can never complete.
+    // Runnable with no live arm holding data: every arm is dead. A failed peer's error first.
+    const Port* dead = &step.port(step.state.slots[branches.front().port]);
     for (const SelectBranch& branch : branches) {
         const Port& port = step.port(step.state.slots[branch.port]);
-        if (port.closed) {
-            fail_on_closed_get(step, port);
-            return;
+        if (port.has_close_error) {
+            dead = &port;
+            break;
         }
     }
-    PCORE_ASSERT(false && "select run while not runnable");
+    fail_on_closed_get(step, *dead);
 }
 
 }  // namespace

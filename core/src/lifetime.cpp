@@ -120,6 +120,10 @@ void report_failed_put(Step& step, const Data& data) {
         failed.has_error = true;
         failed.error = relayed_error(step.state);
     }
+    // A handle on the putter travels with it (see DataMessageFailed): we hold one while the
+    // port that brought the data still leads there.
+    failed.holds_receiver_ref = true;
+    step.emit(RefInc{data.header.sender});
     step.send(data.header.sender, failed);
 }
 
@@ -433,7 +437,9 @@ void on_acknowledge(Step& step, const Acknowledge& message) {
     try_finish_exit(step);
 }
 
-void on_data_message_failed(Step& step, const DataMessageFailed& message) {
+namespace {
+
+void take_data_message_failed(Step& step, const DataMessageFailed& message) {
     if (step.ended() || !step.state.round.active) return;
     // RayFed's data-sending thread: a failed send stops the component through a signal to its
     // main thread (exit_on_sending_failure), the second path into the failure handler.
@@ -445,6 +451,13 @@ void on_data_message_failed(Step& step, const DataMessageFailed& message) {
                             false, false},
                     false, EndPath::signal);
     }
+}
+
+}  // namespace
+
+void on_data_message_failed(Step& step, const DataMessageFailed& message) {
+    take_data_message_failed(step, message);
+    if (message.holds_receiver_ref) step.emit(RefDec{step.state.self});
 }
 
 }  // namespace pcore::detail

@@ -45,9 +45,12 @@ std::uint32_t start_block(Step& step, PortId ours, const Port& port) {
     return control_id;
 }
 
+// The sender holds a handle on `to` here (its port leads there): the message carries one more.
 void send_unblock(Step& step, CompId to, PortId their_port, CompId new_comp, PortId new_port) {
     step.emit(RefInc{new_comp});  // the handle travels with the message
-    step.send(to, PeerChangeUnblockPort{PortRef{their_port, CompId::none()}, new_comp, new_port});
+    step.emit(RefInc{to});        // and one on its receiver, released when it arrives
+    step.send(to,
+              PeerChangeUnblockPort{PortRef{their_port, CompId::none()}, new_comp, new_port, true});
 }
 
 int index_of_port(const std::vector<PortId>& ports, PortId port) {
@@ -62,9 +65,16 @@ int index_of_port(const std::vector<PortId>& ports, PortId port) {
 void forward(Step& step, const Port& port, PortId port_id, Message message) {
     const PortRef target = port.moved_to_port.valid() ? PortRef{port.moved_to_port, CompId::none()}
                                                       : PortRef{port_id, step.state.self};
-    if (std::holds_alternative<DataMessageFailed>(message)) {
+    if (const auto* failed = std::get_if<DataMessageFailed>(&message)) {
         // The put it reports on was ours and its round is over for us: the port has left.
+        if (failed->holds_receiver_ref) step.emit(RefDec{step.state.self});
         return;
+    }
+    if (auto* unblock = std::get_if<PeerChangeUnblockPort>(&message);
+        unblock != nullptr && unblock->holds_receiver_ref) {
+        // The handle was on us; the next owner gets the message without one.
+        unblock->holds_receiver_ref = false;
+        step.emit(RefDec{step.state.self});
     }
     set_target(message, target);
     const PendingTransfer& transfer = step.state.transfer;
@@ -405,23 +415,26 @@ void take_deferred_blocks(Step& step, PortId port_id) {
 
 }  // namespace
 
-void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& message) {
+namespace {
+
+// False when the message went on to the port's next owner (forward() released our handle).
+bool take_unblock(Step& step, const PeerChangeUnblockPort& message) {
     const PortId port_id = resolve(step.state, message.target);
     PCORE_ASSERT(port_id.valid());
     if (!port_id.valid()) {
         step.emit(RefDec{message.new_comp});
-        return;
+        return true;
     }
     Port& port = step.port(port_id);
     if (port.moved) {
         forward(step, port, port_id, message);
-        return;
+        return false;
     }
     port.blocked = false;
     if (port.closed && !port.close_deferred) {
         step.emit(RefDec{message.new_comp});  // nothing will be sent there any more
         take_deferred_blocks(step, port_id);
-        return;
+        return true;
     }
     detach_peer(step, port_id);
     port.peer_comp = message.new_comp;
@@ -436,6 +449,14 @@ void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& messag
         }
         if (!port.blocked) send_close_port(step, port_id);
     }
+    return true;
+}
+
+}  // namespace
+
+void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& message) {
+    const bool taken = take_unblock(step, message);
+    if (taken && message.holds_receiver_ref) step.emit(RefDec{step.state.self});
 }
 
 }  // namespace pcore::detail

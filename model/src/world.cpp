@@ -630,11 +630,7 @@ void World::free_if_unreferenced(CompId comp, ApplyResult& result) {
                   name_of(comp) + " was freed while still holding a reference to " +
                       name_of(slot.state.peers.front().comp));
     }
-    // LC-1 for messages still in flight here (check_in_flight_at_free) is written but not yet
-    // enforced: on 33 of 40 bundled scenarios the protocol lets a creator's
-    // PeerChangeUnblockPort, or a DataMessageFailed sent after a crossing ClosePort, reach a
-    // component after its last handle went (issue 12/13 closing note). Until the protocol
-    // carries a handle with those messages, they are dropped here as before.
+    check_in_flight_at_free(comp);
     // Its inbox goes with it (their carried handles are released).
     std::vector<Message> dropped;
     for (Link& link : links_) {

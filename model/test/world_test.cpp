@@ -196,13 +196,13 @@ INSTANTIATE_TEST_SUITE_P(
         Broken{"chain", "close_port_info=none", "SY-3"},
         Broken{"data-to-exiting-component", "data_message_failed=off", "LC-2"},
         Broken{"chain-leader-crash", "leader_holds_refs=off", "LC-1"},
-        Broken{"error-after-sync", "transfer_blocks_peer=off", "PT-1"},
+        Broken{"transfer-overtaking", "transfer_blocks_peer=off", "PT-1"},
         Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none", "DF-1"},
         Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock", "DF-1"},
         Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none", "NM-5"},
         Broken{"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides", "NM-2"},
-        Broken{"error-after-interactions", "network=fifo_channel", "PT-1"},
-        Broken{"transfer-in-flight", "network=unordered", "LC-2"}));
+        Broken{"transfer-overtaking", "network=fifo_channel", "PT-1"},
+        Broken{"transfer-overtaking", "network=unordered", "PT-1"}));
 
 TEST(Timeouts, TurnTheApplicationDeadlockIntoFailures) {
     const auto scenario = bundled("application-deadlock");

@@ -111,11 +111,15 @@ struct Acknowledge {
     friend bool operator==(const Acknowledge&, const Acknowledge&) = default;
 };
 
-// Tells the owner of a blocked port where its peer lives now; carries a handle on new_comp.
+// Tells the owner of a blocked port where its peer lives now; carries a handle on new_comp, and
+// one on its own receiver: the creator drops its handle on the peer once the hand-off is done,
+// and the peer must not be freed while this is on its way (LC-1; a peer whose port was closed
+// before the Block arrived can otherwise finish its exit first).
 struct PeerChangeUnblockPort {
     PortRef target;
     CompId new_comp;
     PortId new_port;
+    bool holds_receiver_ref = false;
     friend bool operator==(const PeerChangeUnblockPort&, const PeerChangeUnblockPort&) = default;
 };
 
@@ -134,13 +138,16 @@ struct ClosePort {
     friend bool operator==(const ClosePort&, const ClosePort&) = default;
 };
 
-// Returned for data that reached a component after it started to exit: the put failed.
+// Returned for data that reached a component after it started to exit: the put failed. Carries
+// a handle on its receiver: when both ends close at once, the putter's exit completes on the
+// crossing ClosePort, which can overtake this message (LC-1).
 struct DataMessageFailed {
     PortId putter_port;  // at the receiver of this message (the original sender)
     ChannelId channel;   // ghost
     std::uint32_t seq = 0;
     bool has_error = false;
     ErrorInfo error;
+    bool holds_receiver_ref = false;
     friend bool operator==(const DataMessageFailed&, const DataMessageFailed&) = default;
 };
 

@@ -8,10 +8,11 @@
 namespace pmodel {
 
 // LC-1: nothing may still be on its way to a freed component (its sender held no handle, or
-// dropped it too early). A CancelRequest is out of band (the registry drops it): not one.
+// dropped it too early). Not counted: a CancelRequest (out of band: the registry drops it), and
+// data a component sent itself (both ends of a channel were its own; its inbox dies with it).
 void World::check_in_flight_at_free(CompId comp) {
     for (const Link& link : links_) {
-        if (link.to != comp) continue;
+        if (link.to != comp || link.from == comp) continue;
         for (const Message& message : link.queue) {
             if (std::holds_alternative<pcore::CancelRequest>(message)) continue;
             violation("LC-1", {link.from, comp},
