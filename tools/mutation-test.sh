@@ -12,8 +12,10 @@
 # first run that exits 1 (a violation: the mutant is killed), and reverts the patch. Exit 3 (a
 # bound was hit) does not kill.
 #
-# Usage: tools/mutation-test.sh [--subset] [--jobs-build N] [--rev REV] [MUTANT...]
+# Usage: tools/mutation-test.sh [--subset] [--every-property] [--jobs-build N] [--rev REV] [MUTANT...]
 #   --subset        only the mutants listed in tools/mutants/SUBSET (CI)
+#   --every-property  after a kill, run the remaining scenarios too and list every property each
+#                   mutant breaks; the report ends with the property ids no mutant broke
 #   --jobs-build N  parallel compile jobs (default 1)
 #   --rev REV       copy git revision REV instead of the work tree (git ls-files -co plus
 #                   uncommitted changes, the default)
@@ -37,12 +39,14 @@ die() {
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mutants_dir=$repo/tools/mutants
 subset=0
+every_property=0
 jobs=1
 rev=""
 requested=()
 while (($# > 0)); do
     case "$1" in
         --subset) subset=1 ;;
+        --every-property) every_property=1 ;;
         --jobs-build)
             (($# >= 2)) || { usage; die "--jobs-build needs a number"; }
             [[ $2 =~ ^[1-9][0-9]*$ ]] || { usage; die "--jobs-build: not a positive number: $2"; }
@@ -200,6 +204,7 @@ echo "mutation-test: baseline ready in ${baseline_seconds} s (${#runs[@]} runs p
 cell() { printf '%s' "$1" | sed 's/|/\\|/g'; }  # a markdown table cell
 header_field() { sed -n "s/^# $2: *//p" "$1" | head -n 1; }
 rows=()
+declare -A broken_by  # property id -> the first mutant that broke it (--every-property)
 killed=0
 survived=0
 broken=0
@@ -232,16 +237,24 @@ for name in "${selected[@]}"; do
         grep -m 5 -E 'error' "$scratch/build.log" | sed 's/^/    /' >&2 || true
     else
         notes=""
+        all_properties=""
         for run in "${runs[@]}"; do
             scenario=${run%|*}
             faults=${run#*|}
             run_check "$scenario" "$faults"
             if ((run_rc == 1)); then
-                verdict="yes"
-                by=${scenario%.json}
-                property=${run_property:-?}
-                faults_used=$([[ $faults == none ]] && echo no || echo "$faults")
-                break
+                if [[ $verdict != yes ]]; then
+                    verdict="yes"
+                    by=${scenario%.json}
+                    property=${run_property:-?}
+                    faults_used=$([[ $faults == none ]] && echo no || echo "$faults")
+                fi
+                ((every_property)) || break
+                if [[ -n $run_property && " $all_properties " != *" $run_property "* ]]; then
+                    all_properties+="${all_properties:+ }$run_property"
+                    [[ -n ${broken_by[$run_property]:-} ]] || broken_by[$run_property]=$name
+                fi
+                continue
             fi
             if ((run_rc != 0 && run_rc != 3)); then
                 # A crash or timeout of the mutated checker is noted, but only a reported
@@ -265,6 +278,7 @@ for name in "${selected[@]}"; do
         die "could not revert $name: the scratch tree is no longer clean"
     }
     seconds=$(elapsed "$t0" "$(now)")
+    if ((every_property)); then property+=" (all: ${all_properties:-none})"; fi
     rows+=("| $(cell "$name") | $(cell "$rule") | $(cell "$expect") | $(cell "$verdict") | $(cell "$by") | $(cell "$property") | $(cell "$faults_used") | $seconds |")
     echo "mutation-test: [$index/${#selected[@]}] $name: killed? $verdict${by:+ by $by}${property:+ ($property}${property:+, faults ${faults_used})} in $seconds s" >&2
 done
@@ -277,6 +291,17 @@ for row in "${rows[@]}"; do echo "$row"; done
 echo
 echo "killed: $killed/$total (survived: $survived, does not apply or compile: $broken, equivalent: $equivalent)"
 echo "total time: $(elapsed "$started" "$(now)") s (copy, configure, build and baseline: $baseline_seconds s)"
+if ((every_property)); then
+    missing=""
+    for id in DF-1 DF-2 DF-3 NM-1 NM-2 NM-3 NM-4 NM-5 SY-1 SY-2 SY-3 SY-4 PT-1 PT-2 LC-1 LC-2 LC-3; do
+        if [[ -n ${broken_by[$id]:-} ]]; then
+            echo "property $id: broken by ${broken_by[$id]} (and maybe others)"
+        else
+            missing+=" $id"
+        fi
+    done
+    echo "properties no mutant broke:${missing:- none}"
+fi
 if ((broken > 0)); then exit 2; fi
 if ((survived > 0)); then exit 1; fi
 exit 0
