@@ -20,6 +20,11 @@ struct WorldTestAccess {
     static void set_freed(World& world, CompId comp, bool freed) {
         world.comps_.set_freed(comp.value(), freed);
     }
+    // A message on the link from -> to, and the LC-1 judgement of freeing `to` now.
+    static void in_flight(World& world, CompId from, CompId to, pcore::Message message) {
+        world.link_for(from, to).queue.push_back(std::move(message));
+    }
+    static void judge_free(World& world, CompId comp) { world.check_in_flight_at_free(comp); }
     // The observers' verdict on a round of `comp` that just concluded (rounds.cpp).
     static void conclude(World& world, CompId comp) {
         ApplyResult result;
@@ -402,6 +407,22 @@ TEST(Properties, LC1NothingSentToAFreedComponent) {
     pmodel::World world = finished(pair_scenario());
     ASSERT_TRUE(world.freed(kA));
     EXPECT_EQ(first_monitored(world, kB, {pcore::Send{kA, pcore::Acknowledge{1}}}), "LC-1");
+}
+
+TEST(Properties, LC1NothingStillInFlightToAFreedComponent) {
+    pmodel::World world = finished(pair_scenario());
+    WorldTestAccess::in_flight(world, kA, kB, pcore::Acknowledge{1});
+    WorldTestAccess::judge_free(world, kB);
+    ASSERT_FALSE(world.violations().empty());
+    EXPECT_EQ(world.violations().front().property, "LC-1");
+
+    // Out of band (the registry drops it), or sent to itself: not a message lost to a peer.
+    pmodel::World exempt = finished(pair_scenario());
+    WorldTestAccess::in_flight(exempt, kA, kB,
+                               pcore::CancelRequest{kA, pcore::CancelLayer::component});
+    WorldTestAccess::in_flight(exempt, kB, kB, pcore::Acknowledge{1});
+    WorldTestAccess::judge_free(exempt, kB);
+    EXPECT_TRUE(exempt.violations().empty());
 }
 
 TEST(Properties, LC3CountNeverNegative) {
