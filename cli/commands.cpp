@@ -518,11 +518,18 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
         out << (options.partial_order ? "counterexample (reduced search, may not be shortest): "
                                       : "shortest counterexample: ")
             << result.counterexample.size() << " step(s)\n";
+        const psim::RunResult counterexample = counterexample_run(scenario, check, result);
+        // The same last state may break more properties: name them (a bug often breaks several).
+        for (const pmodel::Violation& also : counterexample.violations) {
+            if (also.property == result.violation->property) continue;
+            out << "also violated in the same state: " << also.property << ": " << also.detail
+                << '\n';
+        }
         try {
             ptrace::write_json_atomic(
                 options.trace_out,
                 ptrace::make_trace(*scenario, check.variants, check.faults, std::nullopt, "check",
-                                   counterexample_run(scenario, check, result), tool_version));
+                                   counterexample, tool_version));
             trace_written = options.trace_out;
             out << "trace written: " << options.trace_out << '\n';
         } catch (const pscenario::InputError& error) {

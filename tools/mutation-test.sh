@@ -182,6 +182,9 @@ run_check() {
     run_rc=0
     (cd "$scratch" && timeout "$run_timeout" "$checker" "${args[@]}") > "$out" 2>&1 || run_rc=$?
     run_property=$(grep -m 1 -o 'VIOLATION of [A-Za-z0-9-]*' "$out" | awk '{ print $3 }' || true)
+    # Every property the counterexample's last state breaks (check names the others after it).
+    run_properties=$(grep -o -E '(VIOLATION of|also violated in the same state:) [A-Za-z0-9-]*' "$out" |
+        awk '{ print $NF }' | tr '\n' ' ' || true)
 }
 
 echo "mutation-test: checking the unmutated build on ${#scenarios[@]} scenarios x ${#fault_modes[@]} fault modes" >&2
@@ -250,10 +253,12 @@ for name in "${selected[@]}"; do
                     faults_used=$([[ $faults == none ]] && echo no || echo "$faults")
                 fi
                 ((every_property)) || break
-                if [[ -n $run_property && " $all_properties " != *" $run_property "* ]]; then
-                    all_properties+="${all_properties:+ }$run_property"
-                    [[ -n ${broken_by[$run_property]:-} ]] || broken_by[$run_property]=$name
-                fi
+                for one in $run_properties; do
+                    if [[ " $all_properties " != *" $one "* ]]; then
+                        all_properties+="${all_properties:+ }$one"
+                    fi
+                    [[ -n ${broken_by[$one]:-} ]] || broken_by[$one]=$name
+                done
                 continue
             fi
             if ((run_rc != 0 && run_rc != 3)); then
