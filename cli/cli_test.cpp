@@ -7,22 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "commands.hpp"
+#include "cli_run.hpp"
 
 namespace {
 
-struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-};
+using Outcome = ptest::CliOutcome;
 
 Outcome run(std::vector<std::string> args) {
-    args.insert(args.begin(), "protocheck");
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = pcli::run_cli(args, out, err);
-    return {code, out.str(), err.str()};
+    return ptest::run_protocheck(std::move(args));
 }
 
 std::string scenario(const std::string& name) {

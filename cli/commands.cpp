@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "pcheck/checker.hpp"
+#include "pcheck/symmetry.hpp"
 #include "pmodel/properties.hpp"
-#include "pmodel/symmetry.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pscenario/loader.hpp"
 #include "psim/simulator.hpp"
@@ -474,7 +474,7 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
         << "): " << result.deadlock_states << " terminal state(s)";
     if (result.first_deadlock) out << ", e.g. " << result.first_deadlock->detail;
     out << '\n';
-    const bool symmetric = options.symmetry && pmodel::symmetry_allowed(*scenario);
+    const bool symmetric = options.symmetry && pcheck::symmetry_allowed(*scenario);
     if (options.symmetry) {
         out << "symmetry reduction: "
             << (symmetric ? "states equal up to a renaming of interchangeable components count once"

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "pmodel/reduction.hpp"
-#include "pmodel/symmetry.hpp"
+#include "bundled.hpp"
+#include "pcheck/reduction.hpp"
+#include "pcheck/state_store.hpp"
+#include "pcheck/symmetry.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pmodel/world.hpp"
 #include "pscenario/loader.hpp"
@@ -25,15 +27,7 @@ const std::vector<std::string> scenario_names = {"error-before-sync",  "error-in
                                                  "both-ends-exit",     "out-of-order-get",
                                                  "port-in-message"};
 
-std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
-    static std::map<std::string, std::shared_ptr<const pmodel::Scenario>> cache;
-    auto& entry = cache[name];
-    if (!entry) {
-        entry = pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" +
-                                              name + ".json");
-    }
-    return entry;
-}
+using ptest::bundled;
 
 TEST(Properties, DefaultDesignKeepsEveryCheckedPropertyForAnySeed) {
     const bool ok = rc::check("no violation, no deadlock, terminal", [] {
@@ -83,10 +77,10 @@ TEST(Properties, SharingStatePartsChangesNoState) {
         }();
         const auto scenario = bundled(*rc::gen::elementOf(names));
         const pmodel::FaultBudget faults{1, 1, 1};
-        pmodel::StateTables tables;
+        pcheck::StateStore store;
         pmodel::World plain(scenario, {}, faults);
         pmodel::World shared(scenario, {}, faults);
-        shared.use_tables(tables);  // steps from interned slots are memoised, as in the checker
+        shared.use_cache(store);  // steps from the store's slots are remembered, as in the checker
         std::vector<std::pair<pmodel::World, std::size_t>> left_behind;  // (copy, steps taken)
         std::vector<pmodel::Action> path;
         std::vector<pmodel::Action> actions;
@@ -115,22 +109,22 @@ TEST(Properties, SharingStatePartsChangesNoState) {
             pmodel::World other = shared;
             other.apply(actions[sibling]);
             (void)other.fingerprint();
-            other.share_parts(tables);
+            store.share_parts(other);
             left_behind.emplace_back(shared, path.size());
             path.push_back(actions[choice]);
             plain.apply(actions[choice]);
             shared.apply(actions[choice]);
             RC_ASSERT(shared == plain);
             RC_ASSERT(shared.fingerprint() == plain.fingerprint());
-            shared.share_parts(tables);
+            store.share_parts(shared);
             RC_ASSERT(shared.fingerprint() == plain.fingerprint());
             if (shared.violations().empty()) {
                 // Through the checker's frontier form and back; the path goes on from the
                 // unpacked world, whose entries remember their packed form until they change.
-                std::vector<std::byte> packed(shared.packed_size());
-                shared.pack(packed.data());
+                std::vector<std::byte> packed(store.packed_size(shared));
+                store.pack(shared, packed.data());
                 pmodel::World unpacked = shared;
-                unpacked.unpack(packed.data());
+                store.unpack(unpacked, packed.data());
                 RC_ASSERT(unpacked == plain);
                 RC_ASSERT(unpacked.fingerprint() == plain.fingerprint());
                 shared = unpacked;
@@ -158,7 +152,7 @@ std::vector<std::string> sorted_properties(const pmodel::World& world) {
     return ids;
 }
 
-// What `check --por` relies on (pmodel/reduction.hpp): in a state where `persistent_subset`
+// What `check --por` relies on (pcheck/reduction.hpp): in a state where `persistent_subset`
 // picks T, every path of actions outside T keeps each action of T enabled, and each action on
 // the path commutes with each action of T: the same state and the same violations in either
 // order. Tested on random states of every bundled scenario under every design variant (the
@@ -187,7 +181,7 @@ TEST(Properties, PersistentSubsetsCommuteWithEveryPathOutsideThem) {
             return *rc::gen::resize(100, rc::gen::inRange<std::size_t>(0, bound));
         };
         pmodel::World world(scenario, design);
-        pmodel::ReductionScratch scratch;
+        pcheck::ReductionScratch scratch;
         std::vector<pmodel::Action> actions;
         std::vector<std::uint32_t> chosen;
         // A random state that has a persistent subset: walk, and stop at the first one after
@@ -197,7 +191,7 @@ TEST(Properties, PersistentSubsetsCommuteWithEveryPathOutsideThem) {
         for (std::size_t step = 0; step < 400; ++step) {
             world.enabled_actions(actions);
             if (actions.empty()) break;
-            if (step >= skip && pmodel::persistent_subset(world, actions, scratch, chosen)) {
+            if (step >= skip && pcheck::persistent_subset(world, actions, scratch, chosen)) {
                 found = true;
                 break;
             }
@@ -242,14 +236,14 @@ TEST(Properties, PersistentSubsetsCommuteWithEveryPathOutsideThem) {
 // What one state's successors look like up to symmetry: each successor's orbit with the
 // violations its step raised, sorted; for a terminal state, its terminal violations.
 std::vector<std::pair<std::uint64_t, std::vector<std::string>>> futures(
-    const pmodel::World& world, pmodel::SymmetryScratch& scratch) {
+    const pmodel::World& world, pcheck::SymmetryScratch& scratch) {
     std::vector<std::pair<std::uint64_t, std::vector<std::string>>> out;
     std::vector<pmodel::Action> actions;
     world.enabled_actions(actions);
     for (const pmodel::Action& action : actions) {
         pmodel::World next = world;
         next.apply(action);
-        out.emplace_back(pmodel::canonical_fingerprint(next, scratch), sorted_properties(next));
+        out.emplace_back(pcheck::canonical_fingerprint(next, scratch), sorted_properties(next));
     }
     if (actions.empty()) {
         pmodel::World judged = world;
@@ -348,7 +342,7 @@ bool renaming_exists(const pmodel::World& a, const pmodel::World& b) {
     return false;
 }
 
-// What `check --symmetry` relies on (pmodel/symmetry.hpp): two states with one canonical
+// What `check --symmetry` relies on (pcheck/symmetry.hpp): two states with one canonical
 // fingerprint have the same successor orbits, with the same violations on the way, and the same
 // terminal verdicts. Random walks of one length on the scenario with interchangeable copies
 // (under every variant, with and without a crash) meet such pairs often: a brute-force search
@@ -374,7 +368,7 @@ TEST(Properties, StatesOfOneOrbitHaveTheSameFutures) {
             return *rc::gen::resize(100, rc::gen::inRange<std::size_t>(0, bound));
         };
         const std::size_t length = 1 + uniform(60);
-        pmodel::SymmetryScratch scratch;
+        pcheck::SymmetryScratch scratch;
         std::vector<std::pair<std::uint64_t, pmodel::World>> seen;  // (canonical, state)
         std::vector<pmodel::Action> actions;
         std::size_t pairs = 0;
@@ -386,7 +380,7 @@ TEST(Properties, StatesOfOneOrbitHaveTheSameFutures) {
                 world.apply(actions[uniform(actions.size())]);
             }
             if (!world.violations().empty()) continue;
-            const std::uint64_t canonical = pmodel::canonical_fingerprint(world, scratch);
+            const std::uint64_t canonical = pcheck::canonical_fingerprint(world, scratch);
             const auto same = std::find_if(seen.begin(), seen.end(), [&](const auto& entry) {
                 return entry.first == canonical &&
                        entry.second.fingerprint() != world.fingerprint();

@@ -18,8 +18,9 @@
 #include "fingerprint_set.hpp"
 #include "layer_pool.hpp"
 #include "mapped_memory.hpp"
-#include "pmodel/reduction.hpp"
-#include "pmodel/symmetry.hpp"
+#include "pcheck/reduction.hpp"
+#include "pcheck/state_store.hpp"
+#include "pcheck/symmetry.hpp"
 
 namespace pcheck {
 
@@ -177,7 +178,7 @@ class Search {
           // otherwise update one shared counter from every thread. scenario_ keeps it alive.
           borrowed_scenario_(std::shared_ptr<const pmodel::Scenario>(), scenario.get()),
           options_(options),
-          symmetric_(options.symmetry && pmodel::symmetry_allowed(*scenario)),
+          symmetric_(options.symmetry && pcheck::symmetry_allowed(*scenario)),
           log_(options.scratch_dir) {}
 
     CheckResult run() {
@@ -204,11 +205,11 @@ class Search {
         std::vector<Lane> next(threads);
         {
             World initial(borrowed_scenario_, options_.variants, options_.faults);
-            initial.use_tables(tables_);  // inherited by every state: memoised steps
-            pmodel::SymmetryScratch symmetry;
+            initial.use_cache(store_);  // inherited by every state: remembered steps
+            pcheck::SymmetryScratch symmetry;
             const std::uint64_t fingerprint = fingerprint_of(initial, symmetry);
             (void)visited_.insert(fingerprint);
-            initial.share_parts(tables_);
+            store_.share_parts(initial);
             states_ = 1;
             std::vector<Found> found;
             std::vector<Action> actions;
@@ -396,8 +397,8 @@ class Search {
         std::optional<FingerprintSet::Writer> writer;
         std::vector<ParentLog::Record> records;
         pmodel::ApplyResult applied;
-        pmodel::ReductionScratch reduction;
-        pmodel::SymmetryScratch symmetry;
+        pcheck::ReductionScratch reduction;
+        pcheck::SymmetryScratch symmetry;
         std::vector<std::uint32_t> chosen;  // --por: the persistent subset taken
         std::uint64_t reduced = 0;          // states expanded with a proper subset
         std::uint64_t subsets = 0;
@@ -409,20 +410,20 @@ class Search {
     static constexpr std::uint32_t index_block = 1024;
 
     void push(Lane& lane, const World& world, std::uint64_t fingerprint, std::uint32_t index) {
-        std::byte* packed = lane.arena.allocate(world.packed_size());
-        world.pack(packed);
+        std::byte* packed = lane.arena.allocate(store_.packed_size(world));
+        store_.pack(world, packed);
         lane.nodes.push_back(Node{packed, fingerprint, index});
     }
 
     void expand(const Node& node, Worker& work, Lane& next) {
         World& parent = work.parent.has_value() ? *work.parent : work.parent.emplace(*prototype_);
-        parent.unpack(node.state);
+        store_.unpack(parent, node.state);
         const Expanding from{parent, node.index};
         std::vector<Action>& actions = work.actions;
         parent.enabled_actions(actions);
         std::vector<std::uint32_t>& chosen = work.chosen;
         const bool reduced = options_.partial_order &&
-                             pmodel::persistent_subset(parent, actions, work.reduction, chosen);
+                             pcheck::persistent_subset(parent, actions, work.reduction, chosen);
         if (!reduced) {
             take_all(from, work, next);
             return;
@@ -551,15 +552,15 @@ class Search {
         const std::uint32_t index = work.next_index++;
         work.records.push_back(ParentLog::Record{index, parent, choice});
         if (admit(child, fingerprint, at, work.child_actions, found)) {
-            child.share_parts(tables_);
+            store_.share_parts(child);
             push(next, child, fingerprint, index);
         }
         return Reached::new_state;
     }
 
     // The visited set's key: the state's own fingerprint, or its orbit's under --symmetry.
-    std::uint64_t fingerprint_of(const World& world, pmodel::SymmetryScratch& scratch) const {
-        return symmetric_ ? pmodel::canonical_fingerprint(world, scratch) : world.fingerprint();
+    std::uint64_t fingerprint_of(const World& world, pcheck::SymmetryScratch& scratch) const {
+        return symmetric_ ? pcheck::canonical_fingerprint(world, scratch) : world.fingerprint();
     }
 
     void watch_bounds() {
@@ -587,8 +588,8 @@ class Search {
         result.deadlock_states = deadlock_states_.load();
         result.first_deadlock = first_deadlock_;
         result.visited_bytes = visited_.bytes();
-        result.distinct_slots = tables_.slots.size();
-        result.memoised_steps = tables_.steps.size();
+        result.distinct_slots = store_.distinct_slots();
+        result.memoised_steps = store_.remembered_steps();
         result.reduced_states = reduced_.load();
         result.persistent_subsets = subsets_.load();
         const double n = static_cast<double>(result.states);
@@ -628,8 +629,8 @@ class Search {
     CheckOptions options_;
     bool symmetric_ = false;
     FingerprintSet visited_;
-    FingerprintSet next_layer_;       // --por: the next layer's states until the layer ends
-    pmodel::StateTables tables_;      // every distinct part of the states met, once
+    FingerprintSet next_layer_;  // --por: the next layer's states until the layer ends
+    StateStore store_;           // every distinct part of the states met, once; remembered steps
     std::optional<World> prototype_;  // the initial state: workers' scratch worlds start as it
     ParentLog log_;
     std::atomic<std::uint64_t> states_{0};

@@ -11,16 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "bundled.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pscenario/loader.hpp"
 #include "ptrace/trace.hpp"
 
 namespace {
 
-std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
-    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name +
-                                         ".json");
-}
+using ptest::bundled;
 
 pcheck::CheckOptions with(std::initializer_list<const char*> variants, unsigned threads = 1) {
     pcheck::CheckOptions options;
@@ -85,14 +83,7 @@ INSTANTIATE_TEST_SUITE_P(
         return test_name(param_info.param.scenario);
     });
 
-struct Broken {
-    const char* scenario;
-    const char* variant;
-    const char* property;  // the property the variant is named for (README, contract §8)
-    friend void PrintTo(const Broken& broken, std::ostream* out) {
-        *out << broken.scenario << " with " << broken.variant;
-    }
-};
+using ptest::Broken;
 
 class VariantVerdicts : public ::testing::TestWithParam<Broken> {};
 
@@ -133,24 +124,13 @@ TEST_P(VariantVerdicts, ShortestCounterexampleReplays) {
     EXPECT_EQ(threaded.counterexample.size(), result.counterexample.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Variants,
-    VariantVerdicts,
-    ::testing::Values(
-        Broken{"close-port-overtakes-solution", "close_port_info=in_sync_flag", "SY-3"},
-        Broken{"chain", "close_port_info=none", "SY-3"},
-        Broken{"data-to-exiting-component", "data_message_failed=off", "LC-2"},
-        Broken{"chain-leader-crash", "leader_holds_refs=off", "LC-1"},
-        Broken{"transfer-overtaking", "transfer_blocks_peer=off", "PT-1"},
-        Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none", "DF-1"},
-        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock", "DF-1"},
-        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none", "NM-5"},
-        Broken{"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides", "NM-2"},
-        Broken{"transfer-overtaking", "network=fifo_channel", "PT-1"},
-        Broken{"transfer-overtaking", "network=unordered", "PT-1"}),
-    [](const ::testing::TestParamInfo<Broken>& param_info) {
-        return test_name(std::string(param_info.param.scenario) + "__" + param_info.param.variant);
-    });
+INSTANTIATE_TEST_SUITE_P(Variants,
+                         VariantVerdicts,
+                         ::testing::ValuesIn(ptest::broken_variants()),
+                         [](const ::testing::TestParamInfo<Broken>& param_info) {
+                             return test_name(std::string(param_info.param.scenario) + "__" +
+                                              param_info.param.variant);
+                         });
 
 TEST(Checker, ThreadsChangeNothingButTime) {
     for (const char* name : {"chain", "tractor-cancel-masks-remote-error", "port-in-message"}) {

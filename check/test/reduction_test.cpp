@@ -9,17 +9,15 @@
 #include <filesystem>
 #include <set>
 
+#include "bundled.hpp"
 #include "pcheck/checker.hpp"
-#include "pmodel/symmetry.hpp"
+#include "pcheck/symmetry.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pscenario/loader.hpp"
 
 namespace {
 
-std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
-    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name +
-                                         ".json");
-}
+using ptest::bundled;
 
 // The bundled scenarios small enough to check under every variant here.
 std::vector<std::string> small_scenarios() {
@@ -222,11 +220,11 @@ TEST(Symmetry, MirroredStatesShareAFingerprint) {
     pmodel::World right = start;
     right.apply(run_of(right, "right"));
     EXPECT_NE(left.fingerprint(), right.fingerprint());
-    pmodel::SymmetryScratch scratch;
-    EXPECT_EQ(pmodel::canonical_fingerprint(left, scratch),
-              pmodel::canonical_fingerprint(right, scratch));
-    EXPECT_NE(pmodel::canonical_fingerprint(left, scratch),
-              pmodel::canonical_fingerprint(start, scratch));
+    pcheck::SymmetryScratch scratch;
+    EXPECT_EQ(pcheck::canonical_fingerprint(left, scratch),
+              pcheck::canonical_fingerprint(right, scratch));
+    EXPECT_NE(pcheck::canonical_fingerprint(left, scratch),
+              pcheck::canonical_fingerprint(start, scratch));
 }
 
 // Where expectations tell the copies apart, they are not merged: the verdict needs it.
@@ -249,8 +247,8 @@ TEST(Symmetry, ExpectationsTellCopiesApart) {
 
 // `cancel` addresses components by name, and names follow spawn order: no symmetry there.
 TEST(Symmetry, CancelByNameTurnsItOff) {
-    EXPECT_FALSE(pmodel::symmetry_allowed(*bundled("tractor-peer-canceller")));
-    EXPECT_TRUE(pmodel::symmetry_allowed(*bundled("independent-pipelines")));
+    EXPECT_FALSE(pcheck::symmetry_allowed(*bundled("tractor-peer-canceller")));
+    EXPECT_TRUE(pcheck::symmetry_allowed(*bundled("independent-pipelines")));
 }
 
 }  // namespace

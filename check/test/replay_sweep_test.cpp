@@ -7,22 +7,19 @@
 #include <filesystem>
 #include <sstream>
 
-#include "commands.hpp"
+#include "cli_run.hpp"
 #include "pmodel/variant_names.hpp"
 
 namespace {
 
 struct CliRun {
     int code;
-    std::string out;
+    std::string out;  // stdout and stderr
 };
 
 CliRun cli(std::vector<std::string> args) {
-    args.insert(args.begin(), "protocheck");
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = pcli::run_cli(args, out, err);
-    return {code, out.str() + err.str()};
+    const ptest::CliOutcome outcome = ptest::run_protocheck(std::move(args));
+    return {outcome.code, outcome.out + outcome.err};
 }
 
 std::vector<std::string> sweep_scenarios() {

@@ -17,16 +17,6 @@ using pcore::OutcomeKind;
 
 namespace {
 
-// The hash of what `write` encodes, never 0 (0 marks a stale cache). Not reentrant: `write`
-// must not compute another cached hash.
-template <typename Write>
-std::uint64_t hash_encoding(Write&& write) {
-    thread_local pcore::ByteWriter out;
-    out.clear();
-    std::forward<Write>(write)(out);
-    return std::max<std::uint64_t>(1, pcore::hash_bytes(out.data(), out.size()));
-}
-
 std::uint64_t link_key(CompId from, CompId to) {
     return (static_cast<std::uint64_t>(from.value()) << 32) | to.value();
 }
@@ -255,38 +245,21 @@ void World::apply(const Action& action, ApplyResult& result) {
                        result);
     } else if (action.kind == ActionKind::timeout) {
         step_component(action.comp, pcore::TimeoutInput{}, result);
-    } else if (const Link* before = link(action.from, action.to);
-               tables_ != nullptr && before->queue.borrowed()) {
-        // From an interned queue: what is left of it is memoised too (no copy, no hash).
-        const InternedOrigin origin{before->queue.address(), action.index, queue_hash(*before)};
+    } else if (DeliveredFrom origin;
+               cache_ != nullptr &&
+               cache_->take(*this, action.from, action.to, action.index, origin) != nullptr) {
+        // The cache took the message from its own queue: no copy unless the step is new.
         observe_delivery(action.to, action.from, (*origin.queue)[origin.position]);
-        const InternedQueue rest = tables_->taken.get(
-            memo_hash({origin.queue_hash, origin.position}), TakeKey{origin.queue, origin.position},
-            [&] {
-                if (origin.queue->size() <= 1) return InternedQueue{};  // the link empties
-                auto messages = std::make_shared<std::vector<Message>>(*origin.queue);
-                messages->erase(messages->begin() + static_cast<std::ptrdiff_t>(origin.position));
-                return intern_queue(std::move(messages));
-            });
-        Link& source = link_for(action.from, action.to);
-        if (rest.queue == nullptr) {
-            links_.erase(links_.begin() + (&source - links_.data()));
-        } else {
-            source.queue.borrow(rest.queue);
-            source.queue_hash = rest.hash;
-        }
         ++delivered_;
         step_delivered(action.to, action.from, origin, result);
     } else {
-        const InternedOrigin origin;
         Link& source = link_for(action.from, action.to);
         Message message = source.queue.take(action.index);
         observe_delivery(action.to, action.from, message);
         // Only links with messages are kept: a frontier state holds no empty ones.
         if (source.queue.empty()) links_.erase(links_.begin() + (&source - links_.data()));
         ++delivered_;
-        step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result,
-                       origin);
+        step_component(action.to, pcore::ReceiveInput{action.from, std::move(message)}, result);
     }
     // Free what lost its last reference in this step (LC-3: exactly when the count is 0).
     for (std::size_t index = 0; index < result.touched.size(); ++index) {
@@ -323,61 +296,52 @@ thread_local std::size_t EffectFrame::nesting_ = 0;
 
 // Observed: the observers see the component before and after each step, whichever way the
 // step is computed (model/src/properties/observe.cpp).
-void World::step_component(CompId comp,
-                           const pcore::Input& input,
-                           ApplyResult& result,
-                           const InternedOrigin& origin) {
+void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& result) {
     const StepBefore before = observe_before(comp, input, nullptr);
     const StepBefore* outer = std::exchange(stepping_, &before);
-    advance_component(comp, input, result, origin);
+    advance_component(comp, input, result);
     stepping_ = outer;
     observe_after(comp, before, result);
 }
 
-void World::advance_component(CompId comp,
-                              const pcore::Input& input,
-                              ApplyResult& result,
-                              const InternedOrigin& origin) {
-    const pcore::StepContext context = step_context();
+void World::advance_component(CompId comp, const pcore::Input& input, ApplyResult& result) {
+    if (cache_ != nullptr) {
+        if (const KnownStep* known = cache_->recall(*this, comp, &input, CompId(), {})) {
+            comps_.replace(comp.value(), known->slot, known->slot_hash);
+            result.touched.push_back(comp);
+            apply_known_effects(comp, *known, result);
+            return;
+        }
+    }
     const EffectFrame frame;
     pcore::Effects& effects = frame.effects();
-    const std::size_t index = comp.value();
-    if (tables_ != nullptr && comps_.borrowed(index)) {
-        std::uint64_t hash = 0;
-        const StepMemo::Probe key = step_probe(index, context, &input, CompId(), origin, hash);
-        if (step_from_memo(comp, hash, key, result)) return;
-        step_and_memoise(index, context, input, hash, key, effects);
-    } else {
-        pcore::step_in_place(slot_for_update(comp).state, context, input, effects);
-    }
+    pcore::step_in_place(slot_for_update(comp).state, step_context(), input, effects);
+    if (cache_ != nullptr) cache_->remember(*this, comp, effects);
     result.touched.push_back(comp);
     apply_effects(comp, effects, result);
 }
 
 void World::step_delivered(CompId to,
                            CompId from,
-                           const InternedOrigin& origin,
+                           const DeliveredFrom& origin,
                            ApplyResult& result) {
-    const std::size_t index = to.value();
-    const Message& message = (*origin.queue)[origin.position];  // the table keeps it
-    if (!comps_.borrowed(index)) {
-        step_component(to, pcore::ReceiveInput{from, message}, result, origin);
-        return;
-    }
+    const Message& message = (*origin.queue)[origin.position];  // the cache keeps it
     const StepBefore before = observe_before(to, pcore::RunInput{}, &message);
     StepBefore received = before;
     received.run = false;
     received.handler = false;
     received.from = before.input == EndTrigger::close_port ? before.from : from;
     const StepBefore* outer = std::exchange(stepping_, &received);
-    const pcore::StepContext context = step_context();
-    std::uint64_t hash = 0;
-    const StepMemo::Probe key = step_probe(index, context, nullptr, from, origin, hash);
-    if (!step_from_memo(to, hash, key, result)) {
+    if (const KnownStep* known = cache_->recall(*this, to, nullptr, from, origin)) {
+        comps_.replace(to.value(), known->slot, known->slot_hash);
+        result.touched.push_back(to);
+        apply_known_effects(to, *known, result);
+    } else {
         const EffectFrame frame;
         pcore::Effects& effects = frame.effects();
         const pcore::Input input = pcore::ReceiveInput{from, message};
-        step_and_memoise(index, context, input, hash, key, effects);
+        pcore::step_in_place(slot_for_update(to).state, step_context(), input, effects);
+        cache_->remember(*this, to, effects);
         result.touched.push_back(to);
         apply_effects(to, effects, result);
     }
@@ -385,82 +349,9 @@ void World::step_delivered(CompId to,
     observe_after(to, received, result);
 }
 
-StepMemo::Probe World::step_probe(std::size_t index,
-                                  const pcore::StepContext& context,
-                                  const pcore::Input* input,
-                                  CompId from,
-                                  const InternedOrigin& origin,
-                                  std::uint64_t& hash) const {
-    // input == nullptr: a delivery from `from`, named by `origin`.
-    constexpr std::size_t receive_kind = 1;
-    static_assert(std::is_same_v<std::variant_alternative_t<receive_kind, pcore::Input>,
-                                 pcore::ReceiveInput>);
-    StepMemo::Probe key;
-    key.slot = &comps_[index];
-    key.next_comp = context.next_comp_id.value();
-    key.input_kind = input == nullptr ? receive_kind : input->index();
-    std::uint64_t input_hash = 0;
-    const auto* receive = input == nullptr ? nullptr : std::get_if<pcore::ReceiveInput>(input);
-    if (input == nullptr || receive != nullptr) {
-        key.from = input == nullptr ? from.value() : receive->from.value();
-        if (origin.queue != nullptr) {
-            key.queue = origin.queue;
-            key.position = origin.position;
-            input_hash = memo_hash({origin.queue_hash, origin.position});
-        } else {
-            key.message = &receive->message;
-            thread_local pcore::ByteWriter bytes;
-            bytes.clear();
-            pcore::encode(bytes, receive->message);
-            input_hash = pcore::hash_bytes(bytes.data(), bytes.size());
-        }
-    } else if (const auto* fault = std::get_if<pcore::FaultInput>(input)) {
-        key.fault = static_cast<std::uint8_t>(fault->kind);
-    }
-    // Hashed by content (the slot's hash), never by address.
-    hash = memo_hash(
-        {slot_hash(index), key.next_comp, key.input_kind, key.from, key.fault, input_hash});
-    return key;
-}
-
 pcore::StepContext World::step_context() const {
     return pcore::StepContext{scenario_->compiled.get(), &variants_,
                               CompId(static_cast<std::uint32_t>(comps_.size()))};
-}
-
-bool World::step_from_memo(CompId comp,
-                           std::uint64_t hash,
-                           const StepMemo::Probe& key,
-                           ApplyResult& result) {
-    const StepMemo::Result* known = tables_->steps.find(hash, key);
-    if (known == nullptr) return false;
-    comps_.replace(comp.value(), known->slot, known->slot_hash);
-    result.touched.push_back(comp);
-    apply_memoised_effects(comp, *known, result);
-    return true;
-}
-
-void World::step_and_memoise(std::size_t index,
-                             const pcore::StepContext& context,
-                             const pcore::Input& input,
-                             std::uint64_t hash,
-                             const StepMemo::Probe& key,
-                             pcore::Effects& effects) {
-    StepMemo::Key owned = key.key();  // before the step: it may consume the input
-    CompSlot& slot = slot_for_update(CompId(static_cast<std::uint32_t>(index)));
-    pcore::step_in_place(slot.state, context, input, effects);
-    const std::uint64_t stepped_hash = slot_hash(index);
-    SlotVector::Pointer interned = tables_->slots.intern(stepped_hash, comps_.pointer(index));
-    comps_.share(index, interned);
-    StepMemo::Result known{std::move(interned), stepped_hash, effects, {}};
-    known.message_hashes.reserve(effects.size());
-    for (const pcore::Effect& effect : effects) {
-        const auto* send = std::get_if<pcore::Send>(&effect);
-        known.message_hashes.push_back(send == nullptr ? 0 : hash_encoding([&](auto& out) {
-            pcore::encode(out, send->message);
-        }));
-    }
-    tables_->steps.insert(hash, std::move(owned), std::move(known));
 }
 
 void World::release_carried(const Message& message, ApplyResult& result) {
@@ -479,53 +370,31 @@ void World::apply_effects(CompId source, pcore::Effects& effects, ApplyResult& r
     }
 }
 
-void World::apply_memoised_effects(CompId source,
-                                   const StepMemo::Result& known,
-                                   ApplyResult& result) {
-    // The memo's effects stay where they are (entries are never removed): messages are named
-    // by their address there, not copied.
+void World::apply_known_effects(CompId source, const KnownStep& known, ApplyResult& result) {
+    // The known step's effects stay in the cache: messages are named by their address there,
+    // not copied.
     for (std::size_t at = 0; at < known.effects.size(); ++at) {
         const pcore::Effect& effect = known.effects[at];
         if (const auto* send = std::get_if<pcore::Send>(&effect)) {
-            send_memoised(source, *send, known.message_hashes[at], result);
+            send_known(source, *send, known.message_hashes[at], result);
             continue;
         }
         std::visit([&](const auto& concrete) { on_effect(source, concrete, result); }, effect);
     }
 }
 
-void World::send_memoised(CompId source,
-                          const pcore::Send& effect,
-                          std::uint64_t message_hash,
-                          ApplyResult& result) {
-    const Link* before = link(source, effect.to);
-    if (freed(effect.to) || (before != nullptr && !before->queue.borrowed())) {
+void World::send_known(CompId source,
+                       const pcore::Send& effect,
+                       std::uint64_t message_hash,
+                       ApplyResult& result) {
+    if (freed(effect.to) ||
+        !cache_->append(*this, source, effect.to, effect.message, message_hash)) {
         on_effect(source, effect, result);  // the plain way (a violation, or a queue being edited)
         return;
     }
     result.reached.push_back(effect.to);
     observe_send(source, effect.message);
-    const std::vector<Message>* queue = before == nullptr ? nullptr : before->queue.address();
-    const std::uint64_t queue_hash = before == nullptr ? 0 : this->queue_hash(*before);
-    const InternedQueue longer =
-        tables_->appended.get(memo_hash({queue_hash, message_hash}),
-                              AppendKey{queue, &effect.message, message_hash}, [&] {
-                                  auto messages = std::make_shared<std::vector<Message>>();
-                                  if (queue != nullptr) *messages = *queue;
-                                  messages->push_back(effect.message);
-                                  return intern_queue(std::move(messages));
-                              });
-    Link& after = link_for(source, effect.to);
-    after.queue.borrow(longer.queue);
-    after.queue_hash = longer.hash;
     result.sent.emplace_back(source, effect.to);
-}
-
-InternedQueue World::intern_queue(std::shared_ptr<std::vector<Message>> messages) {
-    InternedQueue interned;
-    interned.hash = hash_encoding([&](pcore::ByteWriter& out) { encode(out, *messages); });
-    interned.queue = tables_->queues.intern(interned.hash, messages).get();
-    return interned;
 }
 
 void World::on_effect(CompId source, pcore::Send& effect, ApplyResult& result) {
@@ -799,106 +668,9 @@ std::uint64_t World::fingerprint() const {
     return pcore::hash_bytes(out.data(), out.size());
 }
 
-namespace {
-
-struct PackedHeader {
-    std::uint32_t comps;
-    std::uint32_t links;
-    std::uint64_t delivered;
-    const Ghost* ghost;
-    std::uint64_t ghost_hash;
-};
-
-struct PackedLink {
-    std::uint32_t from;
-    std::uint32_t to;
-    const std::vector<Message>* queue;
-    std::uint64_t queue_hash;
-};
-
-static_assert(std::is_trivially_copyable_v<SlotVector::PackedEntry>);
-static_assert(std::is_trivially_copyable_v<SlotGhost>);
-
-}  // namespace
-
-std::size_t World::packed_size() const {
-    return sizeof(PackedHeader) + comps_.size() * sizeof(const SlotVector::PackedEntry*) +
-           links_.size() * sizeof(PackedLink);
-}
-
-void World::pack(std::byte* out) const {
-    assert(tables_ != nullptr && violations_.empty() && ghost_.borrowed());
-    // The hash caches travel with the state (filled already unless --symmetry fingerprinted it).
-    for (std::size_t index = 0; index < comps_.size(); ++index) (void)entry_hash(index);
-    (void)ghost_hash();
-    const PackedHeader header{static_cast<std::uint32_t>(comps_.size()),
-                              static_cast<std::uint32_t>(links_.size()), delivered_,
-                              ghost_.address(), ghost_hash_};
-    std::memcpy(out, &header, sizeof header);
-    out += sizeof header;
-    for (std::size_t index = 0; index < comps_.size(); ++index) {
-        assert(comps_.borrowed(index));
-        const SlotVector::PackedEntry* interned = comps_.interned_packed(index);
-        if (interned == nullptr) {  // changed since it was unpacked, or never packed
-            const SlotVector::PackedEntry entry = comps_.packed(index);
-            interned = tables_->packed_entries.get(memo_hash({entry.entry_hash}), entry, [&] {
-                return tables_->entries
-                    .intern(entry.entry_hash, std::make_shared<SlotVector::PackedEntry>(entry))
-                    .get();
-            });
-            comps_.remember_packed(index, interned);
-        }
-        std::memcpy(out, &interned, sizeof interned);
-        out += sizeof interned;
-    }
-    for (const Link& link : links_) {
-        assert(link.queue.borrowed());
-        const PackedLink packed{link.from.value(), link.to.value(), link.queue.address(),
-                                queue_hash(link)};
-        std::memcpy(out, &packed, sizeof packed);
-        out += sizeof packed;
-    }
-}
-
-void World::unpack(const std::byte* in) {
-    PackedHeader header{};
-    std::memcpy(&header, in, sizeof header);
-    in += sizeof header;
-    delivered_ = header.delivered;
-    ghost_.borrow(header.ghost);
-    ghost_hash_ = header.ghost_hash;
-    violations_.clear();
-    comps_.assign_packed(in, header.comps);
-    in += header.comps * sizeof(const SlotVector::PackedEntry*);
-    links_.resize(header.links);
-    for (std::size_t index = 0; index < header.links; ++index) {
-        PackedLink packed{};
-        std::memcpy(&packed, in, sizeof packed);
-        in += sizeof packed;
-        Link& link = links_[index];
-        link.from = CompId(packed.from);
-        link.to = CompId(packed.to);
-        link.queue.borrow(packed.queue);
-        link.queue_hash = packed.queue_hash;
-    }
-}
-
 Ghost& World::edit_ghost() {
     ghost_hash_ = 0;
     return ghost_.edit();
-}
-
-void World::share_parts(StateTables& tables) {
-    for (std::size_t index = 0; index < comps_.size(); ++index) {
-        if (!comps_.owned(index)) continue;
-        comps_.share(index, tables.slots.intern(slot_hash(index), comps_.pointer(index)));
-    }
-    for (Link& link : links_) {
-        if (link.queue.owned()) {
-            link.queue.share(tables.queues.intern(queue_hash(link), link.queue.pointer()));
-        }
-    }
-    if (ghost_.owned()) ghost_.share(tables.ghosts.intern(ghost_hash(), ghost_.pointer()));
 }
 
 std::uint32_t World::instances_named(const std::string& base) const {

@@ -30,6 +30,17 @@ struct WorldTestAccess {
         ApplyResult result;
         world.round_concluded(comp, result);
     }
+    // The observers' view of a run step of `comp` from statement `pc` (sending data or not),
+    // applied to the component as it stands now.
+    static void observe_run(World& world, CompId comp, std::uint32_t pc, bool sent_data) {
+        World::StepBefore before;
+        before.pc = pc;
+        before.run = true;
+        before.data_sent = world.data_sent_;
+        if (sent_data) ++world.data_sent_;
+        ApplyResult result;
+        world.observe_after(comp, before, result);
+    }
     static void apply(World& world, CompId source, pcore::Effects effects) {
         ApplyResult result;
         world.apply_effects(source, effects, result);
@@ -305,6 +316,32 @@ TEST(Properties, LC2PutNeitherReceivedNorReported) {
     set_end(excused, kA, failed(kA, false), 1);
     WorldTestAccess::facts(excused, kA).last_round = pmodel::RoundStatus::ended;
     EXPECT_FALSE(has(terminal_properties(excused), "LC-2"));
+}
+
+// LC-2 judges the put statement too: a put that completed while no data left its putter dropped
+// the value silently (the terminal judgement never sees a put that was never sent).
+TEST(Properties, LC2PutStatementThatSentNothing) {
+    pmodel::World world(pair_scenario(), {});
+    std::vector<pmodel::Action> actions;
+    while (world.comps().size() < 3) {  // until main has spawned a and b
+        world.enabled_actions(actions);
+        ASSERT_FALSE(actions.empty());
+        world.apply(actions.front());
+    }
+    const pcore::CompiledScenario& compiled = *world.scenario().compiled;
+    const pcore::Program& program =
+        compiled.definitions[world.comps()[kA.value()].state.definition].program;
+    std::uint32_t put = 0;
+    while (put < program.code.size() && program.code[put].op != pcore::Op::put_value) ++put;
+    ASSERT_LT(put, program.code.size());
+    WorldTestAccess::slot(world, kA).state.pc = put + 1;  // a moved past its put
+
+    pmodel::World sent = world;
+    WorldTestAccess::observe_run(sent, kA, put, true);
+    EXPECT_TRUE(sent.violations().empty());
+    WorldTestAccess::observe_run(world, kA, put, false);
+    ASSERT_EQ(world.violations().size(), 1u);
+    EXPECT_EQ(world.violations().front().property, "LC-2");
 }
 
 TEST(Properties, ExpectComparesOutcomes) {

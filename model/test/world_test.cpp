@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "bundled.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pscenario/loader.hpp"
 #include "psim/simulator.hpp"
@@ -13,10 +14,7 @@
 
 namespace {
 
-std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
-    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name +
-                                         ".json");
-}
+using ptest::bundled;
 
 // Runs the world with a fixed scheduler (always the first enabled action) to the end.
 pmodel::World run_first_action(const std::shared_ptr<const pmodel::Scenario>& scenario,
@@ -63,53 +61,6 @@ TEST(World, FingerprintIsAFunctionOfTheState) {
     EXPECT_NE(a.fingerprint(), fresh.fingerprint());
 }
 
-// Successor states share component slots (interned in StateTables, as the checker does),
-// link queues and monitor state with the state they came from: a step on one copy must leave every
-// other copy as it was, whichever action it takes.
-TEST(World, SharedSlotsAndLinksAreCopiedOnWrite) {
-    const auto scenario = bundled("chain");
-    pmodel::StateTables tables;
-    pmodel::World world(scenario, {});
-    std::vector<pmodel::Action> actions;
-    std::size_t steps = 0;
-    for (; steps < 60; ++steps) {
-        world.enabled_actions(actions);
-        if (actions.empty()) break;
-        (void)world.fingerprint();
-        world.share_parts(tables);
-        const pmodel::World before = world;
-        const std::uint64_t before_fingerprint = before.fingerprint();
-        // Every successor, each from its own copy; the original stays untouched.
-        for (const pmodel::Action& action : actions) {
-            pmodel::World child = world;
-            (void)child.apply(action);
-            (void)child.fingerprint();
-            child.share_parts(tables);
-            ASSERT_TRUE(world == before) << "step " << steps;
-            ASSERT_EQ(world.fingerprint(), before_fingerprint) << "step " << steps;
-        }
-        world.apply(actions.back());  // the last choice: deliveries as well as runs
-    }
-    EXPECT_GT(steps, 20u);
-    EXPECT_GT(tables.slots.size(), 5u);
-    EXPECT_GT(tables.queues.size(), 5u);
-    EXPECT_GT(tables.ghosts.size(), 1u);
-    // The same path without any sharing reaches an equal state.
-    pmodel::World plain(scenario, {});
-    pmodel::World shared(scenario, {});
-    for (std::size_t step = 0; step < 40; ++step) {
-        plain.enabled_actions(actions);
-        if (actions.empty()) break;
-        plain.apply(actions.back());
-        (void)shared.fingerprint();
-        shared.share_parts(tables);
-        const pmodel::World keep = shared;  // holds the shared slots while `shared` moves on
-        shared.apply(actions.back());
-    }
-    EXPECT_TRUE(plain == shared);
-    EXPECT_EQ(plain.fingerprint(), shared.fingerprint());
-}
-
 TEST(World, ApplicationDeadlockIsReportedWithItsCycle) {
     // Each waits to get from the other first: the programs' fault, not the runtime's.
     const auto scenario = pscenario::load_scenario_text(R"({
@@ -130,15 +81,7 @@ TEST(World, ApplicationDeadlockIsReportedWithItsCycle) {
 
 // A property and a variant that breaks it: the monitor must catch it in some run, the saved
 // trace must replay to the same violation, and the default design must keep it.
-struct Broken {
-    const char* scenario;
-    const char* variant;
-    const char* property;
-};
-
-void PrintTo(const Broken& broken, std::ostream* out) {
-    *out << broken.scenario << " " << broken.variant << " " << broken.property;
-}
+using ptest::Broken;
 
 class PropertyFailsOnItsVariant : public ::testing::TestWithParam<Broken> {};
 
@@ -186,23 +129,9 @@ TEST_P(PropertyFailsOnItsVariant, WithinAFewHundredRunsAndReplays) {
     }
 }
 
-// One scenario per non-default value of contract section 8 (timeouts=on breaks nothing: it
-// is a liveness aid, see TimeoutsTurnTheApplicationDeadlockIntoFailures).
-INSTANTIATE_TEST_SUITE_P(
-    Variants,
-    PropertyFailsOnItsVariant,
-    ::testing::Values(
-        Broken{"close-port-overtakes-solution", "close_port_info=in_sync_flag", "SY-3"},
-        Broken{"chain", "close_port_info=none", "SY-3"},
-        Broken{"data-to-exiting-component", "data_message_failed=off", "LC-2"},
-        Broken{"chain-leader-crash", "leader_holds_refs=off", "LC-1"},
-        Broken{"transfer-overtaking", "transfer_blocks_peer=off", "PT-1"},
-        Broken{"rayfed-cross-silo-normal-task-error", "error_relay=none", "DF-1"},
-        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=lock", "DF-1"},
-        Broken{"rayfed-exit-on-sending-failure", "shutdown_guard=none", "NM-5"},
-        Broken{"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides", "NM-2"},
-        Broken{"transfer-overtaking", "network=fifo_channel", "PT-1"},
-        Broken{"transfer-overtaking", "network=unordered", "PT-1"}));
+INSTANTIATE_TEST_SUITE_P(Variants,
+                         PropertyFailsOnItsVariant,
+                         ::testing::ValuesIn(ptest::broken_variants()));
 
 TEST(Timeouts, TurnTheApplicationDeadlockIntoFailures) {
     const auto scenario = bundled("application-deadlock");

@@ -3,15 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include "bundled.hpp"
 #include "pscenario/loader.hpp"
 #include "psim/prng.hpp"
 
 namespace {
 
-std::shared_ptr<const pmodel::Scenario> bundled(const std::string& name) {
-    return pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name +
-                                         ".json");
-}
+using ptest::bundled;
 
 TEST(Prng, SameSeedSameStreamAndBoundsHold) {
     psim::Prng a(42);

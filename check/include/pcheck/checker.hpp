@@ -40,11 +40,11 @@ struct CheckOptions {
     std::uint32_t max_depth = 0;   // explore paths of at most this many steps; 0: no bound
     std::uint64_t max_memory = 0;  // bytes of resident memory; 0: no bound
     bool strict = false;           // application deadlocks are violations
-    // Partial-order reduction (pmodel/reduction.hpp): same verdicts, fewer states; the
+    // Partial-order reduction (pcheck/reduction.hpp): same verdicts, fewer states; the
     // counterexample is a real path but no longer guaranteed shortest. Not with `symmetry` or
     // `max_depth` (the search then stops at once as incomplete, saying why).
     bool partial_order = false;
-    // Symmetry reduction (pmodel/symmetry.hpp): states equal up to a renaming of
+    // Symmetry reduction (pcheck/symmetry.hpp): states equal up to a renaming of
     // interchangeable components count once. Ignored where the scenario does not allow it.
     bool symmetry = false;
     std::string scratch_dir;  // where the parent log goes (default: the temp directory)

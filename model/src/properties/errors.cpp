@@ -3,11 +3,10 @@
 // handler's reports to the host.
 #include <algorithm>
 
+#include "cause_rank.hpp"
 #include "pmodel/world.hpp"
 
 namespace pmodel {
-
-ObservedCause observed_class(const pcore::Outcome& outcome, CompId self);
 
 void World::record_arrival(CompId comp, CompId author, const pcore::ErrorInfo& error) {
     ErrorArrival arrival{comp, author, error};

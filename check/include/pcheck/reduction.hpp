@@ -41,10 +41,10 @@
 #include <optional>
 #include <vector>
 
-#include "pmodel/slot_names.hpp"
+#include "pcheck/slot_names.hpp"
 #include "pmodel/world.hpp"
 
-namespace pmodel {
+namespace pcheck {
 
 // Reusable buffers: the checker keeps one per thread.
 struct ReductionScratch {
@@ -65,4 +65,4 @@ struct ReductionScratch {
                                      ReductionScratch& scratch,
                                      std::vector<std::uint32_t>& chosen);
 
-}  // namespace pmodel
+}  // namespace pcheck

@@ -1,8 +1,10 @@
-#include "pmodel/reduction.hpp"
+#include "pcheck/reduction.hpp"
 
 #include <algorithm>
 
-namespace pmodel {
+namespace pcheck {
+
+using namespace pmodel;  // the world's types, throughout this file
 
 namespace {
 
@@ -273,4 +275,4 @@ bool persistent_subset(const World& world,
     return true;
 }
 
-}  // namespace pmodel
+}  // namespace pcheck

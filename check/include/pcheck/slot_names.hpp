@@ -14,7 +14,18 @@
 #include "pcore/encode.hpp"
 #include "pmodel/world.hpp"
 
-namespace pmodel {
+namespace pcheck {
+
+// The world's types, as the reductions (reduction.hpp, symmetry.hpp) name them.
+using pcore::CompId;
+using pmodel::Action;
+using pmodel::ActionKind;
+using pmodel::ApplyResult;
+using pmodel::CompSlot;
+using pmodel::Link;
+using pmodel::Message;
+using pmodel::Scenario;
+using pmodel::World;
 
 class SlotNames {
   public:
@@ -48,4 +59,4 @@ class SlotNames {
     std::unordered_map<const CompSlot*, std::vector<std::uint32_t>> cache_;
 };
 
-}  // namespace pmodel
+}  // namespace pcheck

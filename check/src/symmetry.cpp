@@ -1,8 +1,10 @@
-#include "pmodel/symmetry.hpp"
+#include "pcheck/symmetry.hpp"
 
 #include <algorithm>
 
-namespace pmodel {
+namespace pcheck {
+
+using namespace pmodel;  // the world's types, throughout this file
 
 namespace {
 
@@ -318,4 +320,4 @@ std::uint64_t canonical_fingerprint(const World& world, SymmetryScratch& scratch
     return hash == 0 ? 1 : hash;
 }
 
-}  // namespace pmodel
+}  // namespace pcheck

@@ -28,11 +28,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "pcheck/slot_names.hpp"
 #include "pcore/encode.hpp"
-#include "pmodel/slot_names.hpp"
 #include "pmodel/world.hpp"
 
-namespace pmodel {
+namespace pcheck {
 
 // Whether the scenario allows symmetry at all (no `cancel` statement).
 [[nodiscard]] bool symmetry_allowed(const Scenario& scenario);
@@ -56,4 +56,4 @@ struct SymmetryScratch {
 // fingerprint, which costs nothing.
 [[nodiscard]] std::uint64_t canonical_fingerprint(const World& world, SymmetryScratch& scratch);
 
-}  // namespace pmodel
+}  // namespace pcheck

@@ -1,0 +1,96 @@
+// The checker's store of states (pcheck/state_store.hpp): parts shared between states stay
+// copy-on-write, and the frontier's packed form gives back the state it was made from.
+#include "pcheck/state_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <vector>
+
+#include "bundled.hpp"
+#include "pscenario/loader.hpp"
+
+namespace {
+
+using ptest::bundled;
+
+// Successor states share component slots (interned in the store, as the checker does),
+// link queues and monitor state with the state they came from: a step on one copy must leave every
+// other copy as it was, whichever action it takes.
+TEST(StateStore, SharedSlotsAndLinksAreCopiedOnWrite) {
+    const auto scenario = bundled("chain");
+    pcheck::StateStore store;
+    pmodel::World world(scenario, {});
+    std::vector<pmodel::Action> actions;
+    std::size_t steps = 0;
+    for (; steps < 60; ++steps) {
+        world.enabled_actions(actions);
+        if (actions.empty()) break;
+        (void)world.fingerprint();
+        store.share_parts(world);
+        const pmodel::World before = world;
+        const std::uint64_t before_fingerprint = before.fingerprint();
+        // Every successor, each from its own copy; the original stays untouched.
+        for (const pmodel::Action& action : actions) {
+            pmodel::World child = world;
+            (void)child.apply(action);
+            (void)child.fingerprint();
+            store.share_parts(child);
+            ASSERT_TRUE(world == before) << "step " << steps;
+            ASSERT_EQ(world.fingerprint(), before_fingerprint) << "step " << steps;
+        }
+        world.apply(actions.back());  // the last choice: deliveries as well as runs
+    }
+    EXPECT_GT(steps, 20u);
+    EXPECT_GT(store.distinct_slots(), 5u);
+    EXPECT_GT(store.distinct_queues(), 5u);
+    EXPECT_GT(store.distinct_ghosts(), 1u);
+    // The same path without any sharing reaches an equal state.
+    pmodel::World plain(scenario, {});
+    pmodel::World shared(scenario, {});
+    for (std::size_t step = 0; step < 40; ++step) {
+        plain.enabled_actions(actions);
+        if (actions.empty()) break;
+        plain.apply(actions.back());
+        (void)shared.fingerprint();
+        store.share_parts(shared);
+        const pmodel::World keep = shared;  // holds the shared slots while `shared` moves on
+        shared.apply(actions.back());
+    }
+    EXPECT_TRUE(plain == shared);
+    EXPECT_EQ(plain.fingerprint(), shared.fingerprint());
+}
+
+// A state packed and unpacked is the state it was (its fingerprint too), on every step of a path
+// that takes remembered steps from the store's slots.
+TEST(StateStore, PackedStatesUnpackToTheSameState) {
+    const auto scenario = bundled("tractor-peer-canceller");
+    pcheck::StateStore store;
+    pmodel::World plain(scenario, {});
+    pmodel::World world(scenario, {});
+    world.use_cache(store);
+    std::vector<pmodel::Action> actions;
+    std::size_t steps = 0;
+    for (; steps < 200; ++steps) {
+        plain.enabled_actions(actions);
+        if (actions.empty()) break;
+        const pmodel::Action chosen = actions[steps % actions.size()];
+        plain.apply(chosen);
+        world.apply(chosen);
+        (void)world.fingerprint();
+        store.share_parts(world);
+        if (!world.violations().empty()) break;
+        std::vector<std::byte> packed(store.packed_size(world));
+        store.pack(world, packed.data());
+        pmodel::World unpacked(scenario, {});
+        unpacked.use_cache(store);
+        store.unpack(unpacked, packed.data());
+        ASSERT_TRUE(unpacked == plain) << "step " << steps;
+        ASSERT_EQ(unpacked.fingerprint(), plain.fingerprint()) << "step " << steps;
+        world = unpacked;
+    }
+    EXPECT_GT(steps, 20u);
+    EXPECT_GT(store.remembered_steps(), 0u);
+}
+
+}  // namespace
