@@ -343,6 +343,8 @@ void conclude_round(Step& step) {
     round.peers.clear();
     round.failed_peers.clear();
     step.state.in_sync = false;
+    // A port handed to us in this round's data: its use in the round is over.
+    for (Port& port : step.state.ports) port.adopted_used_in_round = false;
 }
 
 }  // namespace
@@ -465,7 +467,8 @@ SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
     // then shared with it (its data may still have been accepted).
     for (const Port& port : state.ports) {
         if (!port.closer_failed_in_round) continue;
-        if (std::binary_search(peers.begin(), peers.end(), port.peer_comp)) {
+        if (std::binary_search(peers.begin(), peers.end(), port.peer_comp) ||
+            took_part_in_round(state, port)) {
             insert_sorted(part.failed_peers, port.peer_comp);
         }
     }
@@ -579,7 +582,7 @@ void on_decision(Step& step, const Decision& message) {
             if (!step.ended()) {
                 ++round.completed;
                 for (Port& port : state.ports) {
-                    if (port.used_in_round) ++port.rounds_completed;
+                    if (took_part_in_round(state, port)) ++port.rounds_completed;
                     // A closer that failed in the round after this one (its ClosePort
                     // overtook our decision) failed inside the round this port goes into.
                     if (port.has_close_error) {

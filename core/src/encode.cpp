@@ -71,6 +71,7 @@ void encode(ByteWriter& out, const TransferredPort& port) {
     out.u32(port.close_rounds);
     encode(out, port.close_error);
     out.u32(port.rounds_completed);
+    out.boolean(port.used_in_round);
     encode_list(out, port.pending);
     out.u32(port.next_put_seq);
 }
@@ -190,6 +191,7 @@ void encode(ByteWriter& out, const Port& port) {
     encode(out, port.moved_to_port);
     encode(out, port.adopted_from);
     encode(out, port.adopted_port);
+    out.boolean(port.adopted_used_in_round);
     out.u32(port.next_put_seq);
     out.u32(static_cast<std::uint32_t>(port.deferred_blocks.size()));
     for (const PeerChangeBlockPort& block : port.deferred_blocks) {

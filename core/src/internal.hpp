@@ -68,6 +68,9 @@ void on_cancel(Step& step, CompId canceller, CancelLayer layer);
                                              bool closer_in_sync,
                                              std::uint32_t closer_rounds,
                                              std::uint32_t our_rounds);
+// Whether this channel end took part in our current round: we used it, or it came to us in
+// data from a round peer that had used it in the round (the closer's failure is then ours too).
+[[nodiscard]] bool took_part_in_round(const ComponentState& state, const Port& port);
 // DataMessageFailed for a put that reached us after (or unaccepted at) our end.
 void report_failed_put(Step& step, const Data& data);
 void try_finish_exit(Step& step);

@@ -12,6 +12,8 @@
 // pending fails), acknowledges, and drops its handle on E. It fails at once only if it is in an
 // undecided round that used the port and the in-sync information says E failed inside that
 // same round (close_port_info variant). Upholds DF-2, LC-2, LC-3, SY-3, NM-1, NM-5.
+#include <algorithm>
+
 #include "internal.hpp"
 
 namespace pcore::detail {
@@ -95,7 +97,13 @@ void send_close_port(Step& step, PortId port_id) {
                         failed ? relayed_error(state) : ErrorInfo{}});
 }
 
-namespace {}  // namespace
+bool took_part_in_round(const ComponentState& state, const Port& port) {
+    if (port.used_in_round) return true;
+    if (!port.adopted_used_in_round || !state.round.active) return false;
+    const auto& peers = state.round.peers;
+    return std::any_of(peers.begin(), peers.end(),
+                       [&](const RoundPeer& peer) { return peer.comp == port.adopted_from; });
+}
 
 bool closer_failed_in_round_of(const Variants& variants,
                                bool closer_in_sync,
@@ -384,19 +392,38 @@ void take_close_port(Step& step, PortId port_id, const ClosePort& message) {
 
 }  // namespace
 
+namespace {
+
+// A peer closed its end inside our round: with its error when it failed, else ours.
+void fail_closed_round(Step& step, const ClosePort& message) {
+    if (message.has_error) {
+        fail_remote(step, message.error, EndPath::main);
+    } else {
+        fail_local(step, builtin_error::peer_closed);
+    }
+}
+
+}  // namespace
+
 void on_close_port(Step& step, CompId from, const ClosePort& message) {
     (void)from;
     const PortId port_id = resolve(step.state, message.target);
     PCORE_ASSERT(port_id.valid());
     if (!port_id.valid()) return;
+    // Whether the closer's end belongs to the round we are (or were, when we ended) in.
+    const bool same_round = took_part_in_round(step.state, step.port(port_id)) &&
+                            closer_failed_in_our_round(step, step.port(port_id), message);
     if (step.port(port_id).moved) {
         forward(step, step.port(port_id), port_id, message);
+        // The port left in this round, after we used it: the closer's failure fails our
+        // round as it would have had the port stayed (the new owner may never have used it,
+        // and the leader would wait for the closer's part forever).
+        if (same_round && !step.ended() && step.state.round.active) {
+            fail_closed_round(step, message);
+        }
         return;
     }
     const bool was_ended = step.ended();
-    // Whether the closer's end belongs to the round we are (or were, when we ended) in.
-    const bool same_round = step.port(port_id).used_in_round &&
-                            closer_failed_in_our_round(step, step.port(port_id), message);
     take_close_port(step, port_id, message);
     if (was_ended) {
         // We are unwinding an end of our own inside that round: the closer's error (or
@@ -411,11 +438,7 @@ void on_close_port(Step& step, CompId from, const ClosePort& message) {
         try_finish_exit(step);
         return;
     }
-    if (message.has_error) {
-        fail_remote(step, message.error, EndPath::main);
-    } else {
-        fail_local(step, builtin_error::peer_closed);
-    }
+    fail_closed_round(step, message);
 }
 
 void on_acknowledge(Step& step, const Acknowledge& message) {

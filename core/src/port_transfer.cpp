@@ -286,6 +286,7 @@ void complete_transfer(Step& step) {
         travelling.close_rounds = port.close_rounds;
         travelling.close_error = port.close_error;
         travelling.rounds_completed = port.rounds_completed;
+        travelling.used_in_round = port.used_in_round || port.adopted_used_in_round;
         travelling.pending = std::move(port.pending);
         port.pending.clear();
         travelling.next_put_seq = port.next_put_seq;
@@ -330,6 +331,7 @@ void adopt_ports(Step& step, CompId sender, Data& data) {
         }
         port.adopted_from = sender;
         port.adopted_port = travelling.old_id;
+        port.adopted_used_in_round = travelling.used_in_round;
         adopted.push_back(id);
     }
     for (std::size_t index = 0; index < data.ports.size(); ++index) {

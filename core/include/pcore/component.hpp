@@ -73,6 +73,9 @@ struct Port {
     PortId moved_to_port;  // none when the new owner's id is unknown (ports sent in data)
     CompId adopted_from;   // set when this port arrived inside a data message
     PortId adopted_port;
+    // Arrived in a data message of the round we share with its sender, which had used it in
+    // that round: the channel took part in our round before it reached us.
+    bool adopted_used_in_round = false;
     std::uint32_t next_put_seq = 0;  // ghost: PT-1 sequence numbers of the channel
     // Blocks from a later owner of the peer end that overtook the previous owner's Unblock.
     std::vector<PeerChangeBlockPort> deferred_blocks;

@@ -76,6 +76,7 @@ struct TransferredPort {
     std::uint32_t close_rounds = 0;
     ErrorInfo close_error;
     std::uint32_t rounds_completed = 0;
+    bool used_in_round = false;  // the sender used it in the round this data belongs to
     std::vector<Data> pending;
     std::uint32_t next_put_seq = 0;  // ghost: PT-1 sequence numbers continue at the new owner
     friend bool operator==(const TransferredPort&, const TransferredPort&) = default;
