@@ -4,6 +4,7 @@
 // `replay` reproduce the same property. The sanitizer preset runs this sweep too.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -38,13 +39,21 @@ std::vector<std::string> sweep_scenarios() {
 // Searches bigger than this are cut (exit 3: nothing to replay); a small scenario is one whose
 // fault-free search stays under `small_states`.
 #ifdef NDEBUG
-constexpr const char* max_states = "100000";
-constexpr std::uint64_t small_states = 10000;
+constexpr std::uint64_t default_max_states = 100000;
 #else
 // Debug and sanitizer builds (CI's suite) search five times less, to keep the suite's time.
-constexpr const char* max_states = "20000";
-constexpr std::uint64_t small_states = 2000;
+constexpr std::uint64_t default_max_states = 20000;
 #endif
+
+// PROTOCHECK_SWEEP_MAX_STATES overrides the bound (tools/valgrind-sweep.sh runs the sweep under
+// valgrind, some fifty times slower); the small scenarios stay those under a tenth of it.
+std::uint64_t sweep_max_states() {
+    const char* text = std::getenv("PROTOCHECK_SWEEP_MAX_STATES");
+    if (text == nullptr || *text == '\0') return default_max_states;
+    return std::stoull(text);
+}
+const std::string max_states = std::to_string(sweep_max_states());
+const std::uint64_t small_states = sweep_max_states() / 10;
 
 // The text after `marker` up to (not including) `end`, or "" (no std::regex: GCC 12 warns
 // falsely about it at -O1 under the sanitizers).

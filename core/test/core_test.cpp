@@ -413,3 +413,13 @@ TEST(HashTest, IsStableAcrossRunsAndBuilds) {
 }
 
 }  // namespace
+
+// A failed outcome whose error type no scenario declares (a runtime bug: a planted one made
+// `check` crash while writing the trace) is named by its number, never read out of bounds.
+TEST(ErrorNames, AnUndeclaredErrorTypeIsNamedByItsNumber) {
+    pcore::CompiledScenario compiled;
+    compiled.error_types = {"Crash"};
+    EXPECT_EQ(compiled.error_name(pcore::ErrorType{0}), "Crash");
+    EXPECT_EQ(compiled.error_name(pcore::ErrorType{7}), "<error type 7>");
+    EXPECT_EQ(compiled.error_name(pcore::ErrorType{}), "<error type 65535>");
+}

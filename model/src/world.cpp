@@ -2,12 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cstring>
 #include <deque>
-#include <functional>
-#include <mutex>
 #include <sstream>
-#include <type_traits>
 #include <utility>
 
 namespace pmodel {
@@ -537,9 +533,9 @@ void World::check_expectations() {
             problem << expectation.name << " ended " << pcore::outcome_name(outcome.kind)
                     << ", expected " << pcore::outcome_name(expectation.outcome);
         } else if (expectation.error &&
-                   compiled.error_types[outcome.error.type.value()] != *expectation.error) {
+                   compiled.error_name(outcome.error.type) != *expectation.error) {
             problem << expectation.name << " failed with "
-                    << compiled.error_types[outcome.error.type.value()] << ", expected "
+                    << compiled.error_name(outcome.error.type) << ", expected "
                     << *expectation.error;
         } else if (expectation.origin && name_of(outcome.error.origin) != *expectation.origin) {
             problem << expectation.name << "'s error came from " << name_of(outcome.error.origin)

@@ -37,7 +37,7 @@ json outcome_json(const pcore::CompiledScenario& compiled,
         result["in_sync"] = outcome.in_sync;
     }
     if (outcome.kind == pcore::OutcomeKind::failed) {
-        result["error"] = compiled.error_types[outcome.error.type.value()];
+        result["error"] = compiled.error_name(outcome.error.type);
         result["origin"] = name(outcome.error.origin);
         json relay = json::array();
         for (pcore::CompId hop : outcome.error.relay) relay.push_back(name(hop));

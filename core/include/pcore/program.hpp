@@ -94,6 +94,12 @@ struct CompiledScenario {
     std::uint32_t main_definition = 0;
     std::vector<std::string> names;        // instance names used by spawn/cancel
     std::vector<std::string> error_types;  // builtin first, then the scenario's own
+    // The name of an error type; one no scenario declares (a runtime bug, a planted one
+    // included) is named by its number rather than read out of bounds.
+    [[nodiscard]] std::string error_name(ErrorType type) const {
+        if (type.valid() && type.value() < error_types.size()) return error_types[type.value()];
+        return "<error type " + std::to_string(type.value()) + ">";
+    }
 };
 
 }  // namespace pcore

@@ -64,7 +64,7 @@ void World::check_errors() {
             !std::binary_search(ghost_->roots.begin(), ghost_->roots.end(),
                                 RootError{outcome.error.origin, outcome.error.type})) {
             violation("NM-1", {comp, outcome.error.origin},
-                      name + " failed citing " + compiled.error_types[outcome.error.type.value()] +
+                      name + " failed citing " + compiled.error_name(outcome.error.type) +
                           " from " + name_of(outcome.error.origin) +
                           ", which never failed that way");
         } else if (ended_as == ObservedCause::remote || ended_as == ObservedCause::foreign_cancel ||
@@ -103,8 +103,8 @@ void World::check_errors() {
         }
         if (!observed) {
             violation("NM-4", {root.origin},
-                      "the host never observed the root error " +
-                          compiled.error_types[root.type.value()] + " of " + name_of(root.origin));
+                      "the host never observed the root error " + compiled.error_name(root.type) +
+                          " of " + name_of(root.origin));
         }
     }
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {
