@@ -567,8 +567,8 @@ void World::check_expectations() {
 
 namespace {
 
-// One encoding for queued messages, wherever they are held: an interned queue's hash must equal
-// the hash of a MessageQueue with the same messages.
+// One encoding for queued messages, wherever they are held: a queue the store keeps hashes as a
+// MessageQueue with the same messages does.
 template <typename Messages>
 void encode_messages(pcore::ByteWriter& out, const Messages& messages) {
     out.u32(static_cast<std::uint32_t>(messages.size()));

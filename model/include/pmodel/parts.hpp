@@ -225,7 +225,7 @@ class SlotVector {
     // The store's note on an entry (see Entry::note), and to set it; const: a note is not state.
     [[nodiscard]] const void* note(std::size_t index) const { return slots_[index].note; }
     void set_note(std::size_t index, const void* note) const { slots_[index].note = note; }
-    // A different slot whose encoding hashes to `hash` (a memoised step's result).
+    // A different slot whose encoding hashes to `hash` (a step the store remembered).
     void replace(std::size_t index, Pointer slot, std::uint64_t hash) {
         slots_[index].slot.share(std::move(slot));
         slots_[index].slot_hash = hash;
