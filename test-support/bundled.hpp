@@ -45,6 +45,7 @@ inline const std::vector<Broken>& broken_variants() {
         {"tractor-cancel-masks-remote-error", "cancel_precedence=cancel_overrides", "NM-2"},
         {"transfer-overtaking", "network=fifo_channel", "PT-1"},
         {"transfer-overtaking", "network=unordered", "PT-1"},
+        {"round-cancel-after-vote", "round_cancel_after_vote=immediate", "SY-1"},
     };
     return all;
 }

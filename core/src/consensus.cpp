@@ -340,6 +340,7 @@ void conclude_round(Step& step) {
                    buffered.end());
     round.active = false;
     round.submitted = false;
+    round.cancel_after_vote = CompId::none();
     round.peers.clear();
     round.failed_peers.clear();
     step.state.in_sync = false;
@@ -359,6 +360,7 @@ void round_begin(Step& step) {
     round.mapping_counter = 0;
     round.peers.clear();
     round.submitted = false;
+    round.cancel_after_vote = CompId::none();
     round.failed_peers.clear();
     state.in_sync = true;
     for (Port& port : state.ports) {
@@ -600,6 +602,12 @@ void on_decision(Step& step, const Decision& message) {
         } else {
             if (!step.ended()) {
                 trigger_end(step, outcome_for_error(state, message.error), true, EndPath::main);
+            }
+            if (round.cancel_after_vote.valid()) {
+                // The round cancel that waited for the decision: one more cause of the end.
+                const ErrorInfo cancel{
+                    builtin_error::cancelled, round.cancel_after_vote, {}, CancelLayer::round};
+                trigger_end(step, outcome_for_error(state, cancel), true, EndPath::main);
             }
             conclude_round(step);
         }

@@ -274,6 +274,7 @@ void encode(ByteWriter& out, const ComponentState& state) {
     out.u32(round.mapping_counter);
     encode_list(out, round.peers);
     out.boolean(round.submitted);
+    encode(out, round.cancel_after_vote);
     encode_list(out, round.failed_peers);
     encode_list(out, round.combined);
     encode_list(out, round.buffered);

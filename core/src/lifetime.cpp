@@ -339,8 +339,16 @@ void fail_remote(Step& step, const ErrorInfo& error, EndPath path) {
 }
 
 void on_cancel(Step& step, CompId canceller, CancelLayer layer) {
+    RoundState& round = step.state.round;
     // A round cancel targets the round in progress; when none is, it has nothing to cancel.
-    if (layer == CancelLayer::round && !step.state.round.active) return;
+    if (layer == CancelLayer::round && !round.active) return;
+    // After our vote the round is the leader's to decide (two-phase commit): the cancel waits
+    // for the decision (on_decision) instead of leaving a round our peers may commit (SY-1).
+    if (layer == CancelLayer::round && round.submitted && !step.ended() &&
+        step.variants().round_cancel_after_vote == RoundCancelAfterVote::at_decision) {
+        if (!round.cancel_after_vote.valid()) round.cancel_after_vote = canceller;
+        return;
+    }
     const ErrorInfo error{builtin_error::cancelled, canceller, {}, layer};
     trigger_end(step, outcome_for_error(step.state, error), false,
                 layer == CancelLayer::os ? EndPath::signal : EndPath::main);

@@ -40,6 +40,10 @@ const std::vector<VariantInfo>& variant_catalogue() {
          {"off", "on"},
          "application deadlocks turned into failures with error Timeout",
          "none (a liveness aid: no run ends blocked, so DF-3 is judged on every run)"},
+        {"round_cancel_after_vote",
+         {"at_decision", "immediate"},
+         "a round cancel that ends a participant after its vote, while its peers commit",
+         "SY-1"},
     };
     return catalogue;
 }
@@ -101,6 +105,8 @@ std::optional<std::string> set_variant(pcore::Variants& variants, std::string_vi
                 assign(variants.network, index);
             else if (key == "timeouts")
                 assign(variants.timeouts, index);
+            else if (key == "round_cancel_after_vote")
+                assign(variants.round_cancel_after_vote, index);
             return std::nullopt;
         }
         std::string allowed;
@@ -133,6 +139,8 @@ std::string_view variant_value(const pcore::Variants& variants, std::string_view
         index = index_of(variants.network);
     else if (key == "timeouts")
         index = index_of(variants.timeouts);
+    else if (key == "round_cancel_after_vote")
+        index = index_of(variants.round_cancel_after_vote);
     for (const VariantInfo& info : variant_catalogue()) {
         if (info.key == key) return info.values[index];
     }

@@ -142,6 +142,9 @@ struct RoundState {
     std::uint32_t mapping_counter = 0;
     std::vector<RoundPeer> peers;  // sorted by comp
     bool submitted = false;
+    // A round cancel that reached us after our vote (round_cancel_after_vote=at_decision): it
+    // waits for the decision. The canceller; none when there is no such cancel.
+    CompId cancel_after_vote;
     std::vector<CompId> failed_peers;    // ClosePort(error) received in this round (sorted)
     std::vector<SolutionPart> combined;  // parts held while we believe we lead
     std::vector<BufferedNotification> buffered;

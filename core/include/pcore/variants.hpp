@@ -15,6 +15,7 @@ enum class ShutdownGuard : std::uint8_t { atomic_flag, lock, none };
 enum class CancelPrecedence : std::uint8_t { error_first, cancel_overrides };
 enum class NetworkOrder : std::uint8_t { fifo_pair, fifo_channel, unordered };
 enum class Timeouts : std::uint8_t { off, on };
+enum class RoundCancelAfterVote : std::uint8_t { at_decision, immediate };
 
 struct Variants {
     ClosePortInfo close_port_info = ClosePortInfo::round_number;
@@ -26,6 +27,7 @@ struct Variants {
     CancelPrecedence cancel_precedence = CancelPrecedence::error_first;
     NetworkOrder network = NetworkOrder::fifo_pair;
     Timeouts timeouts = Timeouts::off;
+    RoundCancelAfterVote round_cancel_after_vote = RoundCancelAfterVote::at_decision;
     friend bool operator==(const Variants&, const Variants&) = default;
 };
 
