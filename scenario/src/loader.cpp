@@ -578,6 +578,8 @@ class Compiler {
             const std::string item = path + ".select[" + std::to_string(index) + "]";
             expect_object(branches[index], item);
             check_keys(branches[index], item, {"get", "then"});
+            // Contract §4: every arm says what follows it (an empty list when nothing does).
+            (void)require(branches[index], item, "then");
             const Slot port =
                 live_port(context, require(branches[index], item, "get"), item + ".get");
             require_kind(context, port, PortKind::getter, item + ".get", "select");
@@ -596,10 +598,8 @@ class Compiler {
             const std::string item = path + ".select[" + std::to_string(index) + "]";
             context.vars = entry;
             table[index].target = static_cast<std::uint32_t>(context.program.code.size());
-            if (branches[index].contains("then")) {
-                expect_array(branches[index]["then"], item + ".then");
-                compile_block(context, branches[index]["then"], item + ".then");
-            }
+            expect_array(branches[index]["then"], item + ".then");
+            compile_block(context, branches[index]["then"], item + ".then");
             jumps.push_back(context.program.code.size());
             Instruction jump;
             jump.op = Op::jump;

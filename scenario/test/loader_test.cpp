@@ -123,7 +123,13 @@ INSTANTIATE_TEST_SUITE_P(
                         {"spawn": "q", "args": []}])"),
                 "$.definitions.q.program[0].cancel", "only the host or the supervisor"},
         BadCase{"fail_with_the_reserved_cancelled", wrap("{}", R"([{"fail": "Cancelled"}])"),
-                "$.main[0].fail", "reserved"}),
+                "$.main[0].fail", "reserved"},
+        // Issue 13: an arm without `then` was accepted silently.
+        BadCase{"select_arm_without_then",
+                wrap(R"({"s": {"params": ["in"],
+                               "program": [{"sync": [{"select": [{"get": "in"}]}]}]}})",
+                     R"([{"channel": ["a", "b"]}, {"spawn": "s", "args": ["b"]}])"),
+                "$.definitions.s.program[0].sync[0].select[0]", "missing required key \"then\""}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) { return param_info.param.name; });
 
 TEST(Loader, CompilesRepeatByUnrollingAndNamesInstances) {
