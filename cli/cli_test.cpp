@@ -197,6 +197,31 @@ TEST(Cli, BadUsageAndBadInputExitTwo) {
     EXPECT_EQ(run({"replay", "/nonexistent.json"}).code, 2);
 }
 
+// Numeric flags are checked on their text (issue 14): no negative value wraps into a huge
+// unsigned one, no count is out of its range, and seeds never wrap around.
+TEST(Cli, NumericFlagsOutOfRangeExitTwoNamingTheFlag) {
+    const std::vector<std::vector<std::string>> bad = {
+        {"simulate", scenario("chain"), "--runs", "-1"},
+        {"simulate", scenario("chain"), "--runs", "1000000000000"},
+        {"simulate", scenario("chain"), "--runs", "1e3"},
+        {"simulate", scenario("chain"), "--jobs", "0"},
+        {"simulate", scenario("chain"), "--seed", "-5"},
+        {"simulate", scenario("chain"), "--seed", "18446744073709551616"},
+        {"simulate", scenario("chain"), "--seed", "18446744073709551615", "--runs", "2"},
+        {"simulate", scenario("chain"), "--steps-max", "0"},
+        {"check", scenario("chain"), "--threads", "0"},
+        {"check", scenario("chain"), "--max-memory", "-1"},
+        {"check", scenario("chain"), "--max-states", "-3"},
+        {"check", scenario("chain"), "--max-depth", "4294967296"},
+    };
+    for (const auto& args : bad) {
+        const auto outcome = run(args);
+        EXPECT_EQ(outcome.code, 2) << args[2] << " " << args[3];
+        EXPECT_NE(outcome.err.find(args[2] + ":"), std::string::npos) << outcome.err;
+    }
+    EXPECT_EQ(run({"simulate", scenario("chain"), "--seed", "18446744073709551615"}).code, 0);
+}
+
 TEST(Cli, StepsMaxGivesExitThree) {
     EXPECT_EQ(run({"simulate", scenario("chain"), "--steps-max", "3"}).code, 3);
 }

@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -26,6 +28,27 @@
 namespace pcli {
 
 namespace {
+
+// A whole number in [low, high], checked on the flag's text before CLI11 converts it (which
+// would wrap "-5" into a huge unsigned value): no sign, fraction or exponent (issue 14).
+CLI::Validator whole_number(std::uint64_t low, std::uint64_t high) {
+    const std::string range = std::to_string(low) + ".." + std::to_string(high);
+    return CLI::Validator(
+        [low, high, range](std::string& text) -> std::string {
+            std::uint64_t value = 0;
+            const char* end = text.data() + text.size();
+            const auto [at, error] = std::from_chars(text.data(), end, value);
+            const bool digits =
+                !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits || error != std::errc() || at != end || value < low || value > high) {
+                return "expected a whole number in " + range + ", found \"" + text + "\"";
+            }
+            return "";
+        },
+        "INT in " + range);
+}
+
+constexpr std::uint64_t any_count = std::numeric_limits<std::uint64_t>::max();
 
 using nlohmann::json;
 
@@ -137,6 +160,13 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     }
     if (options.steps_max == 0) {
         err << "protocheck: --steps-max: expected at least 1 step\n";
+        return exit_bad_input;
+    }
+    if (options.seed > std::numeric_limits<std::uint64_t>::max() - (options.runs - 1)) {
+        // Run i uses seed S+i: the last one must not wrap around to seed 0.
+        err << "protocheck: --seed: " << options.seed << " plus " << options.runs
+            << " runs passes the largest seed, " << std::numeric_limits<std::uint64_t>::max()
+            << "\n";
         return exit_bad_input;
     }
 
@@ -638,13 +668,20 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         app.add_subcommand("simulate", "random simulation campaign: N runs from seed S");
     simulate_command->add_option("SCENARIO", simulate_options.scenario, "scenario file (JSON)")
         ->required();
-    simulate_command->add_option("--seed", simulate_options.seed,
-                                 "first seed; run i uses seed S+i");
-    simulate_command->add_option("--runs", simulate_options.runs, "number of runs");
-    simulate_command->add_option("--jobs", simulate_options.jobs,
-                                 "runs in parallel (results stay in run order)");
-    simulate_command->add_option("--steps-max", simulate_options.steps_max,
-                                 "steps per run before it counts as incomplete");
+    // Every number is range-checked before it is converted: CLI11 would wrap "-5" into an
+    // unsigned value (issue 14).
+    simulate_command->add_option("--seed", simulate_options.seed, "first seed; run i uses seed S+i")
+        ->check(whole_number(0, any_count));
+    simulate_command->add_option("--runs", simulate_options.runs, "number of runs")
+        ->check(whole_number(1, 10'000'000));
+    simulate_command
+        ->add_option("--jobs", simulate_options.jobs,
+                     "runs in parallel (results stay in run order)")
+        ->check(whole_number(1, 256));
+    simulate_command
+        ->add_option("--steps-max", simulate_options.steps_max,
+                     "steps per run before it counts as incomplete")
+        ->check(whole_number(1, any_count));
     simulate_command->add_option("--faults", simulate_options.faults, "crash:K,cancel:K,signal:K");
     simulate_command->add_option("--variant", simulate_options.variants,
                                  "design variant K=V (repeatable)");
@@ -664,13 +701,20 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         "check", "exhaustive exploration of every interleaving; shortest counterexample");
     check_command->add_option("SCENARIO", check_options.scenario, "scenario file (JSON)")
         ->required();
-    check_command->add_option("--threads", check_options.threads, "worker threads");
-    check_command->add_option("--max-states", check_options.max_states,
-                              "stop (exit 3) after this many states");
-    check_command->add_option("--max-depth", check_options.max_depth,
-                              "check every path of up to this many steps, then stop (exit 3)");
-    check_command->add_option("--max-memory", check_options.max_memory,
-                              "stop (exit 3) when resident memory reaches this many bytes");
+    check_command->add_option("--threads", check_options.threads, "worker threads")
+        ->check(whole_number(1, 256));
+    check_command
+        ->add_option("--max-states", check_options.max_states,
+                     "stop (exit 3) after this many states")
+        ->check(whole_number(0, any_count));
+    check_command
+        ->add_option("--max-depth", check_options.max_depth,
+                     "check every path of up to this many steps, then stop (exit 3)")
+        ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+    check_command
+        ->add_option("--max-memory", check_options.max_memory,
+                     "stop (exit 3) when resident memory reaches this many bytes")
+        ->check(whole_number(0, any_count));
     check_command->add_option("--faults", check_options.faults, "crash:K,cancel:K,signal:K");
     check_command->add_option("--variant", check_options.variants,
                               "design variant K=V (repeatable)");
