@@ -303,12 +303,20 @@ void World::step_component(CompId comp, const pcore::Input& input, ApplyResult& 
 void World::advance_component(CompId comp, const pcore::Input& input, ApplyResult& result) {
     if (cache_ != nullptr) {
         if (const KnownStep* known = cache_->recall(*this, comp, &input, CompId(), {})) {
-            comps_.replace(comp.value(), known->slot, known->slot_hash);
-            result.touched.push_back(comp);
-            apply_known_effects(comp, *known, result);
+            take_known_step(comp, *known, result);
             return;
         }
     }
+    compute_step(comp, input, result);
+}
+
+void World::take_known_step(CompId comp, const KnownStep& known, ApplyResult& result) {
+    comps_.replace(comp.value(), known.slot, known.slot_hash);
+    result.touched.push_back(comp);
+    apply_known_effects(comp, known, result);
+}
+
+void World::compute_step(CompId comp, const pcore::Input& input, ApplyResult& result) {
     const EffectFrame frame;
     pcore::Effects& effects = frame.effects();
     pcore::step_in_place(slot_for_update(comp).state, step_context(), input, effects);
@@ -329,17 +337,9 @@ void World::step_delivered(CompId to,
     received.from = before.input == EndTrigger::close_port ? before.from : from;
     const StepBefore* outer = std::exchange(stepping_, &received);
     if (const KnownStep* known = cache_->recall(*this, to, nullptr, from, origin)) {
-        comps_.replace(to.value(), known->slot, known->slot_hash);
-        result.touched.push_back(to);
-        apply_known_effects(to, *known, result);
+        take_known_step(to, *known, result);
     } else {
-        const EffectFrame frame;
-        pcore::Effects& effects = frame.effects();
-        const pcore::Input input = pcore::ReceiveInput{from, message};
-        pcore::step_in_place(slot_for_update(to).state, step_context(), input, effects);
-        cache_->remember(*this, to, effects);
-        result.touched.push_back(to);
-        apply_effects(to, effects, result);
+        compute_step(to, pcore::ReceiveInput{from, message}, result);
     }
     stepping_ = outer;
     observe_after(to, received, result);

@@ -150,6 +150,10 @@ class World {
     void step_component(CompId comp, const pcore::Input& input, ApplyResult& result);
     // The step itself, unobserved: from the cache when it knows it, else computed in place.
     void advance_component(CompId comp, const pcore::Input& input, ApplyResult& result);
+    // The two ways a step is taken: a step the cache knew (its slot and effects), or computed
+    // in place (and told to the cache).
+    void take_known_step(CompId comp, const KnownStep& known, ApplyResult& result);
+    void compute_step(CompId comp, const pcore::Input& input, ApplyResult& result);
     [[nodiscard]] pcore::StepContext step_context() const;
     // A delivery the cache took from its own queue: the message is copied only when the cache
     // does not know the step.
