@@ -154,7 +154,7 @@ TEST(PartialOrder, InteractingComponentsAreReducedLess) {
     const pcheck::CheckResult overtakes = pcheck::check(bundled("close-port-overtakes-solution"),
                                                         options_for("", Reduction::partial_order));
     EXPECT_EQ(overtakes.verdict, pcheck::Verdict::pass);
-    EXPECT_EQ(overtakes.states, 1250u);  // 1,521 unreduced
+    EXPECT_EQ(overtakes.states, 1187u);  // 1,395 unreduced
 }
 
 // A cancel by name from a component that never addresses the spawner still races with the

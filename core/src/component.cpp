@@ -126,7 +126,20 @@ bool port_ready_for_get(const ComponentState& state, PortId id) {
 
 bool port_movable(const ComponentState& state, PortId id) {
     const Port& port = state.ports[id.value()];
-    return port.closed || (!port.blocked && !port.transferring);
+    // Closed ports move without the protocol, but not while an Unblock is still on its way to
+    // us (a crossing ClosePort closed it first): it would find us gone.
+    return !port.blocked && (port.closed || !port.transferring);
+}
+
+// The ports in these slots and those inside data waiting at them (they move along).
+bool ports_movable(const ComponentState& state, const std::vector<Slot>& slots) {
+    std::vector<PortId> moving;
+    moving.reserve(slots.size());
+    for (Slot slot : slots) moving.push_back(state.slots[slot]);
+    for (PortId id : detail::with_carried_ports(state, std::move(moving))) {
+        if (!port_movable(state, id)) return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -141,19 +154,11 @@ bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
     switch (instruction.op) {
         case Op::put_value:
             return port_ready_for_put(state, state.slots[instruction.slot_a]);
-        case Op::put_ports: {
-            if (!port_ready_for_put(state, state.slots[instruction.slot_a])) return false;
-            for (Slot slot : program.lists[instruction.list]) {
-                if (!port_movable(state, state.slots[slot])) return false;
-            }
-            return true;
-        }
-        case Op::spawn: {
-            for (Slot slot : program.lists[instruction.list]) {
-                if (!port_movable(state, state.slots[slot])) return false;
-            }
-            return true;
-        }
+        case Op::put_ports:
+            return port_ready_for_put(state, state.slots[instruction.slot_a]) &&
+                   ports_movable(state, program.lists[instruction.list]);
+        case Op::spawn:
+            return ports_movable(state, program.lists[instruction.list]);
         case Op::get:
             return port_ready_for_get(state, state.slots[instruction.slot_a]);
         case Op::select: {
@@ -180,13 +185,32 @@ bool runnable(const ComponentState& state, const CompiledScenario& scenario) {
     return false;
 }
 
+namespace {
+
+void take_input(detail::Step& step, const Input& input);
+
+}  // namespace
+
 void step_in_place(ComponentState& state,
                    const StepContext& context,
                    const Input& input,
                    Effects& effects) {
     detail::Step step{state, context, effects};
+    take_input(step, input);
+    // A put-ports hand-off whose Acks are all in may still wait for its own port to be
+    // unblocked (or closed, or for the sender to end): any input can be the one that frees it.
+    if (detail::transfer_ready(state)) {
+        detail::complete_transfer(step);
+        detail::try_finish_exit(step);
+    }
+}
+
+namespace {
+
+void take_input(detail::Step& step, const Input& input) {
+    ComponentState& state = step.state;
     if (std::holds_alternative<RunInput>(input)) {
-        PCORE_ASSERT(runnable(state, *context.scenario));
+        PCORE_ASSERT(runnable(state, step.scenario()));
         if (!state.shutdown.queued.empty()) {
             detail::run_queued_handler(step);
         } else {
@@ -241,6 +265,8 @@ void step_in_place(ComponentState& state,
         },
         receive.message);
 }
+
+}  // namespace
 
 StepResult step(const ComponentState& state, const StepContext& context, const Input& input) {
     StepResult result{state, {}};

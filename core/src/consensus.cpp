@@ -34,6 +34,14 @@ bool holds_handle(const ComponentState& state, CompId comp) {
 void try_decide(Step& step);
 void merge_part(Step& step, SolutionPart part);
 
+// We hand on an error that did not start here: we are one more hop of its relay path.
+void note_relay(const Step& step, ErrorInfo& error) {
+    const CompId self = step.state.self;
+    if (error.origin == self) return;
+    if (!error.relay.empty() && error.relay.back() == self) return;
+    error.relay.push_back(self);
+}
+
 void insert_sorted(std::vector<CompId>& ids, CompId id) {
     auto at = std::lower_bound(ids.begin(), ids.end(), id);
     if (at == ids.end() || *at != id) ids.insert(at, id);
@@ -63,6 +71,11 @@ void send_towards_leader(Step& step, std::vector<SolutionPart> parts) {
         round.orphaned = true;
     }
     if (round.highest != step.state.self && !round.orphaned) {
+        // Failures we pass on, we relay (NM-1: the relay path names every component the error
+        // travelled through; tractor's relay_uid).
+        for (SolutionPart& part : parts) {
+            if (part.failed && part.submitter != step.state.self) note_relay(step, part.error);
+        }
         step.send(target, Submission{std::move(parts)});
         return;
     }
@@ -80,7 +93,10 @@ void forward_held_parts(Step& step) {
 }
 
 void notify(Step& step, const RoundPeer& peer) {
-    if (!holds_handle(step.state, peer.comp)) return;
+    if (!holds_handle(step.state, peer.comp)) {
+        insert_sorted(step.state.round.owed_notifications, peer.comp);
+        return;
+    }
     const RoundState& round = step.state.round;
     step.send(peer.comp,
               NotificationOfLeader{SyncHeader{step.state.self, round.highest, round.completed},
@@ -88,7 +104,10 @@ void notify(Step& step, const RoundPeer& peer) {
 }
 
 void reply_with_higher(Step& step, CompId to, std::uint32_t their_round) {
-    if (!holds_handle(step.state, to)) return;
+    if (!holds_handle(step.state, to)) {
+        insert_sorted(step.state.round.owed_notifications, to);
+        return;
+    }
     const RoundState& round = step.state.round;
     step.send(to, NotificationOfLeader{SyncHeader{step.state.self, round.highest, round.completed},
                                        true, their_round});
@@ -289,6 +308,8 @@ void decide(Step& step, bool agreed) {
     } else {
         decision.solution = true;
     }
+    // A Failure decision relays its root cause to every submitter (NM-1).
+    if (!decision.solution) note_relay(step, decision.error);
     round.last_failed = !decision.solution;
     round.last_error = decision.error;
     for (const SolutionPart& part : parts) decision.submitters.push_back(part.submitter);
@@ -343,9 +364,10 @@ void conclude_round(Step& step) {
     round.cancel_after_vote = CompId::none();
     round.peers.clear();
     round.failed_peers.clear();
+    round.owed_notifications.clear();
     step.state.in_sync = false;
     // A port handed to us in this round's data: its use in the round is over.
-    for (Port& port : step.state.ports) port.adopted_used_in_round = false;
+    for (Port& port : step.state.ports) port.adopted_used_by = CompId::none();
 }
 
 }  // namespace
@@ -362,6 +384,7 @@ void round_begin(Step& step) {
     round.submitted = false;
     round.cancel_after_vote = CompId::none();
     round.failed_peers.clear();
+    round.owed_notifications.clear();
     state.in_sync = true;
     for (Port& port : state.ports) {
         port.mapping = 0;
@@ -391,6 +414,17 @@ void round_learn_highest(Step& step, CompId highest, CompId source) {
         if (peer.comp != source) notify(step, peer);
     }
     if (!round.orphaned) forward_held_parts(step);
+}
+
+void round_handle_gained(Step& step, CompId comp) {
+    RoundState& round = step.state.round;
+    auto& owed = round.owed_notifications;
+    const auto at = std::lower_bound(owed.begin(), owed.end(), comp);
+    if (!round.active || at == owed.end() || *at != comp) return;
+    owed.erase(at);
+    const auto peer = std::find_if(round.peers.begin(), round.peers.end(),
+                                   [&](const RoundPeer& known) { return known.comp == comp; });
+    if (peer != round.peers.end()) notify(step, *peer);
 }
 
 void round_after_accept(Step& step, const Data& data) {

@@ -72,6 +72,7 @@ void encode(ByteWriter& out, const TransferredPort& port) {
     encode(out, port.close_error);
     out.u32(port.rounds_completed);
     out.boolean(port.used_in_round);
+    out.boolean(port.blocked);
     encode_list(out, port.pending);
     out.u32(port.next_put_seq);
 }
@@ -116,6 +117,7 @@ struct MessageEncoder {
         encode(out, m.target);
         encode(out, m.requester);
         out.u32(m.control_id);
+        out.boolean(m.answered);
     }
     void operator()(const Acknowledge& m) const { out.u32(m.control_id); }
     void operator()(const PeerChangeUnblockPort& m) const {
@@ -191,13 +193,14 @@ void encode(ByteWriter& out, const Port& port) {
     encode(out, port.moved_to_port);
     encode(out, port.adopted_from);
     encode(out, port.adopted_port);
-    out.boolean(port.adopted_used_in_round);
+    encode(out, port.adopted_used_by);
     out.u32(port.next_put_seq);
     out.u32(static_cast<std::uint32_t>(port.deferred_blocks.size()));
     for (const PeerChangeBlockPort& block : port.deferred_blocks) {
         encode(out, block.target);
         encode(out, block.requester);
         out.u32(block.control_id);
+        out.boolean(block.answered);
     }
 }
 
@@ -278,6 +281,7 @@ void encode(ByteWriter& out, const ComponentState& state) {
     encode_list(out, round.failed_peers);
     encode_list(out, round.combined);
     encode_list(out, round.buffered);
+    encode_list(out, round.owed_notifications);
     out.u8(static_cast<std::uint8_t>(state.outcome.kind));
     encode(out, state.outcome.error);
     out.boolean(state.outcome.remote);

@@ -76,6 +76,8 @@ void report_failed_put(Step& step, const Data& data);
 void try_finish_exit(Step& step);
 // An ended component closes ports it still received (ports that arrived inside data).
 void close_open_ports(Step& step);
+// Forgets the ClosePort a port of ours owes or waits an Ack for (no one is left to answer).
+void erase_close_entry(Step& step, PortId port);
 // Sends the ClosePort a closed port owes (its control entry exists already).
 void send_close_port(Step& step, PortId port);
 void on_close_port(Step& step, CompId from, const ClosePort& message);
@@ -85,18 +87,32 @@ void on_data_message_failed(Step& step, const DataMessageFailed& message);
 // ---- port transfer (port_transfer.cpp) ----
 void run_spawn(Step& step, const Instruction& instruction);
 void run_put_ports(Step& step, const Instruction& instruction);
+// Every Ack of the hand-off is in and, for put ports, the put's own port is not blocked.
+[[nodiscard]] bool transfer_ready(const ComponentState& state);
 void complete_transfer(Step& step);
 void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message);
 void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& message);
+// The ports that move when `moving` moves: these, and the ports inside data waiting at them
+// (adopted on arrival, bound by the get that takes the data), in a fixed order.
+[[nodiscard]] std::vector<PortId> with_carried_ports(const ComponentState& state,
+                                                     std::vector<PortId> moving);
 // Data for a moved port goes on to its new owner.
 void forward(Step& step, const Port& port, PortId port_id, Message message);
-void adopt_ports(Step& step, CompId sender, Data& data);
+// The ports inside data that reached us from `from` (the sender, or the hop that forwarded
+// it): adoption records name that hop and the port's id there.
+void adopt_ports(Step& step, CompId from, Data& data);
+// Data carrying ports passes through us on its way to `next`: each carried port gets a
+// forwarding record here, so that the Unblocks and Blocks its previous owner forwards to us
+// (addressed through us as the hop) find their way on.
+void pass_ports_through(Step& step, CompId from, CompId next, Data& data);
 
 // ---- consensus (consensus.cpp) ----
 void round_begin(Step& step);
 void round_note_peer(Step& step, CompId comp, bool round_known, std::uint32_t round);
 void round_learn_highest(Step& step, CompId highest, CompId source);
 void round_after_accept(Step& step, const Data& data);
+// We hold a handle on `comp` again: a leader notification owed to it goes out now.
+void round_handle_gained(Step& step, CompId comp);
 void submit(Step& step, bool failed, const ErrorInfo& error);
 // The component failed after submitting a successful part: its failed part supersedes it.
 void resubmit_failed(Step& step, const ErrorInfo& error);

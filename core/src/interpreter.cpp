@@ -209,15 +209,16 @@ void run(Step& step) {
 }
 
 void on_data(Step& step, CompId from, Data data) {
-    (void)from;
     const PortId port_id = resolve(step.state, data.target);
     if (!port_id.valid()) return;  // stale address; cannot happen with FIFO links
     if (step.port(port_id).moved) {
+        const CompId next = step.port(port_id).moved_to;
+        pass_ports_through(step, from, next, data);  // may grow the port table
         forward(step, step.port(port_id), port_id, std::move(data));
         return;
     }
     if (!data.ports.empty()) {
-        adopt_ports(step, data.header.sender, data);  // may grow the port table
+        adopt_ports(step, from, data);  // may grow the port table
         if (step.ended()) close_open_ports(step);
     }
     Port& port = step.port(port_id);

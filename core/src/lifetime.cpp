@@ -50,14 +50,17 @@ void attach_peer(Step& step, PortId port_id, bool handle_given) {
     auto& peers = step.state.peers;
     auto it = std::lower_bound(peers.begin(), peers.end(), peer,
                                [](const PeerLink& link, CompId comp) { return link.comp < comp; });
+    bool gained = false;
     if (it == peers.end() || it->comp != peer) {
         it = peers.insert(it, PeerLink{peer, 0});
         if (!handle_given) step.emit(RefInc{peer});
+        gained = true;
     } else if (handle_given) {
         step.emit(RefDec{peer});  // we already hold one
     }
     ++it->ports;
     port.holds_ref = true;
+    if (gained) round_handle_gained(step, peer);
 }
 
 void detach_peer(Step& step, PortId port_id) {
@@ -99,10 +102,10 @@ void send_close_port(Step& step, PortId port_id) {
 
 bool took_part_in_round(const ComponentState& state, const Port& port) {
     if (port.used_in_round) return true;
-    if (!port.adopted_used_in_round || !state.round.active) return false;
+    if (!port.adopted_used_by.valid() || !state.round.active) return false;
     const auto& peers = state.round.peers;
     return std::any_of(peers.begin(), peers.end(),
-                       [&](const RoundPeer& peer) { return peer.comp == port.adopted_from; });
+                       [&](const RoundPeer& peer) { return peer.comp == port.adopted_used_by; });
 }
 
 bool closer_failed_in_round_of(const Variants& variants,
@@ -150,7 +153,9 @@ void close_all_ports(Step& step) {
         Port& port = state.ports[index];
         if (port.closed || port.moved) continue;
         port.closed = true;
-        if (port.peer_comp == state.self) continue;  // both ends are ours
+        // Both ends are ours (unless the other end left while this one was on its way to us:
+        // then the ClosePort waits for its mover's Unblock like any blocked port's).
+        if (port.peer_comp == state.self && !state.ports[port.peer_port.value()].moved) continue;
         if (silent) {
             detach_peer(step, PortId(index));
             continue;
@@ -163,7 +168,11 @@ void close_all_ports(Step& step) {
         port.close_control_id = state.next_control_id++;
         state.control.push_back(ControlEntry{port.close_control_id, ControlKind::close_port,
                                              PortId(index), port.peer_comp});
-        if (port.blocked) {
+        // A blocked port waits for the Unblock naming its peer's new owner. Not one we were
+        // handing off ourselves (both ends moved at once, and our hand-off ends with us): the
+        // peer blocked for our move waits for our Unblock or this ClosePort, so it goes now
+        // (deferring it too, both ends would wait for each other: DF-2).
+        if (port.blocked && !port.transferring) {
             port.close_deferred = true;
             continue;
         }
@@ -178,6 +187,8 @@ bool closer_failed_in_our_round(const Step& step, const Port& port, const CloseP
                                      port.rounds_completed);
 }
 
+}  // namespace
+
 void erase_close_entry(Step& step, PortId port_id) {
     auto& control = step.state.control;
     control.erase(std::remove_if(control.begin(), control.end(),
@@ -187,8 +198,6 @@ void erase_close_entry(Step& step, PortId port_id) {
                                  }),
                   control.end());
 }
-
-}  // namespace
 
 void end_component(Step& step, const Outcome& how, bool decided) {
     ComponentState& state = step.state;
@@ -357,6 +366,11 @@ void on_cancel(Step& step, CompId canceller, CancelLayer layer) {
 void try_finish_exit(Step& step) {
     ComponentState& state = step.state;
     if (state.mode != Mode::busy_exit || !state.control.empty() || state.transfer.active) return;
+    // A blocked port has an Unblock on its way to us. It carries a handle on us unless an old
+    // owner of the port forwarded it (forward() cannot give one: it may hold none on us), so
+    // we stay until it is here (LC-1: a crossing ClosePort settled the port first).
+    const auto awaits_unblock = [](const Port& port) { return port.blocked && !port.moved; };
+    if (std::any_of(state.ports.begin(), state.ports.end(), awaits_unblock)) return;
     state.mode = Mode::exited;
     step.emit(RefDec{state.self});  // the self reference goes when every Ack is in (§1.6)
 }
@@ -366,6 +380,10 @@ namespace {
 // The port part of a ClosePort: records it and answers it (or takes it as our Ack).
 void take_close_port(Step& step, PortId port_id, const ClosePort& message) {
     Port& port = step.port(port_id);
+    // A mover that ended before its hand-off was done closes the port instead of unblocking
+    // it. A ClosePort from anyone else (the new owner, whom the Unblock still on its way will
+    // name) leaves the port waiting for that Unblock.
+    if (message.closer == port.peer_comp) port.blocked = false;
     if (message.has_error) {
         port.has_close_error = true;
         port.close_error = message.error;
@@ -383,19 +401,19 @@ void take_close_port(Step& step, PortId port_id, const ClosePort& message) {
         erase_close_entry(step, port_id);
         port.close_deferred = false;
         step.send(message.closer, Acknowledge{message.control_id});
-        detach_peer(step, port_id);
-        return;
-    }
-    if (port.close_sent) {
+    } else if (port.close_sent) {
         // Both ends closed at once: their ClosePort is our Acknowledge and ours is theirs
         // (model-findings.md §2); neither side answers.
         erase_close_entry(step, port_id);
-        detach_peer(step, port_id);
-        return;
+    } else {
+        port.closed = true;
+        step.send(message.closer, Acknowledge{message.control_id});
     }
-    port.closed = true;
-    step.send(message.closer, Acknowledge{message.control_id});
     detach_peer(step, port_id);
+    // From now on the port names its closer (the leader's failed peers, SY-4), also when the
+    // Unblock that would have named it as our peer is still on its way.
+    port.peer_comp = message.closer;
+    port.peer_port = message.closer_port;
 }
 
 }  // namespace
@@ -459,11 +477,8 @@ void on_acknowledge(Step& step, const Acknowledge& message) {
     control.erase(it);
     if (entry.kind == ControlKind::close_port) {
         detach_peer(step, entry.port);
-    } else {
-        const bool more_blocks = std::any_of(
-            control.begin(), control.end(),
-            [](const ControlEntry& other) { return other.kind == ControlKind::block_peer; });
-        if (!more_blocks && step.state.transfer.active) complete_transfer(step);
+    } else if (transfer_ready(step.state)) {
+        complete_transfer(step);
     }
     try_finish_exit(step);
 }

@@ -53,6 +53,20 @@ void send_unblock(Step& step, CompId to, PortId their_port, CompId new_comp, Por
               PeerChangeUnblockPort{PortRef{their_port, CompId::none()}, new_comp, new_port, true});
 }
 
+// The port just adopted as `adopted` names as its peer our own end `kept`, which moved on
+// meanwhile: the Unblock goes where `kept` went. Our adopted end stays blocked, peered with the
+// forwarding record, until the Unblock of kept's mover reaches it; it holds no handle on us.
+void unblock_moved_peer(Step& step, PortId kept, PortId adopted) {
+    // The handle on us that the data brought (we were its peer_comp) goes on with the Unblock,
+    // which names us as the new owner.
+    Port& port = step.port(adopted);
+    port.peer_comp = step.state.self;
+    port.peer_port = kept;
+    port.blocked = true;
+    forward(step, step.port(kept), kept,
+            PeerChangeUnblockPort{PortRef{kept, CompId::none()}, step.state.self, adopted, false});
+}
+
 int index_of_port(const std::vector<PortId>& ports, PortId port) {
     for (std::size_t index = 0; index < ports.size(); ++index) {
         if (ports[index] == port) return static_cast<int>(index);
@@ -60,7 +74,47 @@ int index_of_port(const std::vector<PortId>& ports, PortId port) {
     return -1;
 }
 
+// A put of ports that will not happen, and the sender fails with it at once. Our own ends
+// wait no more. The peers we blocked wait for our Unblock or our ClosePort: the moving ports
+// stay `transferring`, so the end that follows sends their ClosePorts at once even where the
+// peer end is moving too (an Unblock naming us would be one more message on a path the
+// ClosePort may overtake, and two crossing movers that both gave up would each wait for the
+// other's: DF-2).
+void abandon_hand_off(Step& step, const std::vector<PortId>& bundle) {
+    for (PortId moving : bundle) {
+        const Port& port = step.port(moving);
+        if (!port.closed && port.peer_comp == step.state.self &&
+            index_of_port(bundle, port.peer_port) < 0) {
+            step.port(port.peer_port).blocked = false;
+        }
+    }
+}
+
+// Data waiting in a moving slot moves with it, and so must the ports inside it: we adopted
+// them when the data arrived, and only the getter that accepts the data will bind them.
+// Renames each carried port from its id here to its id at the next owner.
+template <class Rename>
+void rename_carried(std::vector<Data>& pending, Rename&& rename) {
+    for (Data& data : pending) {
+        for (TransferredPort& carried : data.ports) carried.old_id = rename(carried.old_id);
+    }
+}
+
 }  // namespace
+
+std::vector<PortId> with_carried_ports(const ComponentState& state, std::vector<PortId> moving) {
+    for (std::size_t index = 0; index < moving.size(); ++index) {
+        const Port& port = state.ports[moving[index].value()];
+        for (const Data& data : port.pending) {
+            for (const TransferredPort& carried : data.ports) {
+                if (std::find(moving.begin(), moving.end(), carried.old_id) == moving.end()) {
+                    moving.push_back(carried.old_id);
+                }
+            }
+        }
+    }
+    return moving;
+}
 
 void forward(Step& step, const Port& port, PortId port_id, Message message) {
     const PortRef target = port.moved_to_port.valid() ? PortRef{port.moved_to_port, CompId::none()}
@@ -90,9 +144,15 @@ void run_spawn(Step& step, const Instruction& instruction) {
     const CompId fresh = step.context.next_comp_id;
     const Program& callee = step.scenario().definitions[instruction.definition].program;
     const auto& arg_slots = step.program().lists[instruction.list];
-    std::vector<PortId> args;
-    args.reserve(arg_slots.size());
-    for (Slot slot : arg_slots) args.push_back(creator.slots[slot]);
+    std::vector<PortId> params;
+    params.reserve(arg_slots.size());
+    for (Slot slot : arg_slots) params.push_back(creator.slots[slot]);
+    // The arguments, then the ports inside data waiting at them (no slot at the new component
+    // until a get binds them).
+    const std::vector<PortId> args = with_carried_ports(creator, params);
+    const auto index_at_new = [&](PortId ours) {
+        return PortId(static_cast<std::uint32_t>(index_of_port(args, ours)));
+    };
 
     ComponentState created;
     created.self = fresh;
@@ -121,9 +181,11 @@ void run_spawn(Step& step, const Instruction& instruction) {
             moved.peer_port = source.peer_port;
         }
         moved.rounds_completed = source.rounds_completed;
+        moved.adopted_used_by = source.adopted_used_by;  // a carried port: whose round it was in
         moved.next_put_seq = source.next_put_seq;
         moved.pending = std::move(source.pending);
         source.pending.clear();
+        rename_carried(moved.pending, index_at_new);
         if (!source.closed) {
             const int peer_index =
                 source.peer_comp == creator.self ? index_of_port(args, source.peer_port) : -1;
@@ -145,7 +207,7 @@ void run_spawn(Step& step, const Instruction& instruction) {
             }
         }
         created.ports.push_back(std::move(moved));
-        created.slots[index] = PortId(static_cast<std::uint32_t>(index));
+        if (index < params.size()) created.slots[index] = PortId(static_cast<std::uint32_t>(index));
     }
     const std::vector<PeerLink> created_peers = created.peers;
     step.emit(SpawnComponent{std::move(created), instruction.name});
@@ -211,6 +273,7 @@ void run_put_ports(Step& step, const Instruction& instruction) {
         bundle.push_back(sender.slots[slot]);
         sender.slots[slot] = PortId::none();
     }
+    bundle = with_carried_ports(sender, std::move(bundle));
     bool awaiting = false;
     for (PortId moving : bundle) {
         Port& port = step.port(moving);
@@ -234,6 +297,23 @@ void run_put_ports(Step& step, const Instruction& instruction) {
     complete_transfer(step);
 }
 
+bool transfer_ready(const ComponentState& state) {
+    // Every Ack of the hand-off is in (an ended sender only clears it up).
+    const PendingTransfer& transfer = state.transfer;
+    if (!transfer.active) return false;
+    for (const ControlEntry& entry : state.control) {
+        if (entry.kind == ControlKind::block_peer) return false;
+    }
+    if (transfer.is_spawn || state.mode == Mode::busy_exit || state.mode == Mode::exited) {
+        return true;
+    }
+    // A put waits while its own port's peer is moving, as a plain put does: we acknowledged
+    // that Block, so the mover counts on no more data from us at the old place (LC-1: the
+    // data reached the old owner after it was freed).
+    const Port& put_port = state.ports[transfer.put_port.value()];
+    return put_port.closed || !put_port.blocked;
+}
+
 void complete_transfer(Step& step) {
     ComponentState& state = step.state;
     PendingTransfer transfer = std::move(state.transfer);
@@ -253,14 +333,23 @@ void complete_transfer(Step& step) {
         return;
     }
     if (step.ended()) {
-        // The sender failed while waiting: its ports were closed with everything else.
-        for (PortId moving : transfer.bundle) step.port(moving).transferring = false;
+        // The sender failed while waiting: its ports were closed with everything else (the
+        // moving ones at once, see close_all_ports); our own ends wait no more.
+        for (PortId moving : transfer.bundle) {
+            Port& port = step.port(moving);
+            port.transferring = false;
+            if (port.peer_comp == state.self &&
+                index_of_port(transfer.bundle, port.peer_port) < 0) {
+                step.port(port.peer_port).blocked = false;
+            }
+        }
         return;
     }
     if (step.port(transfer.put_port).closed) {
         // The receiver ended while we waited for the Acks: the put fails like any put on a
-        // closed port, and the ports stay ours (closed with the rest when we end).
-        for (PortId moving : transfer.bundle) step.port(moving).transferring = false;
+        // closed port, and the ports stay ours (closed with the rest when we end, at once for
+        // those whose peers we blocked).
+        abandon_hand_off(step, transfer.bundle);
         const Port& closed = step.port(transfer.put_port);
         if (closed.has_close_error) {
             fail_remote(step, closed.close_error);
@@ -286,7 +375,8 @@ void complete_transfer(Step& step) {
         travelling.close_rounds = port.close_rounds;
         travelling.close_error = port.close_error;
         travelling.rounds_completed = port.rounds_completed;
-        travelling.used_in_round = port.used_in_round || port.adopted_used_in_round;
+        travelling.used_in_round = port.used_in_round || port.adopted_used_by.valid();
+        travelling.blocked = port.blocked && !port.closed;
         travelling.pending = std::move(port.pending);
         port.pending.clear();
         travelling.next_put_seq = port.next_put_seq;
@@ -309,7 +399,30 @@ void complete_transfer(Step& step) {
     ++state.pc;
 }
 
-void adopt_ports(Step& step, CompId sender, Data& data) {
+void pass_ports_through(Step& step, CompId from, CompId next, Data& data) {
+    std::vector<PortPair> renamed;  // id at `from` -> id of our record
+    for (TransferredPort& travelling : data.ports) {
+        const PortId id = new_port(step.state, travelling.kind, travelling.channel);
+        Port& record = step.port(id);
+        record.closed = travelling.closed;
+        record.moved = true;
+        record.moved_to = next;
+        record.adopted_from = from;
+        record.adopted_port = travelling.old_id;
+        renamed.push_back(PortPair{travelling.old_id, id});
+        travelling.old_id = id;
+    }
+    const auto id_here = [&](PortId at_from) {
+        for (const PortPair& pair : renamed) {
+            if (pair.ours == at_from) return pair.theirs;
+        }
+        PCORE_ASSERT(false);
+        return PortId::none();
+    };
+    for (TransferredPort& travelling : data.ports) rename_carried(travelling.pending, id_here);
+}
+
+void adopt_ports(Step& step, CompId from, Data& data) {
     ComponentState& state = step.state;
     std::vector<PortId> adopted;
     for (TransferredPort& travelling : data.ports) {
@@ -329,11 +442,22 @@ void adopt_ports(Step& step, CompId sender, Data& data) {
             port.peer_comp = travelling.peer_comp;
             port.peer_port = travelling.peer_port;
         }
-        port.adopted_from = sender;
+        port.adopted_from = from;
         port.adopted_port = travelling.old_id;
-        port.adopted_used_in_round = travelling.used_in_round;
+        if (travelling.used_in_round) port.adopted_used_by = data.header.sender;
+        port.blocked = travelling.blocked;
         adopted.push_back(id);
     }
+    // Data waiting at a carried port names the ports inside it by their ids at the sender;
+    // they travel in the same bundle.
+    const auto id_here = [&](PortId at_sender) {
+        for (std::size_t index = 0; index < data.ports.size(); ++index) {
+            if (data.ports[index].old_id == at_sender) return adopted[index];
+        }
+        PCORE_ASSERT(false);
+        return PortId::none();
+    };
+    for (PortId id : adopted) rename_carried(step.port(id).pending, id_here);
     for (std::size_t index = 0; index < data.ports.size(); ++index) {
         TransferredPort& travelling = data.ports[index];
         const PortId id = adopted[index];
@@ -347,14 +471,29 @@ void adopt_ports(Step& step, CompId sender, Data& data) {
         }
         port.peer_comp = travelling.peer_comp;
         port.peer_port = travelling.peer_port;
+        if (travelling.peer_comp == state.self && step.port(travelling.peer_port).moved) {
+            // Both ends were handed off at once and the other end has left us since: our
+            // Unblock follows it, as any message for it would.
+            unblock_moved_peer(step, travelling.peer_port, id);
+            continue;
+        }
         if (travelling.peer_comp == state.self) {
             // The other end is ours: join them locally.
             step.emit(RefDec{state.self});
             const PortId kept = travelling.peer_port;
             detach_peer(step, kept);
-            step.port(kept).peer_comp = state.self;
-            step.port(kept).peer_port = id;
-            step.port(kept).blocked = false;
+            Port& home = step.port(kept);
+            home.peer_comp = state.self;
+            home.peer_port = id;
+            home.blocked = false;
+            if (home.close_deferred) {
+                // We closed our end while the other was on its way (we are ending, or the data
+                // reached us after our end): the ClosePort it waited to send has come home.
+                erase_close_entry(step, kept);
+                home.close_deferred = false;
+                home.close_sent = false;
+                step.port(id).closed = true;
+            }
             continue;
         }
         attach_peer(step, id, true);
@@ -378,11 +517,19 @@ void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
     PCORE_ASSERT(port_id.valid());
     if (!port_id.valid()) return;
     Port& port = step.port(port_id);
-    if (port.moved) {
-        forward(step, port, port_id, message);
+    if (port.moved && !port.closed) {
+        // Both ends are moving at once. Everything we sent on the port is ahead of our Ack on
+        // the link to the requester, and so is any Block of ours it may still have to answer
+        // (crossing hand-offs: our own move's Block must reach the requester's end while that
+        // end is still there). The next owner only blocks.
+        if (!message.answered) step.send(message.requester, Acknowledge{message.control_id});
+        PeerChangeBlockPort passed = message;
+        passed.answered = true;
+        forward(step, port, port_id, std::move(passed));
         return;
     }
-    const bool settling = follows_hand_offs(port);
+    // A port that left closed is answered here, as its closed next owner would.
+    const bool settling = follows_hand_offs(port) && !port.moved;
     if (port.blocked && settling && message.requester != port.peer_comp) {
         // A later owner is moving the port on before the previous owner's Unblock (which
         // names it) reached us: that Unblock is on another link and may come later. Blocking
@@ -391,7 +538,7 @@ void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
         return;
     }
     if (settling) port.blocked = true;
-    step.send(message.requester, Acknowledge{message.control_id});
+    if (!message.answered) step.send(message.requester, Acknowledge{message.control_id});
 }
 
 namespace {
@@ -411,7 +558,7 @@ void take_deferred_blocks(Step& step, PortId port_id) {
         // A ClosePort of ours still waiting for the port to settle waits on: the requester is
         // moving the port on, and only its Unblock names the owner that must get it.
         if (settling) port.blocked = true;
-        step.send(block.requester, Acknowledge{block.control_id});
+        if (!block.answered) step.send(block.requester, Acknowledge{block.control_id});
     }
 }
 
@@ -428,6 +575,11 @@ bool take_unblock(Step& step, const PeerChangeUnblockPort& message) {
         return true;
     }
     Port& port = step.port(port_id);
+    if (port.moved && port.closed) {
+        // It left closed: its next owner sends nothing on it and may be gone already.
+        step.emit(RefDec{message.new_comp});
+        return true;
+    }
     if (port.moved) {
         forward(step, port, port_id, message);
         return false;
@@ -459,6 +611,7 @@ bool take_unblock(Step& step, const PeerChangeUnblockPort& message) {
 void on_peer_change_unblock_port(Step& step, const PeerChangeUnblockPort& message) {
     const bool taken = take_unblock(step, message);
     if (taken && message.holds_receiver_ref) step.emit(RefDec{step.state.self});
+    try_finish_exit(step);  // an ended component may have waited for this Unblock only
 }
 
 }  // namespace pcore::detail

@@ -73,9 +73,10 @@ struct Port {
     PortId moved_to_port;  // none when the new owner's id is unknown (ports sent in data)
     CompId adopted_from;   // set when this port arrived inside a data message
     PortId adopted_port;
-    // Arrived in a data message of the round we share with its sender, which had used it in
-    // that round: the channel took part in our round before it reached us.
-    bool adopted_used_in_round = false;
+    // Arrived in a data message from this sender, which had used it in the round the data
+    // belongs to (none otherwise): while that sender is our round peer, the channel took part
+    // in our round before it reached us. The sender, not the hop that forwarded the data.
+    CompId adopted_used_by;
     std::uint32_t next_put_seq = 0;  // ghost: PT-1 sequence numbers of the channel
     // Blocks from a later owner of the peer end that overtook the previous owner's Unblock.
     std::vector<PeerChangeBlockPort> deferred_blocks;
@@ -148,6 +149,10 @@ struct RoundState {
     std::vector<CompId> failed_peers;    // ClosePort(error) received in this round (sorted)
     std::vector<SolutionPart> combined;  // parts held while we believe we lead
     std::vector<BufferedNotification> buffered;
+    // Round peers we could not yet tell of a higher leader: we hold no handle on them (the
+    // channel's ends crossed in hand-offs and the Unblock naming them is on its way). Told as
+    // soon as a handle on them arrives (sorted).
+    std::vector<CompId> owed_notifications;
     friend bool operator==(const RoundState&, const RoundState&) = default;
 };
 

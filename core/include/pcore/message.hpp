@@ -77,6 +77,9 @@ struct TransferredPort {
     ErrorInfo close_error;
     std::uint32_t rounds_completed = 0;
     bool used_in_round = false;  // the sender used it in the round this data belongs to
+    // The peer end was moving when it left (a crossing hand-off): the receiver waits for the
+    // Unblock of the peer's mover, which follows the port's forwarding records.
+    bool blocked = false;
     std::vector<Data> pending;
     std::uint32_t next_put_seq = 0;  // ghost: PT-1 sequence numbers continue at the new owner
     friend bool operator==(const TransferredPort&, const TransferredPort&) = default;
@@ -103,6 +106,10 @@ struct PeerChangeBlockPort {
     PortRef target;
     CompId requester;
     std::uint32_t control_id = 0;
+    // Passed on by an old owner of the port, which answered it itself: its Acknowledge must
+    // follow what it sent before on the link to the requester (FIFO), which an Ack from the
+    // next owner would not. The next owner only blocks.
+    bool answered = false;
     friend bool operator==(const PeerChangeBlockPort&, const PeerChangeBlockPort&) = default;
 };
 

@@ -176,7 +176,8 @@ void World::observe_delivery(CompId to, CompId from, const Message& message) {
         if (!decision->solution) record_arrival(to, decision->leader, decision->error);
     } else if (const auto* submission = std::get_if<pcore::Submission>(&message)) {
         for (const pcore::SolutionPart& part : submission->parts) {
-            if (part.failed) record_arrival(to, part.submitter, part.error);
+            // Authored by the hop that sent it on (it relays the failures it forwards).
+            if (part.failed) record_arrival(to, from, part.error);
         }
     } else if (const auto* cancel = std::get_if<pcore::CancelRequest>(&message)) {
         record_arrival(to, cancel->canceller,
