@@ -82,7 +82,7 @@ INSTANTIATE_TEST_SUITE_P(
                       // Ports inside data (issue 13 items 1 to 3).
                       Pinned{"port-through-forwarding-creator", 17115, 56644, 46},
                       Pinned{"both-ends-handed-off", 24254, 97775, 46},
-                      Pinned{"carried-port-bounces", 5125, 15940, 30},
+                      Pinned{"carried-port-bounces", 560, 1273, 21},
                       Pinned{"getter-moved-while-putter-fails-spawn-race", 9095, 25858, 38}),
     [](const ::testing::TestParamInfo<Pinned>& param_info) {
         return test_name(param_info.param.scenario);
