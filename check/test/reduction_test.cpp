@@ -27,6 +27,10 @@ std::vector<std::string> small_scenarios() {
         const std::string name = entry.path().stem().string();
         if (name.rfind("ring-", 0) == 0 || name.rfind("bench-", 0) == 0) continue;
         if (name == "independent-pipelines") continue;  // 1.2 M states unreduced: its own test
+        // 90 k and 160 k states per design, twice per reduction: half a minute each in a
+        // release build, too long for the debug suite; `check.*` and the replay sweep cover
+        // them (issue 13).
+        if (name == "both-ends-sent-in-messages" || name == "failure-decision-relay") continue;
         names.insert(name);
     }
     return {names.begin(), names.end()};
@@ -93,12 +97,24 @@ void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario
 
 class EveryScenario : public ::testing::TestWithParam<std::string> {};
 
+// Scenarios whose search with every fault has millions of states more than chain's 4.7 M
+// (issue 13's crossing hand-offs: 7.7 M, 16 M, and two that did not finish in 15 minutes):
+// their designs are compared here without faults; `check --faults` on them is run by hand
+// (docs/protocols.md).
+bool faults_too_big(const std::string& name) {
+    static const std::set<std::string> too_big{"port-through-forwarding-creator",
+                                               "both-ends-handed-off", "both-ends-sent-in-messages",
+                                               "failure-decision-relay"};
+    return too_big.count(name) != 0;
+}
+
 void expect_same_verdicts(const std::string& name, Reduction reduction) {
     const auto scenario = bundled(name);
     for (const std::string& design : designs) {
         expect_same_verdict(scenario, options_for(design, Reduction::none),
                             options_for(design, reduction), name + " [" + design + "]");
     }
+    if (faults_too_big(name)) return;
     // Faults: under --por, states where a fault can be injected are expanded in full.
     const pmodel::FaultBudget faults{1, 1, 1};
     expect_same_verdict(scenario, options_for("", Reduction::none, faults),
