@@ -477,9 +477,8 @@ void on_acknowledge(Step& step, const Acknowledge& message) {
     control.erase(it);
     if (entry.kind == ControlKind::close_port) {
         detach_peer(step, entry.port);
-    } else if (transfer_ready(step.state)) {
-        complete_transfer(step);
     }
+    // The last Ack of a hand-off: step_in_place completes it once this input is taken.
     try_finish_exit(step);
 }
 

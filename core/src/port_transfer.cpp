@@ -74,13 +74,13 @@ int index_of_port(const std::vector<PortId>& ports, PortId port) {
     return -1;
 }
 
-// A put of ports that will not happen, and the sender fails with it at once. Our own ends
-// wait no more. The peers we blocked wait for our Unblock or our ClosePort: the moving ports
-// stay `transferring`, so the end that follows sends their ClosePorts at once even where the
-// peer end is moving too (an Unblock naming us would be one more message on a path the
-// ClosePort may overtake, and two crossing movers that both gave up would each wait for the
-// other's: DF-2).
-void abandon_hand_off(Step& step, const std::vector<PortId>& bundle) {
+// A put of ports that will not happen (the sender failed, or fails with it at once): our own
+// ends that waited for the new owner wait no more. The peers we blocked wait for our Unblock
+// or our ClosePort; the caller leaves the moving ports `transferring` until the end sends
+// their ClosePorts, at once even where the peer end is moving too (an Unblock naming us
+// would be one more message on a path the ClosePort may overtake, and two crossing movers
+// that both gave up would each wait for the other's: DF-2).
+void release_own_ends(Step& step, const std::vector<PortId>& bundle) {
     for (PortId moving : bundle) {
         const Port& port = step.port(moving);
         if (!port.closed && port.peer_comp == step.state.self &&
@@ -98,6 +98,15 @@ void rename_carried(std::vector<Data>& pending, Rename&& rename) {
     for (Data& data : pending) {
         for (TransferredPort& carried : data.ports) carried.old_id = rename(carried.old_id);
     }
+}
+
+// The ports of one bundle renamed at the next hop (ours: the id at the sender; theirs: ours).
+PortId renamed_id(const std::vector<PortPair>& renamed, PortId at_sender) {
+    for (const PortPair& pair : renamed) {
+        if (pair.ours == at_sender) return pair.theirs;
+    }
+    PCORE_ASSERT(false);  // a bundle carries every port its waiting data names
+    return PortId::none();
 }
 
 }  // namespace
@@ -335,21 +344,15 @@ void complete_transfer(Step& step) {
     if (step.ended()) {
         // The sender failed while waiting: its ports were closed with everything else (the
         // moving ones at once, see close_all_ports); our own ends wait no more.
-        for (PortId moving : transfer.bundle) {
-            Port& port = step.port(moving);
-            port.transferring = false;
-            if (port.peer_comp == state.self &&
-                index_of_port(transfer.bundle, port.peer_port) < 0) {
-                step.port(port.peer_port).blocked = false;
-            }
-        }
+        for (PortId moving : transfer.bundle) step.port(moving).transferring = false;
+        release_own_ends(step, transfer.bundle);
         return;
     }
     if (step.port(transfer.put_port).closed) {
         // The receiver ended while we waited for the Acks: the put fails like any put on a
         // closed port, and the ports stay ours (closed with the rest when we end, at once for
         // those whose peers we blocked).
-        abandon_hand_off(step, transfer.bundle);
+        release_own_ends(step, transfer.bundle);
         const Port& closed = step.port(transfer.put_port);
         if (closed.has_close_error) {
             fail_remote(step, closed.close_error);
@@ -412,19 +415,14 @@ void pass_ports_through(Step& step, CompId from, CompId next, Data& data) {
         renamed.push_back(PortPair{travelling.old_id, id});
         travelling.old_id = id;
     }
-    const auto id_here = [&](PortId at_from) {
-        for (const PortPair& pair : renamed) {
-            if (pair.ours == at_from) return pair.theirs;
-        }
-        PCORE_ASSERT(false);
-        return PortId::none();
-    };
+    const auto id_here = [&](PortId at_from) { return renamed_id(renamed, at_from); };
     for (TransferredPort& travelling : data.ports) rename_carried(travelling.pending, id_here);
 }
 
 void adopt_ports(Step& step, CompId from, Data& data) {
     ComponentState& state = step.state;
     std::vector<PortId> adopted;
+    std::vector<PortPair> renamed;  // id at the sender -> id here
     for (TransferredPort& travelling : data.ports) {
         const PortId id = new_port(state, travelling.kind, travelling.channel);
         Port& port = step.port(id);
@@ -447,16 +445,11 @@ void adopt_ports(Step& step, CompId from, Data& data) {
         if (travelling.used_in_round) port.adopted_used_by = data.header.sender;
         port.blocked = travelling.blocked;
         adopted.push_back(id);
+        renamed.push_back(PortPair{travelling.old_id, id});
     }
     // Data waiting at a carried port names the ports inside it by their ids at the sender;
     // they travel in the same bundle.
-    const auto id_here = [&](PortId at_sender) {
-        for (std::size_t index = 0; index < data.ports.size(); ++index) {
-            if (data.ports[index].old_id == at_sender) return adopted[index];
-        }
-        PCORE_ASSERT(false);
-        return PortId::none();
-    };
+    const auto id_here = [&](PortId at_sender) { return renamed_id(renamed, at_sender); };
     for (PortId id : adopted) rename_carried(step.port(id).pending, id_here);
     for (std::size_t index = 0; index < data.ports.size(); ++index) {
         TransferredPort& travelling = data.ports[index];
