@@ -23,6 +23,12 @@ struct Step {
         return scenario().definitions[state.definition].program;
     }
     [[nodiscard]] Port& port(PortId id) { return state.ports[id.value()]; }
+    // Whether each pair of components has one in-order link (the protocol's assumption). The
+    // network variants weaken it, and then a message may reach a component that has no record
+    // of its port yet or any more: it is dropped, and the observers judge what follows.
+    [[nodiscard]] bool in_order_links() const {
+        return variants().network == NetworkOrder::fifo_pair;
+    }
     [[nodiscard]] bool ended() const {
         return state.mode == Mode::busy_exit || state.mode == Mode::exited;
     }

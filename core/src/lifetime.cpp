@@ -434,7 +434,7 @@ void fail_closed_round(Step& step, const ClosePort& message) {
 void on_close_port(Step& step, CompId from, const ClosePort& message) {
     (void)from;
     const PortId port_id = resolve(step.state, message.target);
-    PCORE_ASSERT(port_id.valid());
+    PCORE_ASSERT(port_id.valid() || !step.in_order_links());
     if (!port_id.valid()) return;
     // Whether the closer's end belongs to the round we are (or were, when we ended) in.
     const bool same_round = took_part_in_round(step.state, step.port(port_id)) &&

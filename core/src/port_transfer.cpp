@@ -507,7 +507,7 @@ bool follows_hand_offs(const Port& port) {
 
 void on_peer_change_block_port(Step& step, const PeerChangeBlockPort& message) {
     const PortId port_id = resolve(step.state, message.target);
-    PCORE_ASSERT(port_id.valid());
+    PCORE_ASSERT(port_id.valid() || !step.in_order_links());
     if (!port_id.valid()) return;
     Port& port = step.port(port_id);
     if (port.moved && !port.closed) {
@@ -562,7 +562,7 @@ namespace {
 // False when the message went on to the port's next owner (forward() released our handle).
 bool take_unblock(Step& step, const PeerChangeUnblockPort& message) {
     const PortId port_id = resolve(step.state, message.target);
-    PCORE_ASSERT(port_id.valid());
+    PCORE_ASSERT(port_id.valid() || !step.in_order_links());
     if (!port_id.valid()) {
         step.emit(RefDec{message.new_comp});
         return true;
