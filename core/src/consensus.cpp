@@ -195,6 +195,25 @@ bool submitter_failed(const RoundState& round, CompId submitter) {
 
 enum class Verdict { incomplete, solution, failure };
 
+bool has_getter_twin(const RoundState& round, const ChannelEntry& putter) {
+    return std::any_of(round.combined.begin(), round.combined.end(), [&](const SolutionPart& part) {
+        return std::any_of(part.entries.begin(), part.entries.end(), [&](const ChannelEntry& e) {
+            return e.kind == PortKind::getter && e.peer_comp == putter.comp &&
+                   e.peer_port == putter.port;
+        });
+    });
+}
+
+// Whether a submitter declared the getter end of `putter`'s channel idle in its vote.
+bool held_idle(const RoundState& round, const ChannelEntry& putter) {
+    return std::any_of(round.combined.begin(), round.combined.end(), [&](const SolutionPart& part) {
+        return std::any_of(part.idle_getters.begin(), part.idle_getters.end(),
+                           [&](const ChannelEntry& e) {
+                               return e.peer_comp == putter.comp && e.peer_port == putter.port;
+                           });
+    });
+}
+
 // Every channel end needs its twin: a putter entry waits for the getter that will accept it
 // (the putter cannot know who that is: its port may be moving), a getter entry names the
 // putter it heard from. With a failed part the round fails as soon as everyone listed is in.
@@ -242,16 +261,12 @@ Verdict evaluate(const RoundState& round, CompId self) {
                 agree = agree && twin;
                 continue;
             }
-            bool twin = false;
-            for (const SolutionPart& other : round.combined) {
-                for (const ChannelEntry& getter : other.entries) {
-                    if (getter.kind == PortKind::getter && getter.peer_comp == entry.comp &&
-                        getter.peer_port == entry.port) {
-                        twin = true;
-                    }
-                }
-            }
-            if (!twin) return Verdict::incomplete;
+            if (has_getter_twin(round, entry)) continue;
+            // Everyone listed is in: if the getter end's holder voted without accepting, the
+            // put is never accepted in this round (no solution); else its accepter is still
+            // to come (the putter cannot know who that is: the getter end may be moving).
+            if (!held_idle(round, entry)) return Verdict::incomplete;
+            agree = false;
         }
     }
     return agree ? Verdict::solution : Verdict::failure;
@@ -467,6 +482,25 @@ void emit_put(Step& step, PortId port_id, std::int64_t value, std::vector<Transf
 
 namespace {
 
+// A getter end we hold, know the putter end of, and did not use in the round (nor did an
+// earlier owner that handed it to us in the round). We have voted: we cannot accept on it any
+// more in this round, and it cannot leave us before the decision.
+bool is_idle_getter(const Port& port) {
+    return port.kind == PortKind::getter && !port.moved && !port.closed && !port.blocked &&
+           !port.used_in_round && !port.adopted_used_by.valid() && port.peer_comp.valid();
+}
+
+ChannelEntry idle_entry(const ComponentState& state, std::uint32_t index) {
+    const Port& port = state.ports[index];
+    ChannelEntry entry;
+    entry.kind = PortKind::getter;
+    entry.comp = state.self;
+    entry.port = PortId(index);
+    entry.peer_comp = port.peer_comp;
+    entry.peer_port = port.peer_port;
+    return entry;
+}
+
 SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
     ComponentState& state = step.state;
     RoundState& round = state.round;
@@ -479,6 +513,7 @@ SolutionPart build_part(Step& step, bool failed, const ErrorInfo& error) {
     for (const RoundPeer& peer : round.peers) peers.push_back(peer.comp);
     for (std::uint32_t index = 0; index < state.ports.size(); ++index) {
         const Port& port = state.ports[index];
+        if (is_idle_getter(port)) part.idle_getters.push_back(idle_entry(state, index));
         // Only ports used in the round: data still waiting in a slot may belong to the
         // sender's next round (it finished this one with someone else), so it says nothing
         // about who takes part in ours. Arrival serves out-of-order detection only.

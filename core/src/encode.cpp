@@ -106,6 +106,7 @@ void encode(ByteWriter& out, const SolutionPart& part) {
     encode_list(out, part.entries);
     encode_list(out, part.peers);
     encode_list(out, part.failed_peers);
+    encode_list(out, part.idle_getters);
     out.boolean(part.holds_ref);
     out.boolean(part.update);
 }

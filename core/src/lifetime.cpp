@@ -199,10 +199,27 @@ void erase_close_entry(Step& step, PortId port_id) {
                   control.end());
 }
 
+namespace {
+
+// Seed 004: an error "inside a sync block, but the component has not interacted with other
+// components through put/get calls" is, "from the point of view of the runtime", an error
+// outside the block. Nobody has heard of such a round (peers are learnt from accepted data and
+// from the notifications of those who accepted ours), so it is left without a vote and the
+// ClosePorts say nonsync.
+bool interacted_in_round(const ComponentState& state) {
+    if (!state.round.peers.empty()) return true;
+    return std::any_of(state.ports.begin(), state.ports.end(), [](const Port& port) {
+        return port.used_in_round || port.adopted_used_by.valid();
+    });
+}
+
+}  // namespace
+
 void end_component(Step& step, const Outcome& how, bool decided) {
     ComponentState& state = step.state;
     if (step.ended()) return;
-    const bool in_round = state.round.active;
+    const bool in_round = state.round.active && interacted_in_round(state);
+    if (state.round.active && !in_round) state.round.active = false;
     state.outcome = how;
     state.outcome.in_sync = in_round;
     state.mode = Mode::busy_exit;

@@ -149,6 +149,32 @@ TEST_F(CoreTest, ClosePortInsideTheRoundFailsAParticipantThatUsedThePort) {
     EXPECT_TRUE(result.next.outcome.in_sync);
 }
 
+// Seed 004: failing inside a sync block before any put or get counts as failing outside it:
+// no vote for a round nobody knows of, and the ClosePort says nonsync. After a put it is sync.
+TEST_F(CoreTest, FailingInSyncBeforeAnyInteractionIsFailingOutsideSync) {
+    ComponentState putter =
+        component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));
+    putter = step(putter, context(), RunInput{}).next;  // sync {
+    const StepResult before = step(putter, context(), FaultInput{FaultKind::crash});
+    EXPECT_EQ(before.next.outcome.kind, OutcomeKind::failed);
+    EXPECT_FALSE(before.next.outcome.in_sync);
+    EXPECT_FALSE(before.next.round.active);
+    bool close_seen = false;
+    for (const Effect& effect : before.effects) {
+        const auto* send = std::get_if<Send>(&effect);
+        if (send == nullptr) continue;
+        const auto* close = std::get_if<ClosePort>(&send->message);
+        ASSERT_NE(close, nullptr) << "only the ClosePort goes out: no part, no decision";
+        EXPECT_FALSE(close->in_sync);
+        close_seen = true;
+    }
+    EXPECT_TRUE(close_seen);
+
+    putter = step(putter, context(), RunInput{}).next;  // put
+    const StepResult after = step(putter, context(), FaultInput{FaultKind::crash});
+    EXPECT_TRUE(after.next.outcome.in_sync);
+}
+
 TEST_F(CoreTest, ClosePortFromALaterRoundDoesNotFailUnderTheRoundNumberRule) {
     ComponentState putter =
         component(definition("putter"), CompId(1), PortKind::putter, CompId(2), PortId(0));

@@ -188,8 +188,12 @@ struct SolutionPart {
     std::vector<ChannelEntry> entries;
     std::vector<CompId> peers;         // senders it accepted from or holds data from (sorted)
     std::vector<CompId> failed_peers;  // peers whose ClosePort(error) reached it in the round
-    bool holds_ref = false;            // a handle on the submitter travels with this part
-    bool update = false;               // replaces an earlier part: the submitter failed after it
+    // Getter ends it holds and did not use in the round, each naming its putter end (kind
+    // getter, mapping 0): a put on that putter end in this round can never be accepted (seed
+    // 004: "`b` does not submit anything at all. Hence no solution can be found").
+    std::vector<ChannelEntry> idle_getters;
+    bool holds_ref = false;  // a handle on the submitter travels with this part
+    bool update = false;     // replaces an earlier part: the submitter failed after it
     friend bool operator==(const SolutionPart&, const SolutionPart&) = default;
 };
 
