@@ -46,6 +46,7 @@ inline const std::vector<Broken>& broken_variants() {
         {"transfer-overtaking", "network=fifo_channel", "PT-1"},
         {"transfer-overtaking", "network=unordered", "PT-1"},
         {"round-cancel-after-vote", "round_cancel_after_vote=immediate", "SY-1"},
+        {"out-of-order-after-hand-off", "ordering=none", "SY-5"},
     };
     return all;
 }

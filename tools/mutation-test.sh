@@ -298,7 +298,7 @@ echo "killed: $killed/$total (survived: $survived, does not apply or compile: $b
 echo "total time: $(elapsed "$started" "$(now)") s (copy, configure, build and baseline: $baseline_seconds s)"
 if ((every_property)); then
     missing=""
-    for id in DF-1 DF-2 DF-3 NM-1 NM-2 NM-3 NM-4 NM-5 SY-1 SY-2 SY-3 SY-4 PT-1 PT-2 LC-1 LC-2 LC-3; do
+    for id in DF-1 DF-2 DF-3 NM-1 NM-2 NM-3 NM-4 NM-5 SY-1 SY-2 SY-3 SY-4 SY-5 PT-1 PT-2 LC-1 LC-2 LC-3; do
         if [[ -n ${broken_by[$id]:-} ]]; then
             echo "property $id: broken by ${broken_by[$id]} (and maybe others)"
         else

@@ -48,5 +48,6 @@ tractor-cancel-masks-remote-error cancel_precedence=cancel_overrides NM-2
 transfer-overtaking network=fifo_channel PT-1
 transfer-overtaking network=unordered PT-1
 round-cancel-after-vote round_cancel_after_vote=immediate SY-1
+out-of-order-after-hand-off ordering=none SY-5
 ROWS
 echo "corpus: $(ls traces/corpus | wc -l) traces, violations: $(ls traces/violations | wc -l)"

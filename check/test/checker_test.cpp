@@ -85,7 +85,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"carried-port-bounces", 560, 1273, 21},
                       Pinned{"getter-moved-while-putter-fails-spawn-race", 9367, 26446, 38},
                       // A put its receiver declares it will not accept (issue 13 item 9).
-                      Pinned{"put-never-accepted", 906, 2103, 28}),
+                      Pinned{"put-never-accepted", 906, 2103, 28},
+                      // Ordering, option 3 (item 8).
+                      Pinned{"out-of-order-after-hand-off", 427, 1043, 25},
+                      Pinned{"put-and-get-same-peer", 1112, 2700, 35},
+                      // A round racing a getter end handed on twice (item 7).
+                      Pinned{"sync-across-hand-off", 2377, 7458, 40}),
     [](const ::testing::TestParamInfo<Pinned>& param_info) {
         return test_name(param_info.param.scenario);
     });

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "bundled.hpp"
@@ -62,15 +63,18 @@ pcheck::CheckResult check_whole(const std::shared_ptr<const pmodel::Scenario>& s
     return pcheck::check(scenario, options);
 }
 
-void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario,
+// Returns whether the reduced search visited fewer states.
+bool expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario,
                          const pcheck::CheckOptions& full_options,
                          const pcheck::CheckOptions& reduced_options,
                          const std::string& label) {
     const bool symmetry = reduced_options.symmetry;
     const pcheck::CheckResult full = pcheck::check(scenario, full_options);
     const pcheck::CheckResult reduced = pcheck::check(scenario, reduced_options);
-    if (full.verdict == pcheck::Verdict::incomplete) return;
-    ASSERT_EQ(reduced.verdict, full.verdict) << label;
+    const bool fewer = reduced.states < full.states;
+    if (full.verdict == pcheck::Verdict::incomplete) return fewer;
+    EXPECT_EQ(reduced.verdict, full.verdict) << label;
+    if (reduced.verdict != full.verdict) return fewer;
     if (full.verdict == pcheck::Verdict::pass) {
         // (A violation ends each search at its own depth, and the reduced search may meet its
         // first violation a layer later: state counts compare only for complete searches.)
@@ -78,9 +82,10 @@ void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario
         // Persistent sets keep every terminal state (Godefroid): the terminal checks see all.
         EXPECT_EQ(reduced.terminal_states, full.terminal_states) << label;
         EXPECT_EQ(reduced.deadlock_states, full.deadlock_states) << label;
-        return;
+        return fewer;
     }
-    ASSERT_TRUE(full.violation && reduced.violation) << label;
+    EXPECT_TRUE(full.violation && reduced.violation) << label;
+    if (!full.violation || !reduced.violation) return fewer;
     // Both searches stop at their first violation, and the reduced one may meet another
     // property's violation first (chain-leader-crash with leader_holds_refs=off: NM-1 plain,
     // LC-1 reduced, since the observers of issue 12): same verdict, and the reduced
@@ -91,30 +96,41 @@ void expect_same_verdict(const std::shared_ptr<const pmodel::Scenario>& scenario
     }
     pmodel::World world = pcheck::replay_path(scenario, reduced_options, reduced.counterexample);
     if (world.violations().empty()) (void)world.check_terminal();
-    ASSERT_FALSE(world.violations().empty()) << label;
-    EXPECT_EQ(world.violations().front().property, reduced.violation->property) << label;
+    EXPECT_FALSE(world.violations().empty()) << label;
+    if (!world.violations().empty()) {
+        EXPECT_EQ(world.violations().front().property, reduced.violation->property) << label;
+    }
+    return fewer;
 }
 
 class EveryScenario : public ::testing::TestWithParam<std::string> {};
 
 // Scenarios whose search with every fault has millions of states more than chain's 4.7 M
-// (issue 13's crossing hand-offs: 7.7 M, 16 M, and two that did not finish in 15 minutes):
+// (issue 13's crossing hand-offs: 7.7 M, 16 M, and two that did not finish in 15 minutes), or
+// whose 1.5 M (sync-across-hand-off) the debug suite's budget cannot take on top of chain's:
 // their designs are compared here without faults; `check --faults` on them is run by hand
 // (docs/protocols.md).
 bool faults_too_big(const std::string& name) {
     static const std::set<std::string> too_big{"port-through-forwarding-creator",
                                                "both-ends-handed-off", "both-ends-sent-in-messages",
-                                               "failure-decision-relay"};
+                                               "failure-decision-relay", "sync-across-hand-off"};
     return too_big.count(name) != 0;
 }
 
 void expect_same_verdicts(const std::string& name, Reduction reduction) {
     const auto scenario = bundled(name);
+    bool reduced_some = false;
     for (const std::string& design : designs) {
-        expect_same_verdict(scenario, options_for(design, Reduction::none),
-                            options_for(design, reduction), name + " [" + design + "]");
+        reduced_some |=
+            expect_same_verdict(scenario, options_for(design, Reduction::none),
+                                options_for(design, reduction), name + " [" + design + "]");
     }
     if (faults_too_big(name)) return;
+    // Symmetry that merged no state under any design met no two interchangeable groups there;
+    // faults add no component, so the search with faults would almost surely compare two
+    // identical searches (minutes of the debug suite on the larger scenarios). Skipped: a
+    // sampling trade-off, not a proof (a fault could make two groups' states coincide).
+    if (reduction == Reduction::symmetry && !reduced_some) return;
     // Faults: under --por, states where a fault can be injected are expanded in full.
     const pmodel::FaultBudget faults{1, 1, 1};
     expect_same_verdict(scenario, options_for("", Reduction::none, faults),
@@ -245,20 +261,13 @@ TEST(Symmetry, MirroredStatesShareAFingerprint) {
 
 // Where expectations tell the copies apart, they are not merged: the verdict needs it.
 TEST(Symmetry, ExpectationsTellCopiesApart) {
-    std::string text = bundled("independent-pipelines")->source_text;
-    const std::string both = R"("right": {
-      "outcome": "completed"
-    })";
-    const auto at = text.find(both);
-    ASSERT_NE(at, std::string::npos);
-    text.replace(at, both.size(), R"("right": {"outcome": "failed"})");
-    // One round per pipeline instead of two: the same symmetry, a debug suite minutes shorter.
-    for (int round_count = 0; round_count < 2; ++round_count) {
-        const auto repeat = text.find(R"("repeat": 2)");
-        ASSERT_NE(repeat, std::string::npos);
-        text.replace(repeat, 11, R"("repeat": 1)");
-    }
-    const auto scenario = pscenario::load_scenario_text(text, "asymmetric.json");
+    nlohmann::json text = nlohmann::json::parse(bundled("independent-pipelines")->source_text);
+    text["expect"]["right"] = {{"outcome", "failed"}};
+    // Sources and sinks that only exit: the same symmetry between the pipelines, 94 k states
+    // instead of 1.2 M (minutes of the debug suite).
+    text["definitions"]["source"]["program"] = nlohmann::json::array();
+    text["definitions"]["sink"]["program"] = nlohmann::json::array();
+    const auto scenario = pscenario::load_scenario_text(text.dump(), "asymmetric.json");
     const pcheck::CheckResult full = check_whole(scenario, Reduction::none);
     const pcheck::CheckResult reduced = check_whole(scenario, Reduction::symmetry);
     ASSERT_EQ(full.verdict, pcheck::Verdict::violation);

@@ -1,6 +1,8 @@
 // The PDL interpreter's signals (reowolf-notes §3.4: put, get, select, sync start/end,
 // create-channel, create-component, error), one statement per `run` action, and the arrival of
 // data messages.
+#include <algorithm>
+
 #include "internal.hpp"
 
 namespace pcore::detail {
@@ -60,18 +62,35 @@ void fail_on_closed_get(Step& step, const Port& port) {
     }
 }
 
+// Whether the getter `port` is known to be fed by putter `putter` of component `sender`: by the
+// runtime's record of its peer, by the sender of a message waiting in its slot (seed 004, option
+// 3: "learn about the peer component/port ID the moment the message arrives in the slot"), or
+// by the sender of the last message it accepted. The record alone goes stale while the putter
+// end moves: its new owner's data can arrive before the Unblock that names it
+// (`out-of-order-after-hand-off`).
+bool fed_by(const Port& port, CompId sender, PortId putter) {
+    if (port.peer_comp == sender && port.peer_port == putter) return true;
+    if (port.used_in_round && port.accepted_peer_comp == sender &&
+        port.accepted_peer_port == putter) {
+        return true;
+    }
+    return std::any_of(port.pending.begin(), port.pending.end(), [&](const Data& waiting) {
+        return waiting.header.sender == sender && waiting.sending_port == putter;
+    });
+}
+
 // Option 3 of the design notes (§1.8): the sender's annotations name the mapping each of its
 // putter ports had when this message left. If another of our getter ports is fed by one of
 // those putters and has not yet accepted that put, accepting this message would overtake it.
 bool overtakes_earlier_put(const Step& step, PortId port_id, const Data& data) {
+    if (step.variants().ordering == Ordering::none) return false;
     for (std::uint32_t index = 0; index < step.state.ports.size(); ++index) {
         if (index == port_id.value()) continue;
         const Port& other = step.state.ports[index];
         if (other.kind != PortKind::getter || other.moved || other.closed) continue;
-        if (other.peer_comp != data.header.sender) continue;
         for (const PortAnnotation& annotation : data.annotations) {
-            if (annotation.port == other.peer_port && annotation.mapping != 0 &&
-                annotation.mapping != other.mapping) {
+            if (annotation.mapping != 0 && annotation.mapping != other.mapping &&
+                fed_by(other, data.header.sender, annotation.port)) {
                 return true;
             }
         }

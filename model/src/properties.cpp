@@ -39,6 +39,10 @@ const std::vector<PropertyInfo>& property_catalogue() {
          "failure spreads: no participant reports Solution for a round in which it knew a "
          "participant failed",
          true, PropertyKind::monitor},
+        {"SY-5",
+         "order: no participant of a round decided Solution accepted a peer's puts in another "
+         "order than the peer made them",
+         true, PropertyKind::monitor},
         {"PT-1",
          "per channel, the getter accepts what the putter sent, in order, across "
          "transfers",

@@ -44,6 +44,11 @@ const std::vector<VariantInfo>& variant_catalogue() {
          {"at_decision", "immediate"},
          "a round cancel that ends a participant after its vote, while its peers commit",
          "SY-1"},
+        {"ordering",
+         {"on_arrival", "none"},
+         "seed 004's option 2 (channels independent): a receiver takes a sender's puts out of "
+         "order and the round still commits",
+         "SY-5"},
     };
     return catalogue;
 }
@@ -107,6 +112,8 @@ std::optional<std::string> set_variant(pcore::Variants& variants, std::string_vi
                 assign(variants.timeouts, index);
             else if (key == "round_cancel_after_vote")
                 assign(variants.round_cancel_after_vote, index);
+            else if (key == "ordering")
+                assign(variants.ordering, index);
             return std::nullopt;
         }
         std::string allowed;
@@ -141,6 +148,8 @@ std::string_view variant_value(const pcore::Variants& variants, std::string_view
         index = index_of(variants.timeouts);
     else if (key == "round_cancel_after_vote")
         index = index_of(variants.round_cancel_after_vote);
+    else if (key == "ordering")
+        index = index_of(variants.ordering);
     for (const VariantInfo& info : variant_catalogue()) {
         if (info.key == key) return info.values[index];
     }

@@ -300,9 +300,16 @@ TEST(Properties, DF3SubmittedWithoutDecision) {
     EXPECT_TRUE(has(terminal_properties(world), "DF-3"));
 }
 
-pmodel::PutRecord put_record(CompId sender, std::uint32_t seq, std::int64_t value = 1) {
-    return pmodel::PutRecord{pcore::ChannelId{0, 7},        seq, sender, 0, value,
-                             pmodel::PutStatus::outstanding};
+pmodel::PutRecord put_record(CompId sender,
+                             std::uint32_t seq,
+                             std::int64_t value = 1,
+                             std::uint32_t serial = 7) {
+    pmodel::PutRecord record;
+    record.channel = pcore::ChannelId{0, serial};
+    record.seq = seq;
+    record.sender = sender;
+    record.value = value;
+    return record;
 }
 
 TEST(Properties, LC2PutNeitherReceivedNorReported) {
@@ -413,6 +420,33 @@ TEST(Properties, SY3FalseFailureInASolutionRound) {
 TEST(Properties, SY4FailureInsideARoundForbidsSolution) {
     EXPECT_EQ(judge_split_round(pmodel::EndTrigger::own, false), "SY-4");
     EXPECT_EQ(judge_split_round(pmodel::EndTrigger::close_port, false, kMain), "SY-4");
+}
+
+// a put on channel 7 and then on channel 8 in its round 0; b accepts them in the given order
+// of channels, then a commits the round. Returns the first violation.
+std::string judge_accept_order(std::uint32_t first_serial, std::uint32_t second_serial) {
+    pmodel::World world = finished(pair_scenario());
+    pmodel::PutRecord earlier = put_record(kA, 0, 1, 7);
+    pmodel::PutRecord later = put_record(kA, 0, 2, 8);
+    later.order = 1;
+    WorldTestAccess::ghost(world).puts = {earlier, later};
+    auto& a = WorldTestAccess::facts(world, kA);
+    a.rounds = 1;
+    a.last_round = pmodel::RoundStatus::open;
+    const auto value_of = [](std::uint32_t serial) { return serial == 7 ? 1 : 2; };
+    for (const std::uint32_t serial : {first_serial, second_serial}) {
+        const std::string seen = first_monitored(
+            world, kB, {pcore::FactAccepted{pcore::ChannelId{0, serial}, 0, value_of(serial)}});
+        EXPECT_EQ(seen, "") << "SY-5 waits for the round to commit";
+    }
+    WorldTestAccess::facts(world, kA).last_round = pmodel::RoundStatus::committed;
+    WorldTestAccess::conclude(world, kA);
+    return world.violations().empty() ? "" : world.violations().front().property;
+}
+
+TEST(Properties, SY5CommittedRoundAcceptedInPutOrder) {
+    EXPECT_EQ(judge_accept_order(8, 7), "SY-5");
+    EXPECT_EQ(judge_accept_order(7, 8), "");
 }
 
 TEST(Properties, PT1AcceptedOnceInOrderWithItsValue) {

@@ -16,6 +16,10 @@ enum class CancelPrecedence : std::uint8_t { error_first, cancel_overrides };
 enum class NetworkOrder : std::uint8_t { fifo_pair, fifo_channel, unordered };
 enum class Timeouts : std::uint8_t { off, on };
 enum class RoundCancelAfterVote : std::uint8_t { at_decision, immediate };
+// Seed 004 "Annotating Data Messages": option 3 (the seed's choice: a get that would overtake
+// an earlier put of the same sender fails with OutOfOrder) or option 2 (channels are
+// independent: no ordering between them is checked).
+enum class Ordering : std::uint8_t { on_arrival, none };
 
 struct Variants {
     ClosePortInfo close_port_info = ClosePortInfo::round_number;
@@ -28,6 +32,7 @@ struct Variants {
     NetworkOrder network = NetworkOrder::fifo_pair;
     Timeouts timeouts = Timeouts::off;
     RoundCancelAfterVote round_cancel_after_vote = RoundCancelAfterVote::at_decision;
+    Ordering ordering = Ordering::on_arrival;
     friend bool operator==(const Variants&, const Variants&) = default;
 };
 

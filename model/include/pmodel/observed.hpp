@@ -7,7 +7,8 @@
 // futures of violations), so it keeps summaries that die with what they describe:
 //
 //   put      Data sent by its putter ----accepted / DataMessageFailed----> settled
-//            (kept until settled and the putter's round concluded: SY-2 judges it then)
+//            (kept until settled and the putter's round concluded: SY-2 and SY-5 judge it
+//            then; SY-5 by the order of the sender's puts and who accepted each)
 //   link     a put accepted inside two rounds, (putter, round) -- (getter, round); judged and
 //            dropped when both rounds concluded (SY-1, SY-3, SY-4)
 //   handoff  a spawn with Blocks out --Acknowledge each--> none left --Schedule--> gone (PT-2)
@@ -49,7 +50,8 @@ enum class ObservedCause : std::uint8_t { result, own_cancel, foreign_cancel, re
 struct SlotGhost {
     std::uint32_t rounds = 0;  // sync blocks entered; the latest is round `rounds - 1`
     RoundStatus last_round = RoundStatus::none;
-    bool submitted = false;  // ran the sync_end of its latest round
+    bool submitted = false;           // ran the sync_end of its latest round
+    std::uint32_t puts_in_round = 0;  // puts it made in its latest round (SY-5: their order)
     EndTrigger trigger = EndTrigger::none;
     bool trigger_after_submit = false;  // the trigger reached it after it submitted
     CompId trigger_from;                // close_port: the closer
@@ -68,6 +70,10 @@ struct PutRecord {
     std::uint32_t sender_round = 0;  // the observer's index of the sender's round
     std::int64_t value = 0;
     PutStatus status = PutStatus::outstanding;
+    std::uint32_t order = 0;  // puts its sender made earlier in the same round (SY-5)
+    CompId acceptor;          // who accepted it (SY-5)
+    // Accepted after a later put of the same sender and round, by the same component (SY-5).
+    bool overtaken = false;
     friend bool operator==(const PutRecord&, const PutRecord&) = default;
 };
 

@@ -192,10 +192,14 @@ void World::observe_send(CompId source, const Message& message) {
     if (const auto* data = std::get_if<pcore::Data>(&message)) {
         if (data->header.sender != source) return;  // forwarded for a moved port
         ++data_sent_;
-        const SlotGhost& facts = comps_.ghost(source.value());
-        PutRecord put{data->channel, data->seq,
-                      source,        facts.rounds == 0 ? 0 : facts.rounds - 1,
-                      data->value,   PutStatus::outstanding};
+        SlotGhost& facts = comps_.ghost_at(source.value());
+        PutRecord put;
+        put.channel = data->channel;
+        put.seq = data->seq;
+        put.sender = source;
+        put.sender_round = facts.rounds == 0 ? 0 : facts.rounds - 1;
+        put.value = data->value;
+        put.order = facts.puts_in_round++;
         auto& puts = edit_ghost().puts;
         const auto at =
             std::lower_bound(puts.begin(), puts.end(), put, [](const auto& a, const auto& b) {
@@ -219,6 +223,15 @@ ObservedCause classify(const pcore::ErrorInfo& error, CompId self) {
         return error.origin == self ? ObservedCause::own_cancel : ObservedCause::foreign_cancel;
     }
     return error.origin == self ? ObservedCause::local : ObservedCause::remote;
+}
+
+// SY-5: whether the acceptor of `put` already took a later put of the same sender and round.
+bool accepted_a_later_put(const std::vector<PutRecord>& puts, const PutRecord& put) {
+    return std::any_of(puts.begin(), puts.end(), [&](const PutRecord& other) {
+        return other.sender == put.sender && other.sender_round == put.sender_round &&
+               other.status == PutStatus::accepted && other.acceptor == put.acceptor &&
+               other.order > put.order;
+    });
 }
 
 }  // namespace
@@ -289,6 +302,8 @@ void World::on_effect(CompId source, const pcore::FactAccepted& effect, ApplyRes
     }
     at->next_accept = std::max(at->next_accept, effect.seq + 1);
     put->status = PutStatus::accepted;
+    put->acceptor = source;
+    put->overtaken = accepted_a_later_put(ghost_->puts, *put);
     const PutRecord accepted = *put;
     const SlotGhost& sender = comps_.ghost(accepted.sender.value());
     result.round_ghost.push_back(accepted.sender);

@@ -7,6 +7,7 @@ void encode(pcore::ByteWriter& out, const SlotGhost& facts) {
     out.u32(facts.rounds);
     out.u8(static_cast<std::uint8_t>(facts.last_round));
     out.boolean(facts.submitted);
+    out.u32(facts.puts_in_round);
     out.u8(static_cast<std::uint8_t>(facts.trigger));
     out.boolean(facts.trigger_after_submit);
     out.comp(facts.trigger_from);
@@ -28,6 +29,9 @@ void encode(pcore::ByteWriter& out, const PutRecord& put) {
     out.u32(put.sender_round);
     out.i64(put.value);
     out.u8(static_cast<std::uint8_t>(put.status));
+    out.u32(put.order);
+    out.comp(put.acceptor);
+    out.boolean(put.overtaken);
 }
 
 void encode(pcore::ByteWriter& out, const RoundLink& link) {

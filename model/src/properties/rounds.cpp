@@ -14,6 +14,9 @@
 //
 // SY-2: when a participant commits, every put it made in that round was accepted (a put the
 // getter never took, or that was reported failed, leaves no agreeing twin).
+// SY-5: ...and no component accepted two of them in another order than they were made (seed
+// 004, "Annotating Data Messages": "It is impossible for a round where messages are received
+// out of order to complete").
 #include <algorithm>
 
 #include "pmodel/world.hpp"
@@ -50,6 +53,7 @@ void World::round_entered(CompId comp) {
     ++facts.rounds;
     facts.last_round = RoundStatus::open;
     facts.submitted = false;
+    facts.puts_in_round = 0;
 }
 
 void World::round_concluded(CompId comp, ApplyResult& result) {
@@ -115,6 +119,14 @@ void World::judge_link(const RoundLink& link, ApplyResult& /*result*/) {
 void World::judge_round_puts(CompId comp, std::uint32_t round) {
     for (const PutRecord& put : ghost_->puts) {
         if (put.sender != comp || put.sender_round != round) continue;
+        if (put.status == PutStatus::accepted && put.overtaken) {
+            violation("SY-5", {put.acceptor, comp},
+                      name_of(put.acceptor) + " accepted put #" + std::to_string(put.seq) +
+                          " of channel " + std::to_string(put.channel.creator) + "." +
+                          std::to_string(put.channel.serial) + " after a later put of " +
+                          name_of(comp) + ", in a round that committed (Solution)");
+            return;
+        }
         if (put.status == PutStatus::accepted) continue;
         violation(
             "SY-2", {comp},
