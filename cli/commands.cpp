@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -13,7 +14,10 @@
 #include <sstream>
 #include <thread>
 
+#include "interrupt.hpp"
+#include "output_paths.hpp"
 #include "pcheck/checker.hpp"
+#include "pcheck/checkpoint.hpp"
 #include "pcheck/symmetry.hpp"
 #include "pmodel/properties.hpp"
 #include "pmodel/variant_names.hpp"
@@ -156,6 +160,14 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
     }
     if (options.runs == 0) {
         err << "protocheck: --runs: expected at least 1 run\n";
+        return exit_bad_input;
+    }
+    std::optional<std::string> unwritable = unwritable_directory("--trace-out", options.trace_out);
+    if (!unwritable && !options.report.empty()) {
+        unwritable = unwritable_file("--report", options.report);
+    }
+    if (unwritable) {
+        err << "protocheck: " << *unwritable << '\n';
         return exit_bad_input;
     }
     if (options.steps_max == 0) {
@@ -415,7 +427,85 @@ struct CheckCommandOptions {
     // Seconds between progress lines on stderr; 0: none. Unset (< 0): every 10 s when stderr is
     // a terminal (contract §3).
     double progress = -1;
+    std::string checkpoint;  // directory for checkpoints; empty: none
+    double checkpoint_every = 600;
+    std::string resume;  // checkpoint directory to go on from
 };
+
+// What a checkpoint must carry for `check --resume DIR` to run the same search: the scenario
+// itself and every option that shapes the state space.
+json checkpoint_header(const pmodel::Scenario& scenario,
+                       const CheckCommandOptions& options,
+                       const pcheck::CheckOptions& check) {
+    return {{"scenario", json::parse(scenario.source_text)},
+            {"scenario_file", options.scenario},
+            {"variants", ptrace::variants_json(check.variants)},
+            {"faults", ptrace::faults_json(check.faults)},
+            {"strict", options.strict},
+            {"por", options.partial_order},
+            {"symmetry", options.symmetry},
+            {"max_depth", options.max_depth}};
+}
+
+// `check --resume DIR`: the scenario and the search's shape from the checkpoint's header.
+bool load_resumed(CheckCommandOptions& options,
+                  std::shared_ptr<const pmodel::Scenario>& scenario,
+                  pcheck::CheckOptions& check,
+                  std::ostream& err) {
+    const std::string commit = options.resume + "/checkpoint.json";
+    try {
+        const json header = json::parse(pcheck::read_checkpoint_header(options.resume));
+        scenario = pscenario::load_scenario_text(header.at("scenario").dump(), commit,
+                                                 "$.header.scenario");
+        options.scenario = header.at("scenario_file").get<std::string>();
+        for (auto it = header.at("variants").begin(); it != header.at("variants").end(); ++it) {
+            if (auto problem = pmodel::set_variant(
+                    check.variants, it.key() + "=" + it.value().get<std::string>())) {
+                err << "protocheck: " << commit << ": $.header.variants: " << *problem << '\n';
+                return false;
+            }
+        }
+        for (pcore::FaultKind kind : pmodel::fault_kinds) {
+            check.faults.of(kind) =
+                header.at("faults").at(pmodel::fault_name(kind)).get<std::uint32_t>();
+        }
+        options.strict = header.at("strict").get<bool>();
+        options.partial_order = header.at("por").get<bool>();
+        options.symmetry = header.at("symmetry").get<bool>();
+        options.max_depth = header.at("max_depth").get<std::uint32_t>();
+    } catch (const pcheck::CheckpointError& error) {
+        err << "protocheck: --resume: " << error.what() << '\n';
+        return false;
+    } catch (const pscenario::InputError& error) {
+        err << "protocheck: --resume: " << error.what() << '\n';
+        return false;
+    } catch (const json::exception& error) {
+        err << "protocheck: --resume: " << commit << ": $.header: " << error.what() << '\n';
+        return false;
+    }
+    return true;
+}
+
+// Every output checked before the search starts; the checkpoint directory made if missing.
+bool outputs_ready(const CheckCommandOptions& options, std::ostream& err) {
+    std::optional<std::string> problem = unwritable_file("--trace-out", options.trace_out);
+    if (!problem && !options.report.empty()) problem = unwritable_file("--report", options.report);
+    const std::string& dir = options.checkpoint;
+    if (!problem && !dir.empty()) {
+        problem = unwritable_directory("--checkpoint", dir);
+        std::error_code error;
+        if (!problem && options.resume.empty() &&
+            std::filesystem::exists(std::filesystem::path(dir) / "checkpoint.json", error)) {
+            problem = "--checkpoint: " + dir +
+                      " already holds a checkpoint: go on from it with --resume " + dir +
+                      ", or remove it";
+        }
+        if (!problem) std::filesystem::create_directories(dir, error);
+        if (!problem && error) problem = "--checkpoint: " + dir + ": " + error.message();
+    }
+    if (problem) err << "protocheck: " << *problem << '\n';
+    return !problem;
+}
 
 // A counterexample as a run, so that it is written in the trace format replay reads.
 psim::RunResult counterexample_run(const std::shared_ptr<const pmodel::Scenario>& scenario,
@@ -440,13 +530,24 @@ psim::RunResult counterexample_run(const std::shared_ptr<const pmodel::Scenario>
     return run;
 }
 
-int check_command_run(const CheckCommandOptions& options, std::ostream& out, std::ostream& err) {
+int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostream& err) {
     std::shared_ptr<const pmodel::Scenario> scenario;
     pcheck::CheckOptions check;
-    if (!load_inputs(options.scenario, options.variants, options.faults, scenario, check.variants,
-                     check.faults, err)) {
+    if (!options.resume.empty()) {
+        if (!load_resumed(options, scenario, check, err)) return exit_bad_input;
+        if (options.checkpoint.empty()) options.checkpoint = options.resume;
+        if (options.checkpoint != options.resume) {
+            err << "protocheck: --checkpoint: a resumed check goes on writing into the directory "
+                   "it resumed from, "
+                << options.resume << '\n';
+            return exit_bad_input;
+        }
+        check.resume = true;
+    } else if (!load_inputs(options.scenario, options.variants, options.faults, scenario,
+                            check.variants, check.faults, err)) {
         return exit_bad_input;
     }
+    if (!outputs_ready(options, err)) return exit_bad_input;
     if (options.threads == 0 || options.threads > 256) {
         err << "protocheck: --threads: expected 1 to 256, found " << options.threads << '\n';
         return exit_bad_input;
@@ -469,6 +570,11 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
     check.partial_order = options.partial_order;
     check.symmetry = options.symmetry;
     check.scratch_dir = std::filesystem::temp_directory_path().string();
+    check.checkpoint_dir = options.checkpoint;
+    check.checkpoint_seconds = options.checkpoint_every;
+    if (!options.checkpoint.empty()) {
+        check.checkpoint_header = checkpoint_header(*scenario, options, check).dump();
+    }
     const double progress_seconds =
         options.progress >= 0 ? options.progress : (isatty(STDERR_FILENO) != 0 ? 10.0 : 0.0);
     if (progress_seconds > 0) {
@@ -481,7 +587,21 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
         };
     }
 
-    const pcheck::CheckResult result = pcheck::check(scenario, check);
+    pcheck::CheckResult result;
+    {
+        const InterruptWatch interrupts;
+        check.interrupt = &InterruptWatch::requested();
+        try {
+            result = pcheck::check(scenario, check);
+        } catch (const pcheck::CheckpointError& error) {
+            err << "protocheck: --resume: " << error.what() << '\n';
+            return exit_bad_input;
+        }
+        if (result.stop_reason == "interrupted") {
+            result.stop_reason +=
+                InterruptWatch::signal_number() == SIGTERM ? " by SIGTERM" : " by SIGINT";
+        }
+    }
     const std::string name =
         scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name;
     const double rate =
@@ -569,6 +689,10 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
     } else if (result.verdict == pcheck::Verdict::incomplete) {
         out << "INCOMPLETE: " << result.stop_reason << " after " << result.states
             << " states; no violation up to depth " << result.depth << '\n';
+        if (result.checkpoints > 0) {
+            out << "checkpoint written: " << options.checkpoint
+                << " (go on with: protocheck check --resume " << options.checkpoint << ")\n";
+        }
     } else {
         out << "every property holds in all " << result.states << " reachable states\n";
     }
@@ -607,6 +731,9 @@ int check_command_run(const CheckCommandOptions& options, std::ostream& out, std
             {"properties", properties},
             {"counterexample_steps", result.counterexample.size()},
             {"trace", trace_written},
+            {"resumed", !options.resume.empty()},
+            {"checkpoint", options.checkpoint},
+            {"checkpoints_written", result.checkpoints},
         };
         try {
             ptrace::write_json_atomic(options.report, report);
@@ -655,86 +782,170 @@ void list_properties(std::ostream& out) {
     }
 }
 
-}  // namespace
+// The commands this version has, and those the contract lists for later versions.
+constexpr std::array<const char*, 5> known_commands = {"simulate", "check", "replay", "variants",
+                                                       "properties"};
+constexpr std::array<const char*, 4> later_commands = {"shrink", "export", "show", "prove"};
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    CLI::App app{
-        "protocheck: proves and tests the runtime protocols of a component/channel runtime"};
-    app.require_subcommand(1);
-    app.set_version_flag("--version", tool_version);
+// A first argument that names no command: one message, before CLI11 words it as "A subcommand
+// is required" or "arguments were not expected".
+std::optional<std::string> unknown_command(const std::vector<std::string>& args) {
+    if (args.size() < 2 || args[1].empty() || args[1][0] == '-') return std::nullopt;
+    const std::string& name = args[1];
+    for (const char* known : known_commands) {
+        if (name == known) return std::nullopt;
+    }
+    for (const char* later : later_commands) {
+        if (name == later) {
+            return "\"" + name +
+                   "\" is a command of the contract (§3) that this version does not "
+                   "have yet";
+        }
+    }
+    std::string list;
+    for (const char* known : known_commands)
+        list += (list.empty() ? "" : ", ") + std::string(known);
+    return "unknown command \"" + name + "\" (expected one of: " + list + ")";
+}
 
-    SimulateOptions simulate_options;
-    CLI::App* simulate_command =
+constexpr const char* exit_codes_help =
+    "Exit codes: 0 every checked property holds; 1 a property is violated (a trace was "
+    "written); 2 bad usage or bad input (the message names the file and JSON path, or the "
+    "flag); 3 incomplete: a bound was hit or the run was interrupted first.";
+
+// `check --checkpoint/--resume`.
+void add_checkpoint_flags(CLI::App& command, CheckCommandOptions& options, CLI::Option& scenario) {
+    command
+        .add_option("--checkpoint", options.checkpoint,
+                    "write the search state into this directory after a layer, every "
+                    "--checkpoint-every seconds and when interrupted")
+        ->type_name("DIR");
+    command
+        .add_option("--checkpoint-every", options.checkpoint_every, "seconds between checkpoints")
+        ->capture_default_str()
+        ->check(CLI::Range(1.0, 1e9));
+    CLI::Option* resume =
+        command
+            .add_option("--resume", options.resume,
+                        "go on from the checkpoint in this directory (the scenario, variants, "
+                        "faults, reductions and --strict/--max-depth come from it)")
+            ->type_name("DIR");
+    // A resumed search is the checkpoint's: what shapes its state space comes from there.
+    resume->excludes(&scenario);
+    for (const char* shaped :
+         {"--faults", "--variant", "--strict", "--por", "--symmetry", "--max-depth"}) {
+        resume->excludes(command.get_option(shaped));
+    }
+}
+
+// `simulate`'s flags; every number is range-checked on its text before it is converted (CLI11
+// would wrap "-5" into an unsigned value, issue 14).
+CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
+    CLI::App* command =
         app.add_subcommand("simulate", "random simulation campaign: N runs from seed S");
-    simulate_command->add_option("SCENARIO", simulate_options.scenario, "scenario file (JSON)")
-        ->required();
-    // Every number is range-checked before it is converted: CLI11 would wrap "-5" into an
-    // unsigned value (issue 14).
-    simulate_command->add_option("--seed", simulate_options.seed, "first seed; run i uses seed S+i")
+    command->add_option("SCENARIO", options.scenario, "scenario file (JSON)")->required();
+    command->add_option("--seed", options.seed, "first seed; run i uses seed S+i")
+        ->capture_default_str()
         ->check(whole_number(0, any_count));
-    simulate_command->add_option("--runs", simulate_options.runs, "number of runs")
+    command->add_option("--runs", options.runs, "number of runs")
+        ->capture_default_str()
         ->check(whole_number(1, 10'000'000));
-    simulate_command
-        ->add_option("--jobs", simulate_options.jobs,
-                     "runs in parallel (results stay in run order)")
+    command->add_option("--jobs", options.jobs, "runs in parallel (results stay in run order)")
+        ->capture_default_str()
         ->check(whole_number(1, 256));
-    simulate_command
-        ->add_option("--steps-max", simulate_options.steps_max,
+    command
+        ->add_option("--steps-max", options.steps_max,
                      "steps per run before it counts as incomplete")
+        ->capture_default_str()
         ->check(whole_number(1, any_count));
-    simulate_command->add_option("--faults", simulate_options.faults, "crash:K,cancel:K,signal:K");
-    simulate_command->add_option("--variant", simulate_options.variants,
-                                 "design variant K=V (repeatable)");
-    simulate_command->add_option("--trace-out", simulate_options.trace_out,
-                                 "directory for traces of failing runs");
-    simulate_command->add_option("--report", simulate_options.report, "write the summary as JSON");
-    simulate_command
-        ->add_option("--keep-traces", simulate_options.keep_traces, "failing (default) or all")
+    command->add_option("--faults", options.faults, "crash:K,cancel:K,signal:K (default: none)");
+    command->add_option("--variant", options.variants, "design variant K=V (repeatable)");
+    command->add_option("--trace-out", options.trace_out, "directory for traces of failing runs")
+        ->capture_default_str();
+    command->add_option("--report", options.report, "write the summary as JSON");
+    command->add_option("--keep-traces", options.keep_traces, "failing or all")
+        ->capture_default_str()
         ->check(CLI::IsMember({"failing", "all"}));
-    simulate_command->add_flag("--timing", simulate_options.timing,
-                               "add wall-clock figures to the report");
-    simulate_command->add_flag("--strict", simulate_options.strict,
-                               "application deadlocks count as violations");
+    command->add_flag("--timing", options.timing, "add wall-clock figures to the report");
+    command->add_flag("--strict", options.strict, "application deadlocks count as violations");
+    command->footer(std::string(exit_codes_help) +
+                    " A run that hits --steps-max is incomplete.\n\nExample: protocheck simulate "
+                    "scenarios/chain.json --runs 1000 --seed 7 --faults crash:1");
+    return command;
+}
 
-    CheckCommandOptions check_options;
-    CLI::App* check_command = app.add_subcommand(
+// `check`'s flags.
+CLI::App* add_check_command(CLI::App& app, CheckCommandOptions& options) {
+    CLI::App* command = app.add_subcommand(
         "check", "exhaustive exploration of every interleaving; shortest counterexample");
-    check_command->add_option("SCENARIO", check_options.scenario, "scenario file (JSON)")
-        ->required();
-    check_command->add_option("--threads", check_options.threads, "worker threads")
+    CLI::Option* scenario =
+        command->add_option("SCENARIO", options.scenario, "scenario file (JSON)");
+    command->add_option("--threads", options.threads, "worker threads")
+        ->capture_default_str()
         ->check(whole_number(1, 256));
-    check_command
-        ->add_option("--max-states", check_options.max_states,
-                     "stop (exit 3) after this many states")
+    command
+        ->add_option("--max-states", options.max_states,
+                     "stop (exit 3) after this many states (0: no bound)")
+        ->capture_default_str()
         ->check(whole_number(0, any_count));
-    check_command
-        ->add_option("--max-depth", check_options.max_depth,
-                     "check every path of up to this many steps, then stop (exit 3)")
+    command
+        ->add_option("--max-depth", options.max_depth,
+                     "check every path of up to this many steps, then stop (exit 3; 0: no "
+                     "bound)")
+        ->capture_default_str()
         ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
-    check_command
-        ->add_option("--max-memory", check_options.max_memory,
-                     "stop (exit 3) when resident memory reaches this many bytes")
+    command
+        ->add_option("--max-memory", options.max_memory,
+                     "stop (exit 3) when resident memory reaches this many bytes (0: no bound)")
+        ->capture_default_str()
         ->check(whole_number(0, any_count));
-    check_command->add_option("--faults", check_options.faults, "crash:K,cancel:K,signal:K");
-    check_command->add_option("--variant", check_options.variants,
-                              "design variant K=V (repeatable)");
-    check_command->add_option("--trace-out", check_options.trace_out,
-                              "file for the counterexample trace");
-    check_command->add_option("--report", check_options.report, "write the summary as JSON");
-    check_command
-        ->add_option("--progress", check_options.progress,
+    command->add_option("--faults", options.faults, "crash:K,cancel:K,signal:K (default: none)");
+    command->add_option("--variant", options.variants, "design variant K=V (repeatable)");
+    command->add_option("--trace-out", options.trace_out, "file for the counterexample trace")
+        ->capture_default_str();
+    command->add_option("--report", options.report, "write the summary as JSON");
+    command
+        ->add_option("--progress", options.progress,
                      "seconds between progress lines on stderr (0: none; default: 10 when "
                      "stderr is a terminal)")
         ->check(CLI::NonNegativeNumber);
-    check_command->add_flag("--strict", check_options.strict,
-                            "application deadlocks count as violations");
-    check_command->add_flag("--por", check_options.partial_order,
-                            "partial-order reduction: from each state, only the actions of "
-                            "components the others cannot interfere with before they move "
-                            "(same verdicts, fewer states; counterexamples may not be shortest)");
-    check_command->add_flag("--symmetry", check_options.symmetry,
-                            "symmetry reduction: states equal up to a renaming of interchangeable "
-                            "components (same definition, never interacting) count once");
+    command->add_flag("--strict", options.strict, "application deadlocks count as violations");
+    command->add_flag("--por", options.partial_order,
+                      "partial-order reduction: from each state, only the actions of components "
+                      "the others cannot interfere with before they move (same verdicts, fewer "
+                      "states; counterexamples may not be shortest)");
+    command->add_flag("--symmetry", options.symmetry,
+                      "symmetry reduction: states equal up to a renaming of interchangeable "
+                      "components (same definition, never interacting) count once");
+    add_checkpoint_flags(*command, options, *scenario);
+    command->footer(std::string(exit_codes_help) +
+                    " SIGINT or SIGTERM stops the search (at the layer's end with --checkpoint), "
+                    "writes the report of what it covered and exits 3; a second one ends it at "
+                    "once.\n\nExamples:\n  protocheck check scenarios/chain.json --faults "
+                    "crash:1 --report r.json\n  protocheck check scenarios/chain.json "
+                    "--checkpoint ckpt   (then, after an interrupt: protocheck check --resume "
+                    "ckpt)");
+    return command;
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (auto problem = unknown_command(args)) {
+        err << "protocheck: " << *problem << "\n(run protocheck --help for usage)\n";
+        return exit_bad_input;
+    }
+    CLI::App app{
+        "protocheck: proves and tests the runtime protocols of a component/channel runtime"};
+    app.require_subcommand(1);
+    app.footer(std::string(exit_codes_help) +
+               "\n\nExample: protocheck check scenarios/chain.json --faults crash:1");
+    app.set_version_flag("--version", tool_version);
+
+    SimulateOptions simulate_options;
+    CLI::App* simulate_command = add_simulate_command(app, simulate_options);
+    CheckCommandOptions check_options;
+    CLI::App* check_command = add_check_command(app, check_options);
 
     std::string trace_path;
     bool verbose = false;
@@ -742,6 +953,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         app.add_subcommand("replay", "re-run a trace and verify every fingerprint");
     replay_command->add_option("TRACE", trace_path, "trace file (JSON)")->required();
     replay_command->add_flag("--verbose", verbose, "print every step");
+    replay_command->footer(
+        "Exit codes: 0 the trace reproduces as recorded, every fingerprint and outcome, and its "
+        "recorded violation if it has one (the message says which); 1 it diverged (the message "
+        "names the first step that differs); 2 bad usage or a malformed trace.\n\n"
+        "Example: protocheck replay traces/corpus/chain-seed-1.json --verbose");
 
     CLI::App* variants_command = app.add_subcommand("variants", "list the design variants");
     CLI::App* properties_command = app.add_subcommand("properties", "list the property ids");
@@ -773,7 +989,14 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     if (simulate_command->parsed()) return simulate(simulate_options, out, err);
     if (replay_command->parsed()) return replay(trace_path, verbose, out, err);
-    if (check_command->parsed()) return check_command_run(check_options, out, err);
+    if (check_command->parsed()) {
+        if (check_options.scenario.empty() && check_options.resume.empty()) {
+            err << "protocheck: check: expected a SCENARIO file, or --resume DIR\n(run protocheck "
+                   "check --help for usage)\n";
+            return exit_bad_input;
+        }
+        return check_command_run(check_options, out, err);
+    }
     if (variants_command->parsed()) {
         list_variants(out);
         return exit_ok;

@@ -1,7 +1,8 @@
 // The protocheck command line (contract §3). A library, so tests run it in-process.
 //
 // Exit codes, for every command: 0 all checked properties hold; 1 a property is violated (a
-// trace was written) or a replay diverged; 2 bad usage or bad input; 3 a bound was hit first.
+// trace was written); 2 bad usage or bad input; 3 a bound was hit, or a signal came, first.
+// replay: 0 the trace reproduces as recorded (a recorded violation included), 1 it diverged.
 #pragma once
 
 #include <ostream>

@@ -15,9 +15,11 @@
 #include <thread>
 #include <tuple>
 
+#include "checkpoint_files.hpp"
 #include "fingerprint_set.hpp"
 #include "layer_pool.hpp"
 #include "mapped_memory.hpp"
+#include "pcheck/checkpoint.hpp"
 #include "pcheck/reduction.hpp"
 #include "pcheck/state_store.hpp"
 #include "pcheck/symmetry.hpp"
@@ -31,10 +33,25 @@ using pmodel::ActionKind;
 using pmodel::World;
 
 // One record per state in discovery order: who generated it, by which of its actions. Kept
-// on disk (TLC's trace file): only a counterexample reads it back.
+// on disk (TLC's trace file): only a counterexample and a resumed search read it back. With
+// checkpoints it lives in the checkpoint directory (`kept_at`), and a resume cuts it back to
+// the `kept_records` its checkpoint counted.
 class ParentLog {
   public:
-    explicit ParentLog(const std::string& dir) {
+    ParentLog(const std::string& dir, const std::string& kept_at, std::uint64_t kept_records) {
+        if (!kept_at.empty()) {
+            file_ = std::fopen(kept_at.c_str(), kept_records > 0 ? "r+b" : "w+b");
+            const auto length = static_cast<off_t>(kept_records * sizeof(Record));
+            // Records past the checkpoint's count are cut; fewer than it counts is damage.
+            const bool whole =
+                file_ != nullptr && std::fseek(file_, 0, SEEK_END) == 0 && ftello(file_) >= length;
+            if (file_ != nullptr && (!whole || ftruncate(fileno(file_), length) != 0 ||
+                                     std::fseek(file_, 0, SEEK_END) != 0)) {
+                std::fclose(file_);
+                file_ = nullptr;
+            }
+            return;
+        }
         const std::string base = dir.empty() ? "/tmp" : dir;
         char pattern[4096];
         std::snprintf(pattern, sizeof pattern, "%s/protocheck-parents-XXXXXX", base.c_str());
@@ -64,17 +81,29 @@ class ParentLog {
         (void)std::fwrite(records.data(), sizeof(Record), records.size(), file_);
     }
 
-    // The action indices from the initial state to `state`.
-    std::vector<std::uint32_t> path_to(std::uint32_t state, std::uint64_t states) {
+    // On disk before a checkpoint counts the records.
+    bool sync() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return std::fflush(file_) == 0 && fsync(fileno(file_)) == 0;
+    }
+
+    // Every record, at its state's index (indices are handed out in blocks: some stay unused).
+    std::vector<Record> by_state(std::uint64_t states) {
         std::lock_guard<std::mutex> lock(mutex_);
         std::fflush(file_);
         std::rewind(file_);
-        std::vector<Record> by_state(states, Record{0, 0, 0});
+        std::vector<Record> records(states, Record{0, 0, 0});
         Record record{};
         while (std::fread(&record, sizeof record, 1, file_) == 1) {
-            if (record.state < by_state.size()) by_state[record.state] = record;
+            if (record.state < records.size()) records[record.state] = record;
         }
         std::fseek(file_, 0, SEEK_END);
+        return records;
+    }
+
+    // The action indices from the initial state to `state`.
+    std::vector<std::uint32_t> path_to(std::uint32_t state, std::uint64_t states) {
+        const std::vector<Record> by_state = this->by_state(states);
         std::vector<std::uint32_t> actions;
         while (state != 0) {
             actions.push_back(by_state[state].action);
@@ -178,17 +207,11 @@ class Search {
           // otherwise update one shared counter from every thread. scenario_ keeps it alive.
           borrowed_scenario_(std::shared_ptr<const pmodel::Scenario>(), scenario.get()),
           options_(options),
-          symmetric_(options.symmetry && pcheck::symmetry_allowed(*scenario)),
-          log_(options.scratch_dir) {}
+          symmetric_(options.symmetry && pcheck::symmetry_allowed(*scenario)) {}
 
     CheckResult run() {
         const auto started = std::chrono::steady_clock::now();
         CheckResult result;
-        if (!log_.ok()) {
-            result.verdict = Verdict::incomplete;
-            result.stop_reason = "cannot create the parent log in the scratch directory";
-            return result;
-        }
         if (options_.partial_order && (options_.symmetry || options_.max_depth != 0)) {
             // The reduced graph's depths are not the full graph's, and its proviso is not
             // proven for orbits: refused rather than answered wrongly.
@@ -203,11 +226,21 @@ class Search {
         const std::size_t threads = std::max(1u, options_.threads);
         std::vector<Lane> frontier(threads);
         std::vector<Lane> next(threads);
-        {
+        std::uint32_t depth = 0;
+        if (options_.resume) {
+            depth = resume(frontier, result);
+        } else {
+            log_.emplace(options_.scratch_dir, kept_log_path(), 0);
+            if (!log_->ok()) {
+                result.verdict = Verdict::incomplete;
+                result.stop_reason = "cannot create the parent log in the scratch directory";
+                return result;
+            }
             World initial(borrowed_scenario_, options_.variants, options_.faults);
             initial.use_cache(store_);  // inherited by every state: remembered steps
             pcheck::SymmetryScratch symmetry;
             const std::uint64_t fingerprint = fingerprint_of(initial, symmetry);
+            initial_fingerprint_ = fingerprint;
             (void)visited_.insert(fingerprint);
             store_.share_parts(initial);
             states_ = 1;
@@ -221,7 +254,6 @@ class Search {
             prototype_.emplace(std::move(initial));
             if (!found.empty()) return finish(result, found, started);
         }
-        std::uint32_t depth = 0;
         auto layer_size = [](const std::vector<Lane>& lanes) {
             std::size_t total = 0;
             for (const Lane& lane : lanes) total += lane.nodes.size();
@@ -248,7 +280,7 @@ class Search {
                     }
                     settle_pending(work, out);  // before the session ends
                     work.writer.reset();
-                    log_.append(work.records);
+                    log_->append(work.records);
                     work.records.clear();
                     // Shared counters once per chunk: per transition, the threads would
                     // fight over their cache line.
@@ -303,6 +335,20 @@ class Search {
                 return finish(result, {}, started);
             }
             report_progress(depth, layer_size(next), started);
+            const bool interrupted = interrupt_requested() && layer_size(next) > 0;
+            if (!options_.checkpoint_dir.empty() && (interrupted || checkpoint_due())) {
+                if (auto problem = save_checkpoint(depth, next, result.peak_frontier, started)) {
+                    result.verdict = Verdict::incomplete;
+                    result.stop_reason = *problem;
+                    return finish(result, {}, started);
+                }
+                ++result.checkpoints;
+            }
+            if (interrupted) {
+                result.verdict = Verdict::incomplete;
+                result.stop_reason = "interrupted";
+                return finish(result, {}, started);
+            }
             frontier.swap(next);
             for (Lane& lane : next) lane.clear();
         }
@@ -564,6 +610,8 @@ class Search {
     }
 
     void watch_bounds() {
+        // With checkpoints an interrupt waits for the layer's end, where one can be written.
+        if (options_.checkpoint_dir.empty() && interrupt_requested()) set_stop("interrupted");
         if (options_.max_states != 0 && states_.load() >= options_.max_states) {
             set_stop("--max-states " + std::to_string(options_.max_states) + " reached");
         }
@@ -607,7 +655,7 @@ class Search {
             std::vector<Action> path;
             if (!chosen->initial) {
                 std::vector<std::uint32_t> choices =
-                    log_.path_to(chosen->parent, next_index_.load());
+                    log_->path_to(chosen->parent, next_index_.load());
                 choices.push_back(chosen->choice);
                 World world(scenario_, options_.variants, options_.faults);
                 std::vector<Action> actions;
@@ -620,8 +668,206 @@ class Search {
             result.counterexample = std::move(path);
         }
         result.seconds =
+            previous_seconds_ +
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         return result;
+    }
+
+    [[nodiscard]] std::string kept_log_path() const {
+        return options_.checkpoint_dir.empty() ? std::string()
+                                               : parent_log_path(options_.checkpoint_dir);
+    }
+
+    [[nodiscard]] bool interrupt_requested() const {
+        return options_.interrupt != nullptr && options_.interrupt->load();
+    }
+
+    [[nodiscard]] bool checkpoint_due() const {
+        const auto now = std::chrono::steady_clock::now();
+        return std::chrono::duration<double>(now - last_checkpoint_).count() >=
+               options_.checkpoint_seconds;
+    }
+
+    // Writes the search state after layer `depth` (the next layer is `layer`); a message when
+    // it cannot.
+    std::optional<std::string> save_checkpoint(std::uint32_t depth,
+                                               const std::vector<Lane>& layer,
+                                               std::uint64_t peak_frontier,
+                                               std::chrono::steady_clock::time_point started) {
+        CheckpointContents contents;
+        contents.header = options_.checkpoint_header;
+        SearchCounters& counters = contents.counters;
+        counters.initial_fingerprint = initial_fingerprint_;
+        counters.depth = depth;
+        counters.states = states_.load();
+        counters.transitions = transitions_.load();
+        counters.terminal = terminal_.load();
+        counters.deadlock_states = deadlock_states_.load();
+        counters.reduced = reduced_.load();
+        counters.subsets = subsets_.load();
+        counters.next_index = next_index_.load();
+        counters.parent_records = counters.states - 1;  // every state but the initial one
+        counters.peak_frontier = peak_frontier;
+        counters.seconds =
+            previous_seconds_ +
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        counters.first_deadlock = first_deadlock_;
+        counters.first_deadlock_fingerprint = first_deadlock_fingerprint_;
+        for (const Lane& lane : layer) {
+            for (const Node& node : lane.nodes) {
+                contents.frontier.push_back(FrontierEntry{node.index, node.fingerprint});
+            }
+        }
+        try {
+            if (!log_->sync()) {
+                throw CheckpointError(kept_log_path(), "cannot write (disk full?)");
+            }
+            write_checkpoint(
+                options_.checkpoint_dir, contents,
+                [&](const std::function<void(std::uint64_t)>& each) { visited_.for_each(each); });
+        } catch (const std::exception& error) {
+            return std::string("cannot write a checkpoint: ") + error.what();
+        }
+        last_checkpoint_ = std::chrono::steady_clock::now();
+        return std::nullopt;
+    }
+
+    // Restores the search state of the checkpoint in options_.checkpoint_dir: the visited set,
+    // the counters, the parent log and (rebuilt) the frontier. Returns the layers done.
+    std::uint32_t resume(std::vector<Lane>& frontier, CheckResult& result) {
+        const std::string commit = options_.checkpoint_dir + "/checkpoint.json";
+        CheckpointContents contents;
+        {
+            FingerprintSet::Writer writer(visited_);
+            contents = read_checkpoint(options_.checkpoint_dir, [&](std::uint64_t fingerprint) {
+                (void)writer.insert(fingerprint);
+            });
+        }
+        const SearchCounters& counters = contents.counters;
+        World initial(borrowed_scenario_, options_.variants, options_.faults);
+        initial.use_cache(store_);
+        pcheck::SymmetryScratch symmetry;
+        initial_fingerprint_ = fingerprint_of(initial, symmetry);
+        if (initial_fingerprint_ != counters.initial_fingerprint) {
+            throw CheckpointError(commit,
+                                  "was written for another scenario, design, fault budget "
+                                  "or reduction (its initial state differs)");
+        }
+        store_.share_parts(initial);
+        log_.emplace(options_.scratch_dir, kept_log_path(), counters.parent_records);
+        if (!log_->ok()) {
+            throw CheckpointError(kept_log_path(), "cannot be opened, or holds fewer than the " +
+                                                       std::to_string(counters.parent_records) +
+                                                       " records the checkpoint counts");
+        }
+        states_ = counters.states;
+        transitions_ = counters.transitions;
+        terminal_ = counters.terminal;
+        deadlock_states_ = counters.deadlock_states;
+        reduced_ = counters.reduced;
+        subsets_ = counters.subsets;
+        next_index_ = counters.next_index;
+        first_deadlock_ = counters.first_deadlock;
+        first_deadlock_fingerprint_ = counters.first_deadlock_fingerprint;
+        result.peak_frontier = counters.peak_frontier;
+        result.depth = counters.depth;
+        previous_seconds_ = counters.seconds;
+        rebuild_frontier(initial, contents.frontier, frontier, commit);
+        prototype_.emplace(std::move(initial));
+        return counters.depth;
+    }
+
+    // The frontier's states again, from the parent tree: a depth-first walk from the initial
+    // state along the edges that lead to them, one step per edge, each rebuilt state checked
+    // against its recorded fingerprint.
+    void rebuild_frontier(const World& initial,
+                          std::vector<FrontierEntry> entries,
+                          std::vector<Lane>& frontier,
+                          const std::string& commit) {
+        const std::vector<ParentLog::Record> records = log_->by_state(next_index_.load());
+        std::sort(entries.begin(), entries.end(),
+                  [](const FrontierEntry& a, const FrontierEntry& b) { return a.index < b.index; });
+        std::vector<bool> on_a_path(records.size(), false);          // ancestors of frontier states
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  // (parent, child)
+        for (const FrontierEntry& entry : entries) {
+            if (entry.index == 0 || entry.index >= records.size() ||
+                records[entry.index].state != entry.index) {
+                throw CheckpointError(commit, "names state " + std::to_string(entry.index) +
+                                                  ", which the parent log does not hold");
+            }
+            // Up to the first ancestor whose own path is already recorded.
+            for (std::uint32_t at = entry.index; at != 0;) {
+                const std::uint32_t parent = records[at].parent;
+                edges.emplace_back(parent, at);
+                if (on_a_path[parent]) break;
+                on_a_path[parent] = true;
+                at = parent;
+            }
+        }
+        std::sort(edges.begin(), edges.end());
+        edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+        walk_tree(initial, records, entries, edges, frontier, commit);
+    }
+
+    void walk_tree(const World& initial,
+                   const std::vector<ParentLog::Record>& records,
+                   const std::vector<FrontierEntry>& entries,
+                   const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges,
+                   std::vector<Lane>& frontier,
+                   const std::string& commit) {
+        struct Frame {
+            World world;
+            std::vector<Action> actions;
+            std::size_t next_edge;  // into edges: the first (parent, child) of this node
+        };
+        auto first_edge = [&](std::uint32_t node) {
+            return static_cast<std::size_t>(
+                std::lower_bound(edges.begin(), edges.end(), std::make_pair(node, 0u)) -
+                edges.begin());
+        };
+        pcheck::SymmetryScratch symmetry;
+        std::size_t lane = 0;
+        std::vector<Frame> stack;
+        stack.push_back(Frame{initial, {}, first_edge(0)});
+        stack.back().world.enabled_actions(stack.back().actions);
+        std::vector<std::uint32_t> nodes{0};
+        while (!stack.empty()) {
+            Frame& top = stack.back();
+            const std::uint32_t node = nodes.back();
+            if (top.next_edge == edges.size() || edges[top.next_edge].first != node) {
+                stack.pop_back();
+                nodes.pop_back();
+                continue;
+            }
+            const std::uint32_t child_index = edges[top.next_edge++].second;
+            World child = top.world;
+            const std::uint32_t choice = records[child_index].action;
+            if (choice >= top.actions.size()) {
+                throw CheckpointError(commit, "state " + std::to_string(child_index) +
+                                                  " is reached by an action its parent lacks");
+            }
+            (void)child.apply(top.actions[choice]);
+            const auto entry = std::lower_bound(
+                entries.begin(), entries.end(), child_index,
+                [](const FrontierEntry& item, std::uint32_t index) { return item.index < index; });
+            if (entry != entries.end() && entry->index == child_index) {
+                const std::uint64_t fingerprint = fingerprint_of(child, symmetry);
+                if (fingerprint != entry->fingerprint) {
+                    throw CheckpointError(commit, "state " + std::to_string(child_index) +
+                                                      " rebuilds with another fingerprint (another "
+                                                      "build of protocheck?)");
+                }
+                store_.share_parts(child);
+                push(frontier[lane++ % frontier.size()], child, fingerprint, child_index);
+            }
+            const std::size_t below = first_edge(child_index);
+            if (below < edges.size() && edges[below].first == child_index) {
+                Frame frame{std::move(child), {}, below};
+                frame.world.enabled_actions(frame.actions);
+                stack.push_back(std::move(frame));
+                nodes.push_back(child_index);
+            }
+        }
     }
 
     std::shared_ptr<const pmodel::Scenario> scenario_;
@@ -632,7 +878,10 @@ class Search {
     FingerprintSet next_layer_;  // --por: the next layer's states until the layer ends
     StateStore store_;           // every distinct part of the states met, once; remembered steps
     std::optional<World> prototype_;  // the initial state: workers' scratch worlds start as it
-    ParentLog log_;
+    std::optional<ParentLog> log_;    // made when the search starts or resumes
+    std::uint64_t initial_fingerprint_ = 0;
+    double previous_seconds_ = 0;  // search time before a resume
+    std::chrono::steady_clock::time_point last_checkpoint_ = std::chrono::steady_clock::now();
     std::atomic<std::uint64_t> states_{0};
     std::atomic<std::uint64_t> next_index_{1};  // the initial state is 0
     std::atomic<std::uint64_t> transitions_{0};

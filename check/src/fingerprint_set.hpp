@@ -94,6 +94,17 @@ class FingerprintSet {
     // See the rule above: only while no thread inserts, or inside a session.
     [[nodiscard]] bool contains(std::uint64_t fingerprint) const { return find(fingerprint); }
 
+    // Calls each(fingerprint) on every member, in table order (no session open).
+    template <class Each>
+    void for_each(Each&& each) const {
+        for (const Shard& shard : shards_) {
+            for (std::size_t at = 0; at < shard.capacity; ++at) {
+                const std::uint64_t held = shard.words[at];
+                if (held != 0) each(held);
+            }
+        }
+    }
+
     // Empties the set (between layers only: no session open).
     void clear() {
         for (Shard& shard : shards_) shard.reset(initial_capacity);

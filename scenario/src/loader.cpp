@@ -1,11 +1,12 @@
 #include "pscenario/loader.hpp"
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-#include <sstream>
+
+#include "pscenario/json_document.hpp"
+#include "pscenario/limits.hpp"
 
 namespace pscenario {
 
@@ -19,7 +20,6 @@ using pcore::Slot;
 
 namespace {
 
-constexpr std::size_t max_instructions = 1u << 20;
 constexpr const char* format_name = "protocheck-scenario/1";
 
 const char* builtin_error_names[pcore::builtin_error::count] = {
@@ -63,6 +63,19 @@ struct FunctionContext {
     std::map<std::string, Slot> slots;
     std::vector<Variable> vars;
     bool in_sync = false;
+    std::uint32_t depth = 0;    // blocks open around the statement being compiled
+    std::uint32_t repeats = 0;  // repeats open around it
+};
+
+// Where a program stood before a body that is validated but never run (repeat 0): compiling it
+// appends code and may add port names; rolling back removes both.
+struct ProgramMark {
+    std::size_t code = 0;
+    std::size_t lists = 0;
+    std::size_t selects = 0;
+    std::size_t slots = 0;
+    std::vector<Variable> vars;
+    bool in_sync = false;
 };
 
 class Compiler {
@@ -77,6 +90,13 @@ class Compiler {
                    {"format", "name", "description", "definitions", "main", "expect"});
         const json& format = require(root, root_path, "format");
         if (!format.is_string() || format.get<std::string>() != format_name) {
+            if (format.is_string() &&
+                format.get<std::string>().rfind("protocheck-trace/", 0) == 0) {
+                fail(root_path + ".format",
+                     "this file is a trace (" + quoted(format.get<std::string>()) +
+                         "), not a scenario: replay it with `protocheck replay`, or give the "
+                         "scenario file");
+            }
             if (format.is_string() &&
                 format.get<std::string>().rfind("protocheck-scenario/", 0) == 0) {
                 fail(root_path + ".format", "unsupported scenario version " +
@@ -101,13 +121,19 @@ class Compiler {
         std::uint32_t index = 0;
         for (auto it = definitions.begin(); it != definitions.end(); ++it) {
             const std::string path = root_path + ".definitions." + it.key();
+            if (def_order_.size() >= pscenario::limits::definitions) {
+                fail(path, "more than " + std::to_string(pscenario::limits::definitions) +
+                               " definitions (pscenario::limits::definitions)");
+            }
             if (it.key().empty()) fail(path, "a definition needs a non-empty name");
+            check_name_text(it.key(), path, "a definition name");
             if (it.key() == "main")
                 fail(path, "\"main\" is the host's program; name the definition otherwise");
             expect_object(it.value(), path);
             check_keys(it.value(), path, {"params", "program", "description"});
             const json& params = require(it.value(), path, "params");
             expect_array(params, path + ".params");
+            expect_list_size(params, path + ".params");
             std::set<std::string> seen;
             for (std::size_t param = 0; param < params.size(); ++param) {
                 const std::string param_path = path + ".params[" + std::to_string(param) + "]";
@@ -172,14 +198,47 @@ class Compiler {
         if (!value.is_string() || value.get<std::string>().empty()) {
             fail(path, "expected " + what + " (a non-empty string), found " + describe(value));
         }
+        check_name_text(value.get<std::string>(), path, what);
     }
-    std::int64_t expect_integer(const json& value, const std::string& path) const {
-        if (value.is_number_integer()) return value.get<std::int64_t>();
-        if (value.is_number_unsigned() &&
-            value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
-            return static_cast<std::int64_t>(value.get<std::uint64_t>());
+    // Names reach messages, traces and pictures: printable, and of a readable length.
+    void check_name_text(const std::string& name,
+                         const std::string& path,
+                         const std::string& what) const {
+        if (name.size() > pscenario::limits::name_length) {
+            fail(path, "expected " + what + " of at most " +
+                           std::to_string(pscenario::limits::name_length) + " characters, found " +
+                           std::to_string(name.size()) + " (pscenario::limits::name_length)");
         }
-        fail(path, "expected an integer, found " + type_name(value));
+        for (const char c : name) {
+            const auto code = static_cast<unsigned char>(c);
+            if (code < 0x20 || code == 0x7f) {
+                fail(path, "expected " + what + " without control characters, found character " +
+                               std::to_string(code) + " in it");
+            }
+        }
+    }
+    void expect_list_size(const json& list, const std::string& path) const {
+        if (list.size() > pscenario::limits::ports_in_list) {
+            fail(path, "expected at most " + std::to_string(pscenario::limits::ports_in_list) +
+                           " ports in one list, found " + std::to_string(list.size()) +
+                           " (pscenario::limits::ports_in_list)");
+        }
+    }
+    // A whole number that fits in 64 signed bits; JSON has no such limit, so say which it is.
+    std::int64_t expect_integer(const json& value, const std::string& path) const {
+        const std::string range = "an integer from -9223372036854775808 to 9223372036854775807";
+        if (value.is_number_unsigned()) {
+            if (value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+                return static_cast<std::int64_t>(value.get<std::uint64_t>());
+            }
+            fail(path, "expected " + range + ", found " + value.dump() + " (too large)");
+        }
+        if (value.is_number_integer()) return value.get<std::int64_t>();
+        if (value.is_number_float()) {
+            fail(path, "expected " + range + ", found " + value.dump() +
+                           " (a fraction, an exponent, or out of range)");
+        }
+        fail(path, "expected " + range + ", found " + type_name(value));
     }
     const json& require(const json& object, const std::string& path, const char* key) const {
         if (!object.contains(key)) fail(path, std::string("missing required key \"") + key + "\"");
@@ -217,7 +276,7 @@ class Compiler {
         FunctionContext context;
         context.name = name;
         for (std::size_t index = 0; index < params.size(); ++index) {
-            const Slot slot = new_slot(context, params[index].get<std::string>());
+            const Slot slot = new_slot(context, params[index].get<std::string>(), path);
             context.vars[slot].live = true;
             context.vars[slot].kind = param_kinds_[def][index];
         }
@@ -228,9 +287,14 @@ class Compiler {
         out_.definitions[def].program = std::move(context.program);
     }
 
-    Slot new_slot(FunctionContext& context, const std::string& name) {
+    Slot new_slot(FunctionContext& context, const std::string& name, const std::string& path) {
         auto it = context.slots.find(name);
         if (it != context.slots.end()) return it->second;
+        if (context.vars.size() >= pscenario::limits::port_names) {
+            fail(path, "more than " + std::to_string(pscenario::limits::port_names) +
+                           " distinct port names in " + context.name +
+                           " (pscenario::limits::port_names)");
+        }
         const Slot slot = static_cast<Slot>(context.vars.size());
         context.slots[name] = slot;
         context.vars.emplace_back();
@@ -262,16 +326,18 @@ class Compiler {
         if (it != context.slots.end() && context.vars[it->second].live) {
             fail(path, "port name " + quoted(name) + " is still in use in " + context.name);
         }
-        return new_slot(context, name);
+        return new_slot(context, name, path);
     }
 
     void emit(FunctionContext& context,
               Instruction instruction,
               const std::string& path,
               std::string label) {
-        if (context.program.code.size() >= max_instructions) {
-            fail(path, "the program grows past " + std::to_string(max_instructions) +
-                           " statements once repeats are unrolled; use fewer repetitions");
+        if (context.program.code.size() >= pscenario::limits::program_statements) {
+            fail(path, "the program of " + context.name + " grows past " +
+                           std::to_string(pscenario::limits::program_statements) + " statements" +
+                           (context.repeats > 0 ? " once repeats are unrolled" : "") +
+                           " (pscenario::limits::program_statements)");
         }
         instruction.json_index = static_cast<std::uint32_t>(context.program.json_paths.size());
         context.program.code.push_back(instruction);
@@ -285,9 +351,79 @@ class Compiler {
     }
 
     void compile_block(FunctionContext& context, const json& block, const std::string& path) {
+        if (context.depth >= pscenario::limits::block_depth) {
+            fail(shortened_path(path), "blocks (sync, repeat, select arms) nest deeper than " +
+                                           std::to_string(pscenario::limits::block_depth) +
+                                           " levels (pscenario::limits::block_depth)");
+        }
+        ++context.depth;
         for (std::size_t index = 0; index < block.size(); ++index) {
             compile_statement(context, block[index], path + "[" + std::to_string(index) + "]");
         }
+        --context.depth;
+    }
+
+    void compile_repeat(FunctionContext& context, const json& statement, const std::string& path) {
+        check_keys(statement, path, {"repeat", "body"});
+        const std::string key_path = path + ".repeat";
+        const std::int64_t count = expect_integer(statement["repeat"], key_path);
+        if (count < 0 || count > pscenario::limits::repeat_count) {
+            fail(key_path, "expected a count from 0 to " +
+                               std::to_string(pscenario::limits::repeat_count) + ", found " +
+                               std::to_string(count) + " (pscenario::limits::repeat_count)");
+        }
+        const json& body = require(statement, path, "body");
+        expect_array(body, path + ".body");
+        ++context.repeats;
+        if (count == 0) {
+            validate_unrun(context, body, path + ".body");
+        } else {
+            const std::size_t before = context.program.code.size();
+            compile_block(context, body, path + ".body");
+            const std::size_t once = context.program.code.size() - before;
+            // A body that compiles to nothing (empty, or repeats of nothing) is done: repeating
+            // it changes nothing, however large the count.
+            if (once > 0) {
+                const auto remaining = static_cast<std::uint64_t>(count - 1);
+                if (remaining > (pscenario::limits::program_statements - before) / once) {
+                    fail(key_path, "repeat " + std::to_string(count) + " of a body of " +
+                                       std::to_string(once) +
+                                       " statement(s) makes the program of " + context.name +
+                                       " longer than " +
+                                       std::to_string(pscenario::limits::program_statements) +
+                                       " statements (pscenario::limits::program_statements)");
+                }
+                for (std::uint64_t round = 0; round < remaining; ++round) {
+                    compile_block(context, body, path + ".body");
+                }
+            }
+        }
+        --context.repeats;
+    }
+
+    // A body that never runs (repeat 0) is still checked, once per body however often its
+    // repeat is unrolled, and leaves the program as it was.
+    void validate_unrun(FunctionContext& context, const json& body, const std::string& path) {
+        if (!validated_unrun_.insert(&body).second) return;
+        ProgramMark mark{context.program.code.size(),
+                         context.program.lists.size(),
+                         context.program.select_branches.size(),
+                         context.vars.size(),
+                         context.vars,
+                         context.in_sync};
+        compile_block(context, body, path);
+        Program& program = context.program;
+        for (std::size_t slot = mark.slots; slot < program.slot_names.size(); ++slot) {
+            context.slots.erase(program.slot_names[slot]);
+        }
+        program.slot_names.resize(mark.slots);
+        program.code.resize(mark.code);
+        program.json_paths.resize(mark.code);
+        program.labels.resize(mark.code);
+        program.lists.resize(mark.lists);
+        program.select_branches.resize(mark.selects);
+        context.vars = std::move(mark.vars);
+        context.in_sync = mark.in_sync;
     }
 
     void require_sync(const FunctionContext& context,
@@ -389,6 +525,7 @@ class Compiler {
                 const json& ports = statement["ports"];
                 expect_array(ports, path + ".ports");
                 if (ports.empty()) fail(path + ".ports", "expected at least one port to send");
+                expect_list_size(ports, path + ".ports");
                 std::vector<Slot> list;
                 std::string label = "put " + port_name + " ports";
                 for (std::size_t index = 0; index < ports.size(); ++index) {
@@ -412,20 +549,7 @@ class Compiler {
         } else if (kw == "select") {
             compile_select(context, statement, path);
         } else if (kw == "repeat") {
-            check_keys(statement, path, {"repeat", "body"});
-            const std::int64_t count = expect_integer(statement["repeat"], key_path);
-            if (count < 0)
-                fail(key_path, "expected a count of 0 or more, found " + std::to_string(count));
-            const json& body = require(statement, path, "body");
-            expect_array(body, path + ".body");
-            if (count == 0) {
-                // Still validate the body once, on a copy of the state.
-                FunctionContext copy = context;
-                compile_block(copy, body, path + ".body");
-            }
-            for (std::int64_t round = 0; round < count; ++round) {
-                compile_block(context, body, path + ".body");
-            }
+            compile_repeat(context, statement, path);
         } else if (kw == "fail") {
             check_keys(statement, path, {"fail"});
             expect_name(statement["fail"], key_path, "an error type name");
@@ -434,7 +558,7 @@ class Compiler {
             }
             Instruction instruction;
             instruction.op = Op::fail;
-            instruction.error = error_type(statement["fail"].get<std::string>());
+            instruction.error = error_type(statement["fail"].get<std::string>(), key_path);
             emit(context, instruction, path, "fail " + statement["fail"].get<std::string>());
         } else if (kw == "cancel") {
             check_keys(statement, path, {"cancel", "layer"});
@@ -545,6 +669,7 @@ class Compiler {
         if (statement.contains("bind")) {
             const json& binds = statement["bind"];
             expect_array(binds, path + ".bind");
+            expect_list_size(binds, path + ".bind");
             std::vector<Slot> list;
             for (std::size_t index = 0; index < binds.size(); ++index) {
                 const std::string item = path + ".bind[" + std::to_string(index) + "]";
@@ -622,9 +747,13 @@ class Compiler {
         context.program.select_branches[instruction.list] = std::move(table);
     }
 
-    pcore::ErrorType error_type(const std::string& name) {
+    pcore::ErrorType error_type(const std::string& name, const std::string& path) {
         auto it = error_index_.find(name);
         if (it != error_index_.end()) return pcore::ErrorType(it->second);
+        if (out_.error_types.size() >= pscenario::limits::error_types) {
+            fail(path, "more than " + std::to_string(pscenario::limits::error_types) +
+                           " distinct error types (pscenario::limits::error_types)");
+        }
         const auto index = static_cast<std::uint16_t>(out_.error_types.size());
         error_index_[name] = index;
         out_.error_types.push_back(name);
@@ -632,11 +761,10 @@ class Compiler {
     }
 
     std::uint32_t instance_name(const std::string& name) {
-        for (std::uint32_t index = 0; index < out_.names.size(); ++index) {
-            if (out_.names[index] == name) return index;
-        }
-        out_.names.push_back(name);
-        return static_cast<std::uint32_t>(out_.names.size() - 1);
+        const auto [at, added] =
+            name_index_.emplace(name, static_cast<std::uint32_t>(out_.names.size()));
+        if (added) out_.names.push_back(name);
+        return at->second;
     }
 
     bool known_instance(const std::string& name) const {
@@ -649,7 +777,7 @@ class Compiler {
                 return false;
             }
         }
-        return std::find(out_.names.begin(), out_.names.end(), base) != out_.names.end();
+        return name_index_.count(base) != 0;
     }
 
     void compile_expect(const json& expect, const std::string& path, pmodel::Scenario& scenario) {
@@ -779,43 +907,16 @@ class Compiler {
     std::vector<bool> compiled_;
     std::vector<std::uint32_t> worklist_;
     std::map<std::string, std::uint16_t> error_index_;
+    std::map<std::string, std::uint32_t> name_index_;  // out_.names, for lookups by name
+    std::set<const json*> validated_unrun_;
 };
 
 }  // namespace
 
-std::string line_and_column(const std::string& text, std::size_t offset) {
-    std::size_t line = 1;
-    std::size_t column = 1;
-    for (std::size_t index = 0; index < offset && index < text.size(); ++index) {
-        if (text[index] == '\n') {
-            ++line;
-            column = 1;
-        } else {
-            ++column;
-        }
-    }
-    return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, "$", "cannot open the file for reading");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) throw InputError(path, "$", "cannot read the file");
-    return buffer.str();
-}
-
 std::shared_ptr<const pmodel::Scenario> load_scenario_text(const std::string& text,
                                                            const std::string& origin,
                                                            const std::string& path_prefix) {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& error) {
-        throw InputError(origin, line_and_column(text, error.byte == 0 ? 0 : error.byte - 1),
-                         std::string("not valid JSON: ") + error.what());
-    }
+    const json root = parse_document(text, origin, path_prefix);
     Compiler compiler(origin, path_prefix);
     return compiler.compile(root, text);
 }

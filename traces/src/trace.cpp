@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "pmodel/variant_names.hpp"
+#include "pscenario/json_document.hpp"
+#include "pscenario/limits.hpp"
 #include "pscenario/loader.hpp"
 
 namespace ptrace {
@@ -198,6 +200,22 @@ class TraceReader {
         return std::stoull(hex.substr(2), nullptr, 16);
     }
 
+    void check_keys(const json& object,
+                    const std::string& path,
+                    std::initializer_list<const char*> allowed) const {
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const bool known = std::any_of(allowed.begin(), allowed.end(),
+                                           [&](const char* key) { return it.key() == key; });
+            if (!known) {
+                std::string list;
+                for (const char* key : allowed)
+                    list += (list.empty() ? "" : ", ") + std::string(key);
+                fail(path + "." + it.key(),
+                     "unknown key \"" + it.key() + "\" (allowed: " + list + ")");
+            }
+        }
+    }
+
   private:
     std::string file_;
 };
@@ -205,18 +223,15 @@ class TraceReader {
 }  // namespace
 
 ReplayResult replay_file(const std::string& path) {
-    const std::string text = pscenario::read_file(path);
-    json trace;
-    try {
-        trace = json::parse(text);
-    } catch (const json::parse_error& error) {
-        throw InputError(path,
-                         pscenario::line_and_column(text, error.byte == 0 ? 0 : error.byte - 1),
-                         std::string("not valid JSON: ") + error.what());
-    }
+    const json trace = pscenario::parse_document(pscenario::read_file(path), path, "$",
+                                                 pscenario::limits::trace_json_values);
     TraceReader reader(path);
     if (!trace.is_object()) reader.fail("$", "expected a trace object");
     const std::string format = reader.text(reader.field(trace, "$", "format"), "$.format");
+    if (format.rfind("protocheck-scenario/", 0) == 0) {
+        reader.fail("$.format", "this file is a scenario (\"" + format +
+                                    "\"), not a trace: check or simulate it, or give a trace");
+    }
     if (format != trace_format) {
         if (format.rfind("protocheck-trace/", 0) == 0) {
             reader.fail("$.format", "unsupported trace version \"" + format +
@@ -225,6 +240,10 @@ ReplayResult replay_file(const std::string& path) {
         reader.fail("$.format",
                     std::string("expected \"") + trace_format + "\", found \"" + format + "\"");
     }
+    reader.check_keys(
+        trace, "$",
+        {"format", "tool_version", "source", "scenario_file", "scenario", "variants", "faults",
+         "seed", "steps", "end", "outcomes", "violation", "application_deadlocks"});
     const json& embedded = reader.field(trace, "$", "scenario");
     if (!embedded.is_object()) reader.fail("$.scenario", "expected the embedded scenario object");
     const auto scenario = pscenario::load_scenario_text(embedded.dump(), path, "$.scenario");
@@ -252,6 +271,11 @@ ReplayResult replay_file(const std::string& path) {
     }
     const json& steps = reader.field(trace, "$", "steps");
     if (!steps.is_array()) reader.fail("$.steps", "expected an array");
+    if (steps.size() > pscenario::limits::trace_steps) {
+        reader.fail("$.steps", "expected at most " +
+                                   std::to_string(pscenario::limits::trace_steps) +
+                                   " steps (pscenario::limits::trace_steps)");
+    }
     const std::string end = reader.text(reader.field(trace, "$", "end"), "$.end");
     if (end != "terminal" && end != "violation" && end != "steps_exhausted") {
         reader.fail("$.end", "expected \"terminal\", \"violation\" or \"steps_exhausted\"");
@@ -276,6 +300,11 @@ ReplayResult replay_file(const std::string& path) {
     for (std::size_t index = 0; index < steps.size(); ++index) {
         const std::string item = "$.steps[" + std::to_string(index) + "]";
         const json& action = reader.field(steps[index], item, "action");
+        reader.check_keys(steps[index], item, {"action", "fingerprint", "label"});
+        if (action.is_object()) {
+            reader.check_keys(action, item + ".action",
+                              {"run", "deliver", "index", "timeout", "fault"});
+        }
         ParsedStep step;
         if (action.is_object() && action.contains("run")) {
             step.a = reader.text(action["run"], item + ".action.run");
@@ -289,8 +318,10 @@ ReplayResult replay_file(const std::string& path) {
             step.a = reader.text(pair[0], item + ".action.deliver[0]");
             step.b = reader.text(pair[1], item + ".action.deliver[1]");
             if (action.contains("index")) {
-                if (!action["index"].is_number_unsigned()) {
-                    reader.fail(item + ".action.index", "expected a position (0 or more)");
+                if (!action["index"].is_number_unsigned() ||
+                    action["index"].get<std::uint64_t>() > UINT32_MAX) {
+                    reader.fail(item + ".action.index",
+                                "expected a position in the link (0 to 4294967295)");
                 }
                 step.index = action["index"].get<std::uint32_t>();
             }
@@ -440,9 +471,9 @@ ReplayResult replay_file(const std::string& path) {
                            "replay violates " + found["property"].get<std::string>() +
                                ", the trace records " + recorded_violation.value("property", "?"));
         }
-        result.exit_code = 1;
-        result.message = "reproduced violation of " + found["property"].get<std::string>() + ": " +
-                         found["detail"].get<std::string>();
+        result.exit_code = 0;
+        result.message = "reproduced violation of " + found["property"].get<std::string>() +
+                         " as recorded: " + found["detail"].get<std::string>();
         return result;
     }
     result.exit_code = 0;

@@ -68,7 +68,7 @@ TEST(Trace, ViolationReplaysToTheSameProperty) {
         const std::string path = temp_path("violation.json");
         ptrace::write_json_atomic(path, trace);
         const auto result = ptrace::replay_file(path);
-        EXPECT_EQ(result.exit_code, 1);
+        EXPECT_EQ(result.exit_code, 0) << "reproduced as recorded";
         EXPECT_FALSE(result.diverged);
         EXPECT_NE(result.message.find("reproduced violation of LC-1"), std::string::npos)
             << result.message;
@@ -122,7 +122,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Malformed{"bad_action", edit([](auto& trace) {
                                     trace["steps"][1]["action"] = {{"jump", 1}};
                                 }),
-                                "$.steps[1].action"},
+                                "$.steps[1].action.jump"},
                       Malformed{"bad_variant",
                                 edit([](auto& trace) { trace["variants"]["network"] = "carrier"; }),
                                 "$.variants.network"},

@@ -10,6 +10,7 @@
 // kept in a temporary file, as TLC does, so that memory per state stays at the visited set.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -48,6 +49,20 @@ struct CheckOptions {
     // interchangeable components count once. Ignored where the scenario does not allow it.
     bool symmetry = false;
     std::string scratch_dir;  // where the parent log goes (default: the temp directory)
+    // Polled while the search runs (a signal handler sets it). Without checkpoints the search
+    // stops at once, as for --max-states; with them it first finishes the layer and writes a
+    // checkpoint. Either way the verdict is incomplete, "interrupted".
+    const std::atomic<bool>* interrupt = nullptr;
+    // Checkpoints (pcheck/checkpoint.hpp): after a layer, at most every checkpoint_seconds and
+    // when interrupted, the search state is written into checkpoint_dir with
+    // checkpoint_header (the command's JSON text: what it takes to resume) beside it.
+    std::string checkpoint_dir;
+    double checkpoint_seconds = 600;
+    std::string checkpoint_header = "{}";
+    // Goes on from the checkpoint in checkpoint_dir instead of the initial state; the scenario
+    // and every option that shapes the search must be the ones it was written with. Throws
+    // CheckpointError when the checkpoint cannot be read or does not belong to them.
+    bool resume = false;
     // Called after a layer, at most once every progress_seconds (and never when empty).
     std::function<void(const Progress&)> progress;
     double progress_seconds = 10;
@@ -66,7 +81,8 @@ struct CheckResult {
     std::uint32_t depth = 0;
     std::uint64_t deadlock_states = 0;
     std::optional<pmodel::AppDeadlock> first_deadlock;
-    double seconds = 0;
+    double seconds = 0;                // search time, before a resume included
+    std::uint64_t checkpoints = 0;     // checkpoints written by this run
     std::uint64_t visited_bytes = 0;   // the fingerprint table
     std::uint64_t peak_frontier = 0;   // states waiting in one layer, at most
     std::uint64_t distinct_slots = 0;  // distinct component states met (collapse compression)

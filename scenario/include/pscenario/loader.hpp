@@ -1,7 +1,8 @@
 // Loading and validating scenarios (contract §4): JSON in, compiled programs out.
 //
 // Every mistake is reported once, as an InputError naming the file, the JSON path and what was
-// expected; the CLI turns it into exit code 2.
+// expected; the CLI turns it into exit code 2. What a scenario may ask for is bounded
+// (pscenario/limits.hpp); reading the file is pscenario/json_document.hpp.
 #pragma once
 
 #include <memory>
@@ -35,11 +36,5 @@ class InputError : public std::runtime_error {
 // Compiles scenario text; `origin` names it in messages (a file, or "TRACE:$.scenario").
 [[nodiscard]] std::shared_ptr<const pmodel::Scenario> load_scenario_text(
     const std::string& text, const std::string& origin, const std::string& path_prefix = "$");
-
-// Reads a whole file; throws InputError when it cannot.
-[[nodiscard]] std::string read_file(const std::string& path);
-
-// "line L, column C" for a byte offset in text (JSON parse errors).
-[[nodiscard]] std::string line_and_column(const std::string& text, std::size_t offset);
 
 }  // namespace pscenario

@@ -49,7 +49,9 @@ using FaultBudget = pmodel::FaultBudget;
 void write_json_atomic(const std::string& path, const nlohmann::json& document);
 
 struct ReplayResult {
-    int exit_code = 0;  // 0 reproduced, no violation; 1 reproduced violation or diverged
+    // 0 reproduced as recorded (its recorded violation too, if it has one); 1 diverged. A
+    // script tells a reproduced violation from a clean run by the message (or the trace).
+    int exit_code = 0;
     bool diverged = false;
     std::size_t divergent_step = 0;  // 1-based, when diverged
     std::string message;             // one line for the user
