@@ -21,7 +21,8 @@ std::optional<std::string> writable_directory(const std::string& flag,
                                               const std::string& path) {
     std::error_code error;
     if (!fs::is_directory(directory, error)) {
-        return flag + ": " + path + ": the directory " + directory.string() + " does not exist";
+        return flag + ": " + path + ": " + directory.string() +
+               (fs::exists(directory, error) ? " is not a directory" : " does not exist");
     }
     if (access(directory.c_str(), W_OK | X_OK) != 0) {
         return flag + ": " + path + ": the directory " + directory.string() + " is not writable";

@@ -47,14 +47,19 @@ class GuardPass {
         return true;
     }
 
-    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception&) {
+    // Syntax errors, and numbers no double holds (1e400): nlohmann words them.
+    bool parse_error(std::size_t position,
+                     const std::string&,
+                     const nlohmann::detail::exception& error) {
         syntax_error_at_ = position;
+        syntax_error_ = error.what();
         return false;
     }
 
     [[nodiscard]] const std::string& refusal() const { return refusal_; }
     [[nodiscard]] const std::string& refusal_path() const { return refusal_path_; }
     [[nodiscard]] std::size_t syntax_error_at() const { return syntax_error_at_; }
+    [[nodiscard]] const std::string& syntax_error() const { return syntax_error_; }
 
   private:
     struct Frame {
@@ -124,6 +129,7 @@ class GuardPass {
     std::string refusal_;
     std::string refusal_path_;
     std::size_t syntax_error_at_ = std::string::npos;
+    std::string syntax_error_;
 };
 
 }  // namespace
@@ -180,14 +186,9 @@ json parse_document(const std::string& text,
     GuardPass guard(path_prefix, max_values);
     if (!json::sax_parse(text, &guard)) {
         if (guard.syntax_error_at() != std::string::npos) {
-            // The tree parser words the syntax error; the guard only found where.
-            try {
-                const json unreachable = json::parse(text);
-            } catch (const json::parse_error& error) {
-                throw InputError(origin,
-                                 line_and_column(text, error.byte == 0 ? 0 : error.byte - 1),
-                                 std::string("not valid JSON: ") + error.what());
-            }
+            const std::size_t at = guard.syntax_error_at();
+            throw InputError(origin, line_and_column(text, at == 0 ? 0 : at - 1),
+                             "not valid JSON: " + guard.syntax_error());
         }
         throw InputError(origin, shortened_path(guard.refusal_path()), guard.refusal());
     }

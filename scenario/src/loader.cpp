@@ -86,8 +86,6 @@ class Compiler {
     std::shared_ptr<pmodel::Scenario> compile(const json& root, const std::string& text) {
         const std::string root_path = prefix_;
         expect_object(root, root_path);
-        check_keys(root, root_path,
-                   {"format", "name", "description", "definitions", "main", "expect"});
         const json& format = require(root, root_path, "format");
         if (!format.is_string() || format.get<std::string>() != format_name) {
             if (format.is_string() &&
@@ -106,6 +104,8 @@ class Compiler {
             fail(root_path + ".format",
                  std::string("expected ") + quoted(format_name) + ", found " + describe(format));
         }
+        check_keys(root, root_path,
+                   {"format", "name", "description", "definitions", "main", "expect"});
         if (root.contains("name")) {
             expect_string(root["name"], root_path + ".name");
             out_.name = root["name"].get<std::string>();
