@@ -48,7 +48,9 @@ std::string scenario_text(const std::string& definitions, const std::string& mai
            R"(, "main": )" + main + "}";
 }
 
-std::string nested(const std::string& open, const std::string& middle, const std::string& close,
+std::string nested(const std::string& open,
+                   const std::string& middle,
+                   const std::string& close,
                    std::size_t depth) {
     std::string text;
     text.reserve((open.size() + close.size()) * depth + middle.size());
@@ -62,85 +64,115 @@ std::string nested(const std::string& open, const std::string& middle, const std
 std::vector<BadInput> hand_written_scenarios() {
     const std::string putter = R"({"p": {"params": ["out"], "program": []}})";
     std::vector<BadInput> cases = {
-        {"repeat_nested_10000_deep", {"check", "{file}"},
-         scenario_text("{}", nested(R"([{"repeat": 1, "body": )", "[]", "}]", 10000)), "$.main"},
-        {"repeat_nested_100_deep", {"check", "{file}"},
-         scenario_text("{}", nested(R"([{"repeat": 1, "body": )", "[]", "}]", 100)), "$.main"},
-        {"sync_in_repeats_too_deep", {"simulate", "{file}"},
+        {"repeat_nested_10000_deep",
+         {"check", "{file}"},
+         scenario_text("{}", nested(R"([{"repeat": 1, "body": )", "[]", "}]", 10000)),
+         "$.main"},
+        {"repeat_nested_100_deep",
+         {"check", "{file}"},
+         scenario_text("{}", nested(R"([{"repeat": 1, "body": )", "[]", "}]", 100)),
+         "$.main"},
+        {"sync_in_repeats_too_deep",
+         {"simulate", "{file}"},
          scenario_text("{}", nested(R"([{"repeat": 2, "body": )", R"([{"sync": []}])", "}]", 70)),
          "$.main"},
-        {"arrays_100000_deep_in_description", {"check", "{file}"},
+        {"arrays_100000_deep_in_description",
+         {"check", "{file}"},
          R"({"format": "protocheck-scenario/1", "description": )" + nested("[", "", "]", 100000) +
              R"(, "definitions": {}, "main": []})",
          "$.description"},
-        {"objects_5000_deep", {"check", "{file}"},
-         scenario_text(nested(R"({"a": )", "{}", "}", 5000), "[]"), "$.definitions.a.a"},
-        {"repeat_10e18_empty_body", {"check", "{file}"},
+        {"objects_5000_deep",
+         {"check", "{file}"},
+         scenario_text(nested(R"({"a": )", "{}", "}", 5000), "[]"),
+         "$.definitions.a.a"},
+        {"repeat_10e18_empty_body",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"repeat": 1000000000000000000, "body": []}])"),
          "$.main[0].repeat"},
-        {"repeat_count_too_large", {"simulate", "{file}"},
+        {"repeat_count_too_large",
+         {"simulate", "{file}"},
          scenario_text("{}", R"([{"repeat": 1000001, "body": [{"exit": {}}]}])"),
          "$.main[0].repeat"},
-        {"repeat_product_too_large", {"check", "{file}"},
+        {"repeat_product_too_large",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"repeat": 1000000, "body": [{"repeat": 1000, "body":
             [{"exit": {}}]}]}])"),
          "$.main[0].repeat"},
-        {"value_2_to_64_minus_1", {"check", "{file}"},
+        {"value_2_to_64_minus_1",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"]},
             {"sync": [{"put": "a", "value": 18446744073709551615}]}])"),
          "$.main[1].sync[0].value"},
-        {"value_2_to_63", {"simulate", "{file}"},
+        {"value_2_to_63",
+         {"simulate", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"]},
             {"sync": [{"put": "a", "value": 9223372036854775808}]}])"),
          "$.main[1].sync[0].value"},
-        {"value_below_int64", {"check", "{file}"},
+        {"value_below_int64",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"]},
             {"sync": [{"put": "a", "value": -9223372036854775809}]}])"),
          "$.main[1].sync[0].value"},
-        {"value_fraction", {"check", "{file}"},
+        {"value_fraction",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"]},
             {"sync": [{"put": "a", "value": 1.5}]}])"),
          "$.main[1].sync[0].value"},
-        {"value_exponent_overflow", {"check", "{file}"},
+        {"value_exponent_overflow",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"]},
             {"sync": [{"put": "a", "value": 1e400}]}])"),
          "line 2"},
-        {"expect_value_too_large", {"check", "{file}"},
+        {"expect_value_too_large",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"]},
             {"sync": [{"get": "b", "expect": 99999999999999999999}]}])"),
          "$.main[1].sync[0].expect"},
-        {"repeat_count_negative_huge", {"check", "{file}"},
+        {"repeat_count_negative_huge",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"repeat": -9223372036854775808, "body": []}])"),
          "$.main[0].repeat"},
-        {"repeat_count_fraction", {"check", "{file}"},
-         scenario_text("{}", R"([{"repeat": 2.5, "body": []}])"), "$.main[0].repeat"},
-        {"duplicate_top_key", {"check", "{file}"},
+        {"repeat_count_fraction",
+         {"check", "{file}"},
+         scenario_text("{}", R"([{"repeat": 2.5, "body": []}])"),
+         "$.main[0].repeat"},
+        {"duplicate_top_key",
+         {"check", "{file}"},
          R"({"format": "protocheck-scenario/1", "definitions": {}, "main": [], "main": []})",
          "$.main"},
-        {"duplicate_key_in_statement", {"check", "{file}"},
+        {"duplicate_key_in_statement",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"], "channel": ["c", "d"]}])"),
          "$.main[0].channel"},
-        {"duplicate_definition", {"simulate", "{file}"},
-         scenario_text(R"({"p": {"params": [], "program": []}, "p": {"params": [], "program": []}})",
-                       "[]"),
+        {"duplicate_definition",
+         {"simulate", "{file}"},
+         scenario_text(
+             R"({"p": {"params": [], "program": []}, "p": {"params": [], "program": []}})", "[]"),
          "$.definitions.p"},
-        {"duplicate_expect", {"check", "{file}"},
+        {"duplicate_expect",
+         {"check", "{file}"},
          R"({"format": "protocheck-scenario/1", "definitions": {}, "main": [],
              "expect": {"x": "any", "x": "any"}})",
          "$.expect.x"},
-        {"nul_in_port_name", {"check", "{file}"},
-         scenario_text("{}", R"([{"channel": ["a\u0000b", "c"]}])"), "$.main[0].channel[0]"},
-        {"newline_in_instance_name", {"check", "{file}"},
+        {"nul_in_port_name",
+         {"check", "{file}"},
+         scenario_text("{}", R"([{"channel": ["a\u0000b", "c"]}])"),
+         "$.main[0].channel[0]"},
+        {"newline_in_instance_name",
+         {"check", "{file}"},
          scenario_text(R"({"p": {"params": [], "program": []}})",
                        R"([{"spawn": "p", "as": "x\ny"}])"),
          "$.main[0].as"},
-        {"control_in_definition_name", {"check", "{file}"},
+        {"control_in_definition_name",
+         {"check", "{file}"},
          scenario_text(R"({"p\u0001": {"params": [], "program": []}})", "[]"),
          "$.definitions.p"},
-        {"name_too_long", {"check", "{file}"},
+        {"name_too_long",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": [")" + std::string(300, 'a') + R"(", "b"]}])"),
          "$.main[0].channel[0]"},
-        {"fail_name_too_long", {"check", "{file}"},
+        {"fail_name_too_long",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"fail": ")" + std::string(5000, 'E') + R"("}])"),
          "$.main[0].fail"},
         {"params_over_limit", {"check", "{file}"}, "", "$.definitions.p.params"},
@@ -155,13 +187,18 @@ std::vector<BadInput> hand_written_scenarios() {
         {"top_level_number", {"check", "{file}"}, "12", "$"},
         {"trailing_garbage", {"check", "{file}"}, scenario_text("{}", "[]") + " }", "line 1"},
         {"unclosed_string", {"check", "{file}"}, R"({"format": "protocheck-scen)", "line 1"},
-        {"wrong_format", {"check", "{file}"},
-         R"({"format": "protocheck-scenario/9", "definitions": {}, "main": []})", "$.format"},
-        {"select_arm_without_then", {"check", "{file}"},
+        {"wrong_format",
+         {"check", "{file}"},
+         R"({"format": "protocheck-scenario/9", "definitions": {}, "main": []})",
+         "$.format"},
+        {"select_arm_without_then",
+         {"check", "{file}"},
          scenario_text("{}", R"([{"channel": ["a", "b"]},
             {"sync": [{"select": [{"get": "b"}]}]}])"),
          "$.main[1].sync[0].select[0]"},
-        {"spawn_unknown", {"check", "{file}"}, scenario_text(putter, R"([{"spawn": "q"}])"),
+        {"spawn_unknown",
+         {"check", "{file}"},
+         scenario_text(putter, R"([{"spawn": "q"}])"),
          "$.main[0].spawn"},
     };
     // Cases whose files are too large to write inline.
@@ -221,16 +258,20 @@ std::vector<BadInput> mutated_bundled_scenarios() {
             change(copy);
             cases.push_back({name + "." + what, {"check", "{file}"}, copy.dump(1), path});
         };
-        cases.push_back({name + ".truncated", {"check", "{file}"}, text.substr(0, text.size() / 2),
-                         "line "});
-        edited("newer_format", [](json& s) { s["format"] = "protocheck-scenario/2"; }, "$.format");
-        edited("no_main", [](json& s) { s.erase("main"); }, "\"main\"");
-        edited("main_a_number", [](json& s) { s["main"] = 7; }, "$.main");
-        edited("unknown_key", [](json& s) { s["zzz"] = 1; }, "$.zzz");
+        cases.push_back(
+            {name + ".truncated", {"check", "{file}"}, text.substr(0, text.size() / 2), "line "});
+        edited(
+            "newer_format", [](json& s) { s["format"] = "protocheck-scenario/2"; }, "$.format");
+        edited(
+            "no_main", [](json& s) { s.erase("main"); }, "\"main\"");
+        edited(
+            "main_a_number", [](json& s) { s["main"] = 7; }, "$.main");
+        edited(
+            "unknown_key", [](json& s) { s["zzz"] = 1; }, "$.zzz");
         const std::string first = original["definitions"].begin().key();
-        edited("program_a_string",
-               [&](json& s) { s["definitions"][first]["program"] = "run"; },
-               "$.definitions." + first + ".program");
+        edited(
+            "program_a_string", [&](json& s) { s["definitions"][first]["program"] = "run"; },
+            "$.definitions." + first + ".program");
     }
     return cases;
 }
@@ -251,34 +292,46 @@ std::vector<BadInput> malformed_traces() {
         change(copy);
         cases.push_back({std::string("trace.") + what, {"replay", "{file}"}, copy.dump(), path});
     };
-    cases.push_back({"trace.truncated", {"replay", "{file}"}, text.substr(0, text.size() / 3),
-                     "line "});
-    edited("unknown_top_key", [](json& t) { t["comment"] = "x"; }, "$.comment");
-    edited("unknown_step_key", [](json& t) { t["steps"][0]["note"] = 1; }, "$.steps[0].note");
-    edited("unknown_action_key", [](json& t) { t["steps"][0]["action"]["why"] = 1; },
-           "$.steps[0].action.why");
-    edited("index_beyond_32_bits",
-           [](json& t) {
-               t["steps"][0]["action"] = {{"deliver", {"main", "main"}}, {"index", 1ull << 40}};
-           },
-           "$.steps[0].action.index");
-    edited("fingerprint_too_short", [](json& t) { t["steps"][0]["fingerprint"] = "0x12"; },
-           "$.steps[0].fingerprint");
-    edited("steps_an_object", [](json& t) { t["steps"] = json::object(); }, "$.steps");
-    edited("fault_count_huge", [](json& t) { t["faults"]["crash"] = 1ull << 40; },
-           "$.faults.crash");
-    edited("scenario_a_string", [](json& t) { t["scenario"] = "chain"; }, "$.scenario");
-    edited("scenario_bad_repeat",
-           [](json& t) { t["scenario"]["main"] = json::array({{{"repeat", -1}, {"body", {}}}}); },
-           "$.scenario.main[0].repeat");
-    cases.push_back({"trace.duplicate_key", {"replay", "{file}"},
-                     text.substr(0, text.rfind('}')) + R"(, "end": "terminal"})", "$.end"});
-    cases.push_back({"trace.given_a_scenario", {"replay", "{file}"},
-                     read(source_dir() + "/scenarios/chain.json"), "$.format"});
     cases.push_back(
-        {"trace.given_to_check", {"check", "{file}"}, text, "$.format"});
-    cases.push_back(
-        {"trace.given_to_simulate", {"simulate", "{file}"}, text, "$.format"});
+        {"trace.truncated", {"replay", "{file}"}, text.substr(0, text.size() / 3), "line "});
+    edited(
+        "unknown_top_key", [](json& t) { t["comment"] = "x"; }, "$.comment");
+    edited(
+        "unknown_step_key", [](json& t) { t["steps"][0]["note"] = 1; }, "$.steps[0].note");
+    edited(
+        "unknown_action_key", [](json& t) { t["steps"][0]["action"]["why"] = 1; },
+        "$.steps[0].action.why");
+    edited(
+        "index_beyond_32_bits",
+        [](json& t) {
+            t["steps"][0]["action"] = {{"deliver", {"main", "main"}}, {"index", 1ull << 40}};
+        },
+        "$.steps[0].action.index");
+    edited(
+        "fingerprint_too_short", [](json& t) { t["steps"][0]["fingerprint"] = "0x12"; },
+        "$.steps[0].fingerprint");
+    edited(
+        "steps_an_object", [](json& t) { t["steps"] = json::object(); }, "$.steps");
+    edited(
+        "fault_count_huge", [](json& t) { t["faults"]["crash"] = 1ull << 40; }, "$.faults.crash");
+    edited(
+        "scenario_a_string", [](json& t) { t["scenario"] = "chain"; }, "$.scenario");
+    edited(
+        "scenario_bad_repeat",
+        [](json& t) {
+            t["scenario"]["main"] = json::array({{{"repeat", -1}, {"body", {}}}});
+        },
+        "$.scenario.main[0].repeat");
+    cases.push_back({"trace.duplicate_key",
+                     {"replay", "{file}"},
+                     text.substr(0, text.rfind('}')) + R"(, "end": "terminal"})",
+                     "$.end"});
+    cases.push_back({"trace.given_a_scenario",
+                     {"replay", "{file}"},
+                     read(source_dir() + "/scenarios/chain.json"),
+                     "$.format"});
+    cases.push_back({"trace.given_to_check", {"check", "{file}"}, text, "$.format"});
+    cases.push_back({"trace.given_to_simulate", {"simulate", "{file}"}, text, "$.format"});
     return cases;
 }
 
@@ -298,34 +351,54 @@ std::vector<BadInput> bad_flags() {
         {"flag.keep_traces_bad", {"simulate", chain, "--keep-traces", "some"}, "", "--keep-traces"},
         {"flag.faults_bad_kind", {"check", chain, "--faults", "boom:1"}, "", "--faults"},
         {"flag.faults_bad_count", {"check", chain, "--faults", "crash:x"}, "", "--faults"},
-        {"flag.faults_huge_count", {"simulate", chain, "--faults", "crash:99999999"}, "",
+        {"flag.faults_huge_count",
+         {"simulate", chain, "--faults", "crash:99999999"},
+         "",
          "--faults"},
         {"flag.variant_unknown", {"check", chain, "--variant", "nope=1"}, "", "--variant"},
-        {"flag.variant_bad_value", {"check", chain, "--variant", "network=carrier"}, "",
+        {"flag.variant_bad_value",
+         {"check", chain, "--variant", "network=carrier"},
+         "",
          "--variant"},
         {"flag.progress_negative", {"check", chain, "--progress", "-1"}, "", "--progress"},
-        {"flag.checkpoint_every_zero", {"check", chain, "--checkpoint-every", "0"}, "",
+        {"flag.checkpoint_every_zero",
+         {"check", chain, "--checkpoint-every", "0"},
+         "",
          "--checkpoint-every"},
-        {"flag.report_in_missing_dir", {"check", chain, "--report", "/no/such/dir/r.json"}, "",
+        {"flag.report_in_missing_dir",
+         {"check", chain, "--report", "/no/such/dir/r.json"},
+         "",
          "--report"},
         {"flag.report_is_a_directory", {"check", chain, "--report", "/tmp"}, "", "--report"},
-        {"flag.trace_out_in_missing_dir", {"check", chain, "--trace-out", "/no/such/dir/t.json"},
-         "", "--trace-out"},
-        {"flag.simulate_report_missing_dir",
-         {"simulate", chain, "--report", "/no/such/dir/r.json"}, "", "--report"},
-        {"flag.simulate_trace_out_a_file", {"simulate", chain, "--trace-out", chain}, "",
+        {"flag.trace_out_in_missing_dir",
+         {"check", chain, "--trace-out", "/no/such/dir/t.json"},
+         "",
          "--trace-out"},
-        {"flag.checkpoint_under_a_file", {"check", chain, "--checkpoint", chain + "/ckpt"}, "",
+        {"flag.simulate_report_missing_dir",
+         {"simulate", chain, "--report", "/no/such/dir/r.json"},
+         "",
+         "--report"},
+        {"flag.simulate_trace_out_a_file",
+         {"simulate", chain, "--trace-out", chain},
+         "",
+         "--trace-out"},
+        {"flag.checkpoint_under_a_file",
+         {"check", chain, "--checkpoint", chain + "/ckpt"},
+         "",
          "--checkpoint"},
         {"flag.resume_missing", {"check", "--resume", "/no/such/checkpoint"}, "", "--resume"},
         {"flag.resume_with_scenario", {"check", chain, "--resume", "/tmp"}, "", "--resume"},
-        {"flag.resume_with_faults", {"check", "--resume", "/tmp", "--faults", "crash:1"}, "",
+        {"flag.resume_with_faults",
+         {"check", "--resume", "/tmp", "--faults", "crash:1"},
+         "",
          "--resume"},
         {"flag.check_without_scenario", {"check"}, "", "SCENARIO"},
         {"flag.unknown_flag", {"check", chain, "--frobnicate"}, "", "--frobnicate"},
         {"flag.unknown_command", {"frobnicate", chain}, "", "frobnicate"},
         {"flag.shrink_help", {"shrink", "--help"}, "", "shrink"},
-        {"flag.scenario_missing_file", {"check", "/no/such/scenario.json"}, "",
+        {"flag.scenario_missing_file",
+         {"check", "/no/such/scenario.json"},
+         "",
          "/no/such/scenario.json"},
         {"flag.scenario_a_directory", {"check", source_dir() + "/scenarios"}, "", "directory"},
         {"flag.replay_a_directory", {"replay", source_dir() + "/traces"}, "", "directory"},
@@ -394,8 +467,7 @@ TEST(BadInputBattery, FormerHangsLoadAtOnce) {
         {"repeat_of_repeat_of_nothing",
          scenario_text("{}", R"([{"repeat": 1000000, "body": [{"repeat": 1000000, "body":
             [{"repeat": 0, "body": [{"exit": {}}]}]}]}])")},
-        {"spawns_100000",
-         scenario_text(R"({"s": {"params": [], "program": []}})", spawns.dump())},
+        {"spawns_100000", scenario_text(R"({"s": {"params": [], "program": []}})", spawns.dump())},
     };
     for (const auto& [name, text] : cases) {
         SCOPED_TRACE(name);

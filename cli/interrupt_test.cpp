@@ -79,8 +79,8 @@ TEST_P(KilledCheck, ResumesToTheVerdictOfAnUninterruptedRun) {
     const Resumable& item = GetParam();
     const pcheck::CheckResult expected = uninterrupted(item);
     const std::string dir = fresh_dir(item.name);
-    std::vector<std::string> args = {"check", scenario_path(item.scenario), "--checkpoint",
-                                     dir + "/ckpt", "--checkpoint-every", "1"};
+    std::vector<std::string> args = {"check",       scenario_path(item.scenario), "--checkpoint",
+                                     dir + "/ckpt", "--checkpoint-every",         "1"};
     args.insert(args.end(), item.design.begin(), item.design.end());
     bool killed = false;
     const ptest::ProcessOutcome first = ptest::run_binary(args, 600, [&](pid_t pid) {
@@ -103,8 +103,7 @@ TEST_P(KilledCheck, ResumesToTheVerdictOfAnUninterruptedRun) {
     EXPECT_EQ(report.at("states").get<std::uint64_t>(), expected.states);
     EXPECT_EQ(report.at("transitions").get<std::uint64_t>(), expected.transitions);
     EXPECT_EQ(report.at("depth").get<std::uint32_t>(), expected.depth);
-    EXPECT_EQ(report.at("counterexample_steps").get<std::size_t>(),
-              expected.counterexample.size());
+    EXPECT_EQ(report.at("counterexample_steps").get<std::size_t>(), expected.counterexample.size());
     if (expected.verdict == pcheck::Verdict::violation) {
         EXPECT_EQ(resumed.exit_code, 1);
         const ptest::ProcessOutcome replayed =

@@ -19,9 +19,9 @@
 namespace ptest {
 
 struct ProcessOutcome {
-    int exit_code = -1;     // when it exited
-    int signal = 0;         // when a signal ended it
-    bool timed_out = false; // killed by us after the time limit
+    int exit_code = -1;      // when it exited
+    int signal = 0;          // when a signal ended it
+    bool timed_out = false;  // killed by us after the time limit
     double seconds = 0;
     long max_rss_kb = 0;
     std::string out;
@@ -41,8 +41,8 @@ inline ProcessOutcome run_binary(const std::vector<std::string>& args,
                                  double limit_seconds,
                                  const std::function<void(pid_t)>& while_running = {}) {
     static int serial = 0;
-    const std::string base = ::testing::TempDir() + "protocheck-child-" +
-                             std::to_string(getpid()) + "-" + std::to_string(++serial);
+    const std::string base = ::testing::TempDir() + "protocheck-child-" + std::to_string(getpid()) +
+                             "-" + std::to_string(++serial);
     const std::string out_path = base + ".out";
     const std::string err_path = base + ".err";
     std::vector<char*> argv;

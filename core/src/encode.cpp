@@ -302,7 +302,7 @@ void encode(ByteWriter& out, const ComponentState& state) {
 
 namespace {
 
-constexpr std::uint64_t byte_swap(std::uint64_t value) {
+[[maybe_unused]] constexpr std::uint64_t byte_swap(std::uint64_t value) {
     std::uint64_t swapped = 0;
     for (int byte = 0; byte < 8; ++byte) {
         swapped = (swapped << 8) | (value & 0xFF);

@@ -223,8 +223,12 @@ class TraceReader {
 }  // namespace
 
 ReplayResult replay_file(const std::string& path) {
-    const json trace = pscenario::parse_document(pscenario::read_file(path), path, "$",
-                                                 pscenario::limits::trace_json_values);
+    return replay_text(pscenario::read_file(path), path);
+}
+
+ReplayResult replay_text(const std::string& text, const std::string& path) {
+    const json trace =
+        pscenario::parse_document(text, path, "$", pscenario::limits::trace_json_values);
     TraceReader reader(path);
     if (!trace.is_object()) reader.fail("$", "expected a trace object");
     const std::string format = reader.text(reader.field(trace, "$", "format"), "$.format");

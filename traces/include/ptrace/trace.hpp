@@ -60,5 +60,7 @@ struct ReplayResult {
 
 // Replays a trace file. Malformed input throws pscenario::InputError (exit 2).
 [[nodiscard]] ReplayResult replay_file(const std::string& path);
+// The same, on a trace's text; `origin` names it in messages (the fuzz harness's entry).
+[[nodiscard]] ReplayResult replay_text(const std::string& text, const std::string& origin);
 
 }  // namespace ptrace
