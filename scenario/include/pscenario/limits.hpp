@@ -3,7 +3,7 @@
 // Every count a scenario or a trace controls is bounded here, so that no input makes the
 // loader recurse without bound, loop for ages, allocate without bound or wrap a narrow id type
 // around: past a limit the loader stops with exit 2, naming the limit, the JSON path and, where
-// the limit is a choice rather than a type's width, the constant to raise (docs/limits.md).
+// the limit is a choice rather than a type's width, the constant to raise (docs/robustness.md).
 #pragma once
 
 #include <cstdint>
