@@ -200,6 +200,25 @@ std::vector<BadInput> hand_written_scenarios() {
          {"check", "{file}"},
          scenario_text(putter, R"([{"spawn": "q"}])"),
          "$.main[0].spawn"},
+        {"spawns_itself",
+         {"simulate", "{file}"},
+         scenario_text(R"({"p": {"params": [], "program": [{"spawn": "p"}]}})",
+                       R"([{"spawn": "p"}])"),
+         "$.definitions.p"},
+        {"spawns_in_a_cycle",
+         {"check", "{file}"},
+         scenario_text(R"({"p": {"params": [], "program": [{"spawn": "q"}]},
+                          "q": {"params": [], "program": [{"spawn": "p"}]}})",
+                       R"([{"spawn": "p"}])"),
+         "$.definitions.p"},
+        {"a_million_components",
+         {"simulate", "{file}"},
+         scenario_text(R"({"p": {"params": [], "program": [{"repeat": 1000, "body":
+                            [{"spawn": "q"}]}]},
+                          "q": {"params": [], "program": []}})",
+                       R"([{"repeat": 1000, "body": [{"spawn": "p"}]}])"),
+         "$.main"},
+        {"definitions_over_limit", {"check", "{file}"}, "", "$.definitions"},
     };
     // Cases whose files are too large to write inline.
     for (BadInput& item : cases) {
@@ -218,6 +237,13 @@ std::vector<BadInput> hand_written_scenarios() {
             }
             main.push_back({{"sync", {{{"put", "x"}, {"ports", ports}}}}});
             item.file_text = scenario_text("{}", main.dump());
+        } else if (item.name == "definitions_over_limit") {
+            json definitions = json::object();
+            for (int at = 0; at < 1200; ++at) {
+                definitions[numbered("d", at)] = {{"params", json::array()},
+                                                  {"program", json::array()}};
+            }
+            item.file_text = scenario_text(definitions.dump(), "[]");
         } else if (item.name == "too_many_port_names") {
             json main = json::array();
             for (int at = 0; at < 6000; ++at) {
@@ -361,8 +387,8 @@ std::vector<BadInput> bad_flags() {
          "",
          "--variant"},
         {"flag.progress_negative", {"check", chain, "--progress", "-1"}, "", "--progress"},
-        {"flag.checkpoint_every_zero",
-         {"check", chain, "--checkpoint-every", "0"},
+        {"flag.checkpoint_every_negative",
+         {"check", chain, "--checkpoint-every", "-1"},
          "",
          "--checkpoint-every"},
         {"flag.report_in_missing_dir",

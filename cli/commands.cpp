@@ -821,9 +821,10 @@ void add_checkpoint_flags(CLI::App& command, CheckCommandOptions& options, CLI::
                     "--checkpoint-every seconds and when interrupted")
         ->type_name("DIR");
     command
-        .add_option("--checkpoint-every", options.checkpoint_every, "seconds between checkpoints")
+        .add_option("--checkpoint-every", options.checkpoint_every,
+                    "seconds between checkpoints (0: after every layer)")
         ->capture_default_str()
-        ->check(CLI::Range(1.0, 1e9));
+        ->check(CLI::Range(0.0, 1e9));
     CLI::Option* resume =
         command
             .add_option("--resume", options.resume,

@@ -1,5 +1,6 @@
 #include "pscenario/loader.hpp"
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -166,6 +167,7 @@ class Compiler {
             if (!compiled_[def]) compile_definition(definitions, def);
         }
         check_cancels();
+        check_component_count();
         auto scenario = std::make_shared<pmodel::Scenario>();
         if (root.contains("expect"))
             compile_expect(root["expect"], root_path + ".expect", *scenario);
@@ -886,6 +888,46 @@ class Compiler {
                                       quoted(cancel.issuer) +
                                       " does not spawn it (use layer \"round\" for a peer)");
             }
+        }
+    }
+
+    // Components are never freed into ids that can be reused, and every step looks at each of
+    // them: a scenario that could spawn without end (a definition that spawns itself, directly
+    // or not) or more than limits::components would make runs crawl or never end. Counted from
+    // the host's program down the spawn graph, which must be acyclic.
+    void check_component_count() const {
+        const std::size_t defs = out_.definitions.size();
+        std::vector<std::uint64_t> count(defs, 0);  // components a definition's instance makes
+        std::vector<std::uint8_t> state(defs, 0);   // 0 new, 1 on the path, 2 counted
+        std::vector<std::string> path;
+        const std::uint64_t limit = pscenario::limits::components;
+        std::function<std::uint64_t(std::uint32_t)> visit = [&](std::uint32_t def) {
+            if (state[def] == 2) return count[def];
+            const std::string& name = out_.definitions[def].name;
+            path.push_back(name);
+            if (state[def] == 1) {
+                std::string cycle;
+                for (const std::string& step : path) cycle += (cycle.empty() ? "" : " -> ") + step;
+                fail(prefix_ + ".definitions." + name,
+                     "a component of " + quoted(name) + " spawns one of its own kind (" + cycle +
+                         "): the number of components would have no bound; unroll it with "
+                         "repeat instead");
+            }
+            state[def] = 1;
+            std::uint64_t total = 1;
+            for (const Instruction& instruction : out_.definitions[def].program.code) {
+                if (instruction.op != Op::spawn) continue;
+                total = std::min(limit + 1, total + visit(instruction.definition));
+            }
+            state[def] = 2;
+            path.pop_back();
+            count[def] = total;
+            return total;
+        };
+        if (visit(out_.main_definition) > limit) {
+            fail(prefix_ + ".main", "the scenario spawns more than " + std::to_string(limit) +
+                                        " components, the host and its descendants counted "
+                                        "(pscenario::limits::components)");
         }
     }
 

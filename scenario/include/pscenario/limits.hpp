@@ -50,8 +50,12 @@ inline constexpr std::uint32_t ports_in_list = 256;
 inline constexpr std::uint32_t error_types = 1'000;
 static_assert(error_types < pcore::ErrorType::invalid_value);
 
+// Components a scenario may create, the host included, counted down its (acyclic) spawn graph:
+// every step looks at each of them.
+inline constexpr std::uint64_t components = 200'000;
+
 // Definitions in a scenario.
-inline constexpr std::uint32_t definitions = 10'000;
+inline constexpr std::uint32_t definitions = 1'000;
 
 // Characters in a name (definition, port, instance, error type).
 inline constexpr std::uint32_t name_length = 200;
