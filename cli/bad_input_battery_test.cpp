@@ -219,6 +219,7 @@ std::vector<BadInput> hand_written_scenarios() {
                        R"([{"repeat": 1000, "body": [{"spawn": "p"}]}])"),
          "$.main"},
         {"definitions_over_limit", {"check", "{file}"}, "", "$.definitions"},
+        {"repeat_of_many_empty_statements", {"check", "{file}"}, "", "$.main[0].repeat"},
     };
     // Cases whose files are too large to write inline.
     for (BadInput& item : cases) {
@@ -237,6 +238,14 @@ std::vector<BadInput> hand_written_scenarios() {
             }
             main.push_back({{"sync", {{{"put", "x"}, {"ports", ports}}}}});
             item.file_text = scenario_text("{}", main.dump());
+        } else if (item.name == "repeat_of_many_empty_statements") {
+            // Each round emits one statement but walks 100,001 (found by review: a hang).
+            json body = json::array({{{"exit", json::object()}}});
+            for (int at = 0; at < 100000; ++at) {
+                body.push_back({{"repeat", 0}, {"body", json::array()}});
+            }
+            item.file_text =
+                scenario_text("{}", json::array({{{"repeat", 1000000}, {"body", body}}}).dump());
         } else if (item.name == "definitions_over_limit") {
             json definitions = json::object();
             for (int at = 0; at < 1200; ++at) {
@@ -342,6 +351,12 @@ std::vector<BadInput> malformed_traces() {
         "fault_count_huge", [](json& t) { t["faults"]["crash"] = 1ull << 40; }, "$.faults.crash");
     edited(
         "scenario_a_string", [](json& t) { t["scenario"] = "chain"; }, "$.scenario");
+    edited(
+        "violation_property_a_number",
+        [](json& t) {
+            t["violation"] = {{"property", 1}, {"detail", "x"}};
+        },
+        "$.violation.property");
     edited(
         "scenario_bad_repeat",
         [](json& t) {

@@ -3,9 +3,12 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -279,8 +282,15 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
             }
             result.trace = std::move(recorded.trace);
         }
-        const std::string name =
-            scenario->compiled->name.empty() ? "scenario" : scenario->compiled->name;
+        // The scenario's name becomes a file name inside --trace-out: letters, digits, '.', '-'
+        // and '_' only, so that "../x" or "/tmp/x" cannot write elsewhere.
+        std::string name = scenario->compiled->name.empty() ? "scenario" : scenario->compiled->name;
+        for (char& c : name) {
+            if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' &&
+                c != '.') {
+                c = '_';
+            }
+        }
         const std::string path = (std::filesystem::path(options.trace_out) /
                                   (name + "-seed-" + std::to_string(result.seed) + ".json"))
                                      .string();
@@ -466,13 +476,23 @@ bool load_resumed(CheckCommandOptions& options,
             }
         }
         for (pcore::FaultKind kind : pmodel::fault_kinds) {
-            check.faults.of(kind) =
-                header.at("faults").at(pmodel::fault_name(kind)).get<std::uint32_t>();
+            const json& count = header.at("faults").at(pmodel::fault_name(kind));
+            if (!count.is_number_unsigned() || count.get<std::uint64_t>() > 999999) {
+                err << "protocheck: " << commit << ": $.header.faults: expected counts from 0 to "
+                    << "999999\n";
+                return false;
+            }
+            check.faults.of(kind) = count.get<std::uint32_t>();
         }
         options.strict = header.at("strict").get<bool>();
         options.partial_order = header.at("por").get<bool>();
         options.symmetry = header.at("symmetry").get<bool>();
-        options.max_depth = header.at("max_depth").get<std::uint32_t>();
+        const json& depth = header.at("max_depth");
+        if (!depth.is_number_unsigned() || depth.get<std::uint64_t>() > UINT32_MAX) {
+            err << "protocheck: " << commit << ": $.header.max_depth: expected 0 to 4294967295\n";
+            return false;
+        }
+        options.max_depth = depth.get<std::uint32_t>();
     } catch (const pcheck::CheckpointError& error) {
         err << "protocheck: --resume: " << error.what() << '\n';
         return false;
@@ -569,7 +589,9 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
     }
     check.partial_order = options.partial_order;
     check.symmetry = options.symmetry;
-    check.scratch_dir = std::filesystem::temp_directory_path().string();
+    std::error_code no_temp;
+    check.scratch_dir = std::filesystem::temp_directory_path(no_temp).string();
+    if (no_temp) check.scratch_dir = "/tmp";
     check.checkpoint_dir = options.checkpoint;
     check.checkpoint_seconds = options.checkpoint_every;
     if (!options.checkpoint.empty()) {
@@ -595,6 +617,15 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
             result = pcheck::check(scenario, check);
         } catch (const pcheck::CheckpointError& error) {
             err << "protocheck: --resume: " << error.what() << '\n';
+            return exit_bad_input;
+        } catch (const std::length_error& error) {
+            // A damaged checkpoint's counters sized a table: refused, not an abort.
+            err << "protocheck: --resume: " << options.resume << ": damaged checkpoint ("
+                << error.what() << ")\n";
+            return exit_bad_input;
+        } catch (const std::bad_alloc&) {
+            err << "protocheck: --resume: " << options.resume
+                << ": the checkpoint's counters need more memory than there is (damaged?)\n";
             return exit_bad_input;
         }
         if (result.stop_reason == "interrupted") {
@@ -754,6 +785,10 @@ int replay(const std::string& path, bool verbose, std::ostream& out, std::ostrea
     } catch (const pscenario::InputError& error) {
         err << "protocheck: " << error.what() << '\n';
         return exit_bad_input;
+    } catch (const nlohmann::json::exception& error) {
+        // A field of a shape the reader did not check: still bad input, never an abort.
+        err << "protocheck: " << path << ": malformed trace: " << error.what() << '\n';
+        return exit_bad_input;
     }
     if (verbose) {
         for (const std::string& line : result.log) out << line << '\n';
@@ -824,7 +859,15 @@ void add_checkpoint_flags(CLI::App& command, CheckCommandOptions& options, CLI::
         .add_option("--checkpoint-every", options.checkpoint_every,
                     "seconds between checkpoints (0: after every layer)")
         ->capture_default_str()
-        ->check(CLI::Range(0.0, 1e9));
+        ->check(CLI::Range(0.0, 1e9))
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+                // CLI::Range lets "nan" through, which would turn checkpoints off.
+                return std::isfinite(std::strtod(text.c_str(), nullptr))
+                           ? ""
+                           : "expected a number of seconds, found \"" + text + "\"";
+            },
+            "SECONDS"));
     CLI::Option* resume =
         command
             .add_option("--resume", options.resume,

@@ -30,9 +30,13 @@ InterruptWatch::InterruptWatch() {
     which_signal = 0;
     struct sigaction action {};
     action.sa_handler = on_interrupt;
+    action.sa_flags = SA_RESTART;  // a write to a slow stderr is not cut short by the signal
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &previous_int);
     sigaction(SIGTERM, &action, &previous_term);
+    // A signal the process was started ignoring (a background job of a script) stays ignored.
+    if (previous_int.sa_handler == SIG_IGN) sigaction(SIGINT, &previous_int, nullptr);
+    if (previous_term.sa_handler == SIG_IGN) sigaction(SIGTERM, &previous_term, nullptr);
 }
 
 InterruptWatch::~InterruptWatch() {

@@ -772,7 +772,18 @@ class Search {
         result.peak_frontier = counters.peak_frontier;
         result.depth = counters.depth;
         previous_seconds_ = counters.seconds;
-        rebuild_frontier(initial, contents.frontier, frontier, commit);
+        if (counters.next_index < counters.states ||
+            counters.parent_records + 1 != counters.states) {
+            throw CheckpointError(commit, "is damaged: its counters disagree");
+        }
+        rebuild_frontier(initial, contents.frontier, counters.depth, frontier, commit);
+        std::size_t rebuilt = 0;
+        for (const Lane& lane : frontier) rebuilt += lane.nodes.size();
+        if (rebuilt != contents.frontier.size()) {
+            throw CheckpointError(commit, "is damaged: " + std::to_string(rebuilt) + " of its " +
+                                              std::to_string(contents.frontier.size()) +
+                                              " frontier states could be rebuilt");
+        }
         prototype_.emplace(std::move(initial));
         return counters.depth;
     }
@@ -782,6 +793,7 @@ class Search {
     // against its recorded fingerprint.
     void rebuild_frontier(const World& initial,
                           std::vector<FrontierEntry> entries,
+                          std::uint32_t depth_done,
                           std::vector<Lane>& frontier,
                           const std::string& commit) {
         const std::vector<ParentLog::Record> records = log_->by_state(next_index_.load());
@@ -795,9 +807,18 @@ class Search {
                 throw CheckpointError(commit, "names state " + std::to_string(entry.index) +
                                                   ", which the parent log does not hold");
             }
-            // Up to the first ancestor whose own path is already recorded.
+            // Up to the first ancestor whose own path is already recorded. A parent log that
+            // names a state it does not hold, or loops, is damage.
+            std::uint64_t steps = 0;
             for (std::uint32_t at = entry.index; at != 0;) {
                 const std::uint32_t parent = records[at].parent;
+                if ((parent != 0 &&
+                     (parent >= records.size() || records[parent].state != parent)) ||
+                    ++steps > depth_done + 1) {
+                    throw CheckpointError(kept_log_path(), "is damaged: state " +
+                                                               std::to_string(at) +
+                                                               " has no path to the initial state");
+                }
                 edges.emplace_back(parent, at);
                 if (on_a_path[parent]) break;
                 on_a_path[parent] = true;

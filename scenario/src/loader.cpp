@@ -108,7 +108,7 @@ class Compiler {
         check_keys(root, root_path,
                    {"format", "name", "description", "definitions", "main", "expect"});
         if (root.contains("name")) {
-            expect_string(root["name"], root_path + ".name");
+            expect_name(root["name"], root_path + ".name", "a scenario name");
             out_.name = root["name"].get<std::string>();
         }
         if (root.contains("description"))
@@ -381,8 +381,20 @@ class Compiler {
             validate_unrun(context, body, path + ".body");
         } else {
             const std::size_t before = context.program.code.size();
+            const std::uint64_t compiled_before = statements_compiled_;
             compile_block(context, body, path + ".body");
             const std::size_t once = context.program.code.size() - before;
+            const std::uint64_t walked = statements_compiled_ - compiled_before;
+            const std::uint64_t budget =
+                pscenario::limits::statements_compiled -
+                std::min(statements_compiled_, pscenario::limits::statements_compiled);
+            if (once > 0 && walked > 0 && static_cast<std::uint64_t>(count - 1) > budget / walked) {
+                fail(key_path,
+                     "repeat " + std::to_string(count) + " of a body of " + std::to_string(walked) +
+                         " statement(s) takes more than " +
+                         std::to_string(pscenario::limits::statements_compiled) +
+                         " statements to compile (pscenario::limits::statements_compiled)");
+            }
             // A body that compiles to nothing (empty, or repeats of nothing) is done: repeating
             // it changes nothing, however large the count.
             if (once > 0) {
@@ -407,10 +419,12 @@ class Compiler {
     // repeat is unrolled, and leaves the program as it was.
     void validate_unrun(FunctionContext& context, const json& body, const std::string& path) {
         if (!validated_unrun_.insert(&body).second) return;
+        // Port names are marked by slot_names, not vars: a select's arms share names but not
+        // variables, so the two can differ in length.
         ProgramMark mark{context.program.code.size(),
                          context.program.lists.size(),
                          context.program.select_branches.size(),
-                         context.vars.size(),
+                         context.program.slot_names.size(),
                          context.vars,
                          context.in_sync};
         compile_block(context, body, path);
@@ -452,6 +466,14 @@ class Compiler {
     void compile_statement(FunctionContext& context,
                            const json& statement,
                            const std::string& path) {
+        // Every statement compiled costs, whether it emits anything or not: a repeat of bodies
+        // that emit little but hold many statements must still end soon.
+        if (++statements_compiled_ > pscenario::limits::statements_compiled) {
+            fail(shortened_path(path), "compiling the scenario takes more than " +
+                                           std::to_string(pscenario::limits::statements_compiled) +
+                                           " statements once repeats are unrolled "
+                                           "(pscenario::limits::statements_compiled)");
+        }
         expect_object(statement, path);
         static const char* keywords[] = {"channel", "spawn",  "sync", "put",    "get",
                                          "select",  "repeat", "fail", "cancel", "exit"};
@@ -951,6 +973,7 @@ class Compiler {
     std::map<std::string, std::uint16_t> error_index_;
     std::map<std::string, std::uint32_t> name_index_;  // out_.names, for lookups by name
     std::set<const json*> validated_unrun_;
+    std::uint64_t statements_compiled_ = 0;
 };
 
 }  // namespace

@@ -288,6 +288,11 @@ ReplayResult replay_text(const std::string& text, const std::string& path) {
     if (!recorded_violation.is_null() && !recorded_violation.is_object()) {
         reader.fail("$.violation", "expected null or an object");
     }
+    const std::string recorded_property =
+        recorded_violation.is_null()
+            ? std::string()
+            : reader.text(reader.field(recorded_violation, "$.violation", "property"),
+                          "$.violation.property");
     const json& recorded_outcomes = reader.field(trace, "$", "outcomes");
     if (!recorded_outcomes.is_object()) reader.fail("$.outcomes", "expected an object");
 
@@ -470,10 +475,10 @@ ReplayResult replay_text(const std::string& text, const std::string& path) {
     }
     if (violated) {
         const json found = violation_json(names, world.violations().front());
-        if (found["property"] != recorded_violation.value("property", "")) {
-            return diverge(parsed.size(),
-                           "replay violates " + found["property"].get<std::string>() +
-                               ", the trace records " + recorded_violation.value("property", "?"));
+        if (found["property"] != recorded_property) {
+            return diverge(parsed.size(), "replay violates " +
+                                              found["property"].get<std::string>() +
+                                              ", the trace records " + recorded_property);
         }
         result.exit_code = 0;
         result.message = "reproduced violation of " + found["property"].get<std::string>() +

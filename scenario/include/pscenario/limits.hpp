@@ -38,6 +38,10 @@ inline constexpr std::int64_t repeat_count = 1'000'000;
 // and their bodies' sizes is held to this.
 inline constexpr std::uint64_t program_statements = 1u << 20;
 
+// Statements compiled, every repeat unrolled, statements that emit nothing (a repeat 0, an
+// empty repeat) included: bounds the loader's time whatever the program's size.
+inline constexpr std::uint64_t statements_compiled = 8'000'000;
+
 // Distinct port names in one definition: a port variable is a 16-bit slot.
 inline constexpr std::uint32_t port_names = 10'000;
 static_assert(port_names <= std::numeric_limits<pcore::Slot>::max());
