@@ -134,6 +134,21 @@ class GuardPass {
 
 }  // namespace
 
+void check_known_keys(const json& object,
+                      const std::string& origin,
+                      const std::string& path,
+                      std::initializer_list<const char*> allowed) {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        bool known = false;
+        for (const char* key : allowed) known = known || it.key() == key;
+        if (known) continue;
+        std::string list;
+        for (const char* key : allowed) list += (list.empty() ? "" : ", ") + std::string(key);
+        throw InputError(origin, path + "." + it.key(),
+                         "unknown key \"" + it.key() + "\" (allowed: " + list + ")");
+    }
+}
+
 std::string shortened_path(const std::string& path) {
     constexpr std::size_t keep = 60;
     if (path.size() <= 2 * keep + 20) return path;

@@ -249,17 +249,7 @@ class Compiler {
     void check_keys(const json& object,
                     const std::string& path,
                     std::initializer_list<const char*> allowed) const {
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            bool known = false;
-            for (const char* key : allowed) known = known || it.key() == key;
-            if (!known) {
-                std::string list;
-                for (const char* key : allowed)
-                    list += (list.empty() ? "" : ", ") + std::string(key);
-                fail(path + "." + it.key(),
-                     "unknown key " + quoted(it.key()) + " (allowed: " + list + ")");
-            }
-        }
+        check_known_keys(object, file_, path, allowed);
     }
 
     void compile_definition(const json& definitions, std::uint32_t def) {

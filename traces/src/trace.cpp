@@ -203,17 +203,7 @@ class TraceReader {
     void check_keys(const json& object,
                     const std::string& path,
                     std::initializer_list<const char*> allowed) const {
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            const bool known = std::any_of(allowed.begin(), allowed.end(),
-                                           [&](const char* key) { return it.key() == key; });
-            if (!known) {
-                std::string list;
-                for (const char* key : allowed)
-                    list += (list.empty() ? "" : ", ") + std::string(key);
-                fail(path + "." + it.key(),
-                     "unknown key \"" + it.key() + "\" (allowed: " + list + ")");
-            }
-        }
+        pscenario::check_known_keys(object, file_, path, allowed);
     }
 
   private:

@@ -32,6 +32,13 @@ namespace pscenario {
 // "line L, column C" for a byte offset in text (JSON syntax errors).
 [[nodiscard]] std::string line_and_column(const std::string& text, std::size_t offset);
 
+// Refuses (InputError naming `origin` and the key's path) the first key of `object` that is
+// not in `allowed`: scenarios and traces alike take no key they do not know.
+void check_known_keys(const nlohmann::json& object,
+                      const std::string& origin,
+                      const std::string& path,
+                      std::initializer_list<const char*> allowed);
+
 // A JSON path short enough for one line of a message: its start and its end.
 [[nodiscard]] std::string shortened_path(const std::string& path);
 
