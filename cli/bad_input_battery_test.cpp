@@ -373,6 +373,11 @@ std::vector<BadInput> malformed_traces() {
                      "$.format"});
     cases.push_back({"trace.given_to_check", {"check", "{file}"}, text, "$.format"});
     cases.push_back({"trace.given_to_simulate", {"simulate", "{file}"}, text, "$.format"});
+    cases.push_back({"trace.shrink_a_scenario",
+                     {"shrink", "{file}"},
+                     read(source_dir() + "/scenarios/chain.json"),
+                     "$.format"});
+    cases.push_back({"trace.shrink_a_clean_run", {"shrink", "{file}"}, text, "$.violation"});
     return cases;
 }
 
@@ -436,7 +441,16 @@ std::vector<BadInput> bad_flags() {
         {"flag.check_without_scenario", {"check"}, "", "SCENARIO"},
         {"flag.unknown_flag", {"check", chain, "--frobnicate"}, "", "--frobnicate"},
         {"flag.unknown_command", {"frobnicate", chain}, "", "frobnicate"},
-        {"flag.shrink_help", {"shrink", "--help"}, "", "shrink"},
+        {"flag.export_help", {"export", "--help"}, "", "export"},
+        {"flag.scheduler_unknown", {"simulate", chain, "--scheduler", "fifo"}, "", "--scheduler"},
+        {"flag.time_max_nan", {"simulate", chain, "--time-max", "nan"}, "", "--time-max"},
+        {"flag.time_max_zero", {"simulate", chain, "--time-max", "0"}, "", "--time-max"},
+        {"flag.progress_nan", {"simulate", chain, "--progress", "nan"}, "", "--progress"},
+        {"flag.shrink_tests_negative", {"shrink", chain, "--tests-max", "-1"}, "", "--tests-max"},
+        {"flag.shrink_out_in_missing_dir",
+         {"shrink", chain, "--out", "/no/such/dir/s.json"},
+         "",
+         "--out"},
         {"flag.scenario_missing_file",
          {"check", "/no/such/scenario.json"},
          "",
@@ -475,7 +489,7 @@ void expect_refused(const BadInput& item, const std::string& dir) {
         << outcome.err;
     // One message, not a cascade.
     EXPECT_LE(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 2) << outcome.err;
-    EXPECT_TRUE(outcome.out.empty() || item.args.front() == "shrink") << outcome.out;
+    EXPECT_TRUE(outcome.out.empty() || item.args.front() == "export") << outcome.out;
     if (uses_file) {
         fs::remove(file);
     }

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "command_common.hpp"
 #include "interrupt.hpp"
 #include "output_paths.hpp"
 #include "pcheck/checker.hpp"
@@ -27,399 +28,14 @@
 #include "pscenario/loader.hpp"
 #include "psim/simulator.hpp"
 #include "ptrace/trace.hpp"
-
-#ifndef PROTOCHECK_VERSION
-#define PROTOCHECK_VERSION "0.0.0"
-#endif
+#include "shrink_command.hpp"
+#include "simulate_command.hpp"
 
 namespace pcli {
 
 namespace {
 
-// A whole number in [low, high], checked on the flag's text before CLI11 converts it (which
-// would wrap "-5" into a huge unsigned value): no sign, fraction or exponent (issue 14).
-CLI::Validator whole_number(std::uint64_t low, std::uint64_t high) {
-    const std::string range = std::to_string(low) + ".." + std::to_string(high);
-    return CLI::Validator(
-        [low, high, range](std::string& text) -> std::string {
-            std::uint64_t value = 0;
-            const char* end = text.data() + text.size();
-            const auto [at, error] = std::from_chars(text.data(), end, value);
-            const bool digits =
-                !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-            if (!digits || error != std::errc() || at != end || value < low || value > high) {
-                return "expected a whole number in " + range + ", found \"" + text + "\"";
-            }
-            return "";
-        },
-        "INT in " + range);
-}
-
-constexpr std::uint64_t any_count = std::numeric_limits<std::uint64_t>::max();
-
 using nlohmann::json;
-
-constexpr const char* tool_version = PROTOCHECK_VERSION;
-
-struct SimulateOptions {
-    std::string scenario;
-    std::uint64_t seed = 1;
-    std::uint64_t runs = 1;
-    unsigned jobs = 1;
-    std::uint64_t steps_max = 10'000'000;
-    std::string faults;
-    std::vector<std::string> variants;
-    std::string trace_out = "protocheck-traces";
-    std::string report;
-    std::string keep_traces = "failing";
-    bool timing = false;
-    bool strict = false;
-};
-
-std::optional<std::string> parse_faults(const std::string& spec, pmodel::FaultBudget& budget) {
-    if (spec.empty() || spec == "none") return std::nullopt;
-    std::stringstream items(spec);
-    std::string item;
-    while (std::getline(items, item, ',')) {
-        const auto colon = item.find(':');
-        const std::string kind = item.substr(0, colon);
-        std::uint32_t* slot = nullptr;
-        for (pcore::FaultKind known : pmodel::fault_kinds) {
-            if (kind == pmodel::fault_name(known)) slot = &budget.of(known);
-        }
-        if (slot == nullptr || colon == std::string::npos) {
-            return "--faults: expected crash:K,cancel:K,signal:K (any of them, K a count), found "
-                   "\"" +
-                   item + "\"";
-        }
-        const std::string count = item.substr(colon + 1);
-        if (count.empty() || count.size() > 6 ||
-            count.find_first_not_of("0123456789") != std::string::npos) {
-            return "--faults: the count of " + kind +
-                   " must be a whole number from 0 to 999999, found \"" + count + "\"";
-        }
-        *slot = static_cast<std::uint32_t>(std::stoul(count));
-    }
-    return std::nullopt;
-}
-
-// The inputs every exploring command takes; one message and false on the first bad one.
-bool load_inputs(const std::string& path,
-                 const std::vector<std::string>& assignments,
-                 const std::string& fault_spec,
-                 std::shared_ptr<const pmodel::Scenario>& scenario,
-                 pcore::Variants& variants,
-                 pmodel::FaultBudget& faults,
-                 std::ostream& err) {
-    try {
-        scenario = pscenario::load_scenario_file(path);
-    } catch (const pscenario::InputError& error) {
-        err << "protocheck: " << error.what() << '\n';
-        return false;
-    }
-    for (const std::string& assignment : assignments) {
-        if (auto problem = pmodel::set_variant(variants, assignment)) {
-            err << "protocheck: --variant: " << *problem << '\n';
-            return false;
-        }
-    }
-    if (auto problem = parse_faults(fault_spec, faults)) {
-        err << "protocheck: " << *problem << '\n';
-        return false;
-    }
-    return true;
-}
-
-std::string outcome_text(const json& outcome) {
-    std::string text = outcome["outcome"].get<std::string>();
-    if (outcome.contains("error")) {
-        text += " " + outcome["error"].get<std::string>() + " (origin " +
-                outcome["origin"].get<std::string>();
-        if (!outcome["relay"].empty()) {
-            text += ", relay";
-            for (const auto& hop : outcome["relay"]) text += " " + hop.get<std::string>();
-        }
-        text += outcome["remote"].get<bool>() ? ", remote)" : ")";
-    }
-    if (outcome.contains("canceller")) {
-        text += " by " + outcome["canceller"].get<std::string>() + " (layer " +
-                outcome["layer"].get<std::string>() + ")";
-    }
-    return text;
-}
-
-struct PropertyTally {
-    std::uint64_t violations = 0;
-    std::optional<std::uint64_t> first_seed;
-};
-
-int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
-    std::shared_ptr<const pmodel::Scenario> scenario;
-    pcore::Variants variants;
-    ptrace::FaultBudget faults;
-    if (!load_inputs(options.scenario, options.variants, options.faults, scenario, variants, faults,
-                     err)) {
-        return exit_bad_input;
-    }
-    if (options.runs == 0) {
-        err << "protocheck: --runs: expected at least 1 run\n";
-        return exit_bad_input;
-    }
-    std::optional<std::string> unwritable = unwritable_directory("--trace-out", options.trace_out);
-    if (!unwritable && !options.report.empty()) {
-        unwritable = unwritable_file("--report", options.report);
-    }
-    if (unwritable) {
-        err << "protocheck: " << *unwritable << '\n';
-        return exit_bad_input;
-    }
-    if (options.steps_max == 0) {
-        err << "protocheck: --steps-max: expected at least 1 step\n";
-        return exit_bad_input;
-    }
-    if (options.seed > std::numeric_limits<std::uint64_t>::max() - (options.runs - 1)) {
-        // Run i uses seed S+i: the last one must not wrap around to seed 0.
-        err << "protocheck: --seed: " << options.seed << " plus " << options.runs
-            << " runs passes the largest seed, " << std::numeric_limits<std::uint64_t>::max()
-            << "\n";
-        return exit_bad_input;
-    }
-
-    const auto started = std::chrono::steady_clock::now();
-    std::vector<psim::RunResult> results(options.runs);
-    const unsigned jobs =
-        std::max(1u, std::min<unsigned>(options.jobs, static_cast<unsigned>(options.runs)));
-    auto worker = [&](unsigned job) {
-        for (std::uint64_t run = job; run < options.runs; run += jobs) {
-            psim::SimOptions sim;
-            sim.seed = options.seed + run;
-            sim.steps_max = options.steps_max;
-            sim.record = options.keep_traces == "all";
-            sim.faults = faults;
-            results[run] = psim::simulate_run(scenario, variants, sim);
-        }
-    };
-    if (jobs == 1) {
-        worker(0);
-    } else {
-        std::vector<std::thread> threads;
-        for (unsigned job = 0; job < jobs; ++job) threads.emplace_back(worker, job);
-        for (std::thread& thread : threads) thread.join();
-    }
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-    std::map<std::string, PropertyTally> tallies;
-    std::map<std::string, std::map<std::string, std::uint64_t>> variety;
-    std::uint64_t runs_violating = 0;
-    std::uint64_t runs_incomplete = 0;
-    std::uint64_t runs_with_deadlock = 0;
-    std::uint64_t runs_with_faults = 0;
-    std::uint64_t steps_total = 0;
-    std::uint64_t delivered_total = 0;
-    json first_deadlock = nullptr;
-    json traces = json::array();
-    bool trace_dir_ready = false;
-    for (psim::RunResult& result : results) {
-        steps_total += result.steps;
-        delivered_total += result.delivered;
-        if (result.fault_injected) ++runs_with_faults;
-        const json outcomes = ptrace::outcomes_json(*scenario->compiled, result);
-        for (auto it = outcomes.begin(); it != outcomes.end(); ++it) {
-            ++variety[it.key()][outcome_text(it.value())];
-        }
-        if (result.end == psim::RunEnd::steps_exhausted) ++runs_incomplete;
-        if (!result.deadlocks.empty()) {
-            ++runs_with_deadlock;
-            if (first_deadlock.is_null()) {
-                json cycle = json::array();
-                for (pcore::CompId comp : result.deadlocks.front().cycle) {
-                    cycle.push_back(result.outcomes[comp.value()].first);
-                }
-                first_deadlock = {{"seed", result.seed}, {"cycle", cycle}};
-            }
-        }
-        const bool strict_deadlock = options.strict && !result.deadlocks.empty();
-        if (!result.violations.empty()) {
-            ++runs_violating;
-            // A run counts once per property, however often that property fired in it.
-            std::set<std::string> fired;
-            for (const pmodel::Violation& violation : result.violations) {
-                if (!fired.insert(violation.property).second) continue;
-                PropertyTally& tally = tallies[violation.property];
-                ++tally.violations;
-                if (!tally.first_seed) tally.first_seed = result.seed;
-            }
-        } else if (strict_deadlock) {
-            ++runs_violating;
-        }
-        const bool save =
-            !result.violations.empty() || strict_deadlock || options.keep_traces == "all";
-        if (!save) continue;
-        if (!trace_dir_ready) {
-            std::error_code error;
-            std::filesystem::create_directories(options.trace_out, error);
-            if (error) {
-                err << "protocheck: --trace-out: cannot create directory " << options.trace_out
-                    << ": " << error.message() << '\n';
-                return exit_bad_input;
-            }
-            trace_dir_ready = true;
-        }
-        if (result.trace.empty() && result.steps > 0) {
-            // The campaign ran without recording; run the seed again with the recorder on. The
-            // run is deterministic, so it must end in the same state (checked).
-            psim::SimOptions sim;
-            sim.seed = result.seed;
-            sim.steps_max = options.steps_max;
-            sim.record = true;
-            sim.faults = faults;
-            psim::RunResult recorded = psim::simulate_run(scenario, variants, sim);
-            if (recorded.final_fingerprint != result.final_fingerprint) {
-                err << "protocheck: internal error: seed " << result.seed
-                    << " did not reproduce (nondeterminism); please report it\n";
-                return exit_violation;
-            }
-            result.trace = std::move(recorded.trace);
-        }
-        // The scenario's name becomes a file name inside --trace-out: letters, digits, '.', '-'
-        // and '_' only, so that "../x" or "/tmp/x" cannot write elsewhere.
-        std::string name = scenario->compiled->name.empty() ? "scenario" : scenario->compiled->name;
-        for (char& c : name) {
-            if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' &&
-                c != '.') {
-                c = '_';
-            }
-        }
-        const std::string path = (std::filesystem::path(options.trace_out) /
-                                  (name + "-seed-" + std::to_string(result.seed) + ".json"))
-                                     .string();
-        try {
-            ptrace::write_json_atomic(
-                path, ptrace::make_trace(*scenario, variants, faults, result.seed, "simulate",
-                                         result, tool_version));
-        } catch (const pscenario::InputError& error) {
-            err << "protocheck: " << error.what() << '\n';
-            return exit_bad_input;
-        }
-        traces.push_back(path);
-        result.trace.clear();
-    }
-
-    // Text summary.
-    out << "protocheck simulate: "
-        << (scenario->compiled->name.empty() ? options.scenario : scenario->compiled->name) << ", "
-        << options.runs << " run(s) from seed " << options.seed << '\n';
-    out << "outcomes of the run with seed " << results.front().seed << ":\n";
-    const json first = ptrace::outcomes_json(*scenario->compiled, results.front());
-    for (const auto& entry : results.front().outcomes) {
-        out << "  " << entry.first << ": " << outcome_text(first[entry.first]) << '\n';
-    }
-    if (options.runs > 1) {
-        out << "outcomes across all runs:\n";
-        for (const auto& [name, counts] : variety) {
-            for (const auto& [text, count] : counts) {
-                out << "  " << name << ": " << text << " x" << count << '\n';
-            }
-        }
-    }
-    out << "properties:\n";
-    json properties = json::object();
-    for (const pmodel::PropertyInfo& info : pmodel::property_catalogue()) {
-        const std::string id(info.id);
-        const auto found = tallies.find(id);
-        std::string status = !info.checked            ? "not_checked"
-                             : found != tallies.end() ? "violated"
-                                                      : "holds";
-        json entry = {{"status", status}};
-        out << "  " << id << ": ";
-        if (status == "violated") {
-            entry["violating_runs"] = found->second.violations;
-            entry["first_seed"] = *found->second.first_seed;
-            out << "VIOLATED in " << found->second.violations << " run(s), first with seed "
-                << *found->second.first_seed;
-        } else if (status == "holds") {
-            out << "holds in all " << options.runs << " run(s)";
-        } else {
-            out << "not checked by this version";
-        }
-        out << '\n';
-        properties[id] = entry;
-    }
-    out << "runs: " << (options.runs - runs_violating - runs_incomplete) << " passed, "
-        << runs_violating << " violating, " << runs_incomplete << " incomplete (--steps-max "
-        << options.steps_max << ")\n";
-    out << "application deadlocks (wait-for cycles, "
-        << (options.strict ? "violations with --strict" : "reported only")
-        << "): " << runs_with_deadlock << " run(s)";
-    if (!first_deadlock.is_null()) out << ", first with seed " << first_deadlock["seed"];
-    out << '\n';
-    if (faults.any()) {
-        out << "runs with an injected fault: " << runs_with_faults << " (EXPECT is checked on the "
-            << options.runs - runs_with_faults << " run(s) without one)\n";
-    }
-    out << "steps: " << steps_total << ", messages delivered: " << delivered_total << '\n';
-    for (std::size_t index = 0; index < traces.size() && index < 5; ++index) {
-        out << "trace written: " << traces[index].get<std::string>() << '\n';
-    }
-    if (traces.size() > 5) {
-        out << "(" << traces.size() - 5 << " more traces in " << options.trace_out << ")\n";
-    }
-    if (options.timing || !options.report.empty()) {
-        err << "time: " << elapsed << " s, "
-            << (elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0)
-            << " messages delivered per second\n";
-    }
-
-    const std::string verdict = runs_violating > 0    ? "violation"
-                                : runs_incomplete > 0 ? "incomplete"
-                                                      : "pass";
-    if (!options.report.empty()) {
-        json outcome_counts = json::object();
-        for (const auto& [name, counts] : variety) {
-            for (const auto& [text, count] : counts) outcome_counts[name][text] = count;
-        }
-        json report = {
-            {"command", "simulate"},
-            {"tool_version", tool_version},
-            {"scenario", scenario->compiled->name},
-            {"scenario_file", options.scenario},
-            {"seed", options.seed},
-            {"runs", options.runs},
-            {"steps_max", options.steps_max},
-            {"variants", ptrace::variants_json(variants)},
-            {"faults", ptrace::faults_json(faults)},
-            {"result", verdict},
-            {"runs_passed", options.runs - runs_violating - runs_incomplete},
-            {"runs_violating", runs_violating},
-            {"runs_incomplete", runs_incomplete},
-            {"runs_with_faults", runs_with_faults},
-            {"steps_total", steps_total},
-            {"events_total", delivered_total},
-            {"properties", properties},
-            {"application_deadlocks", {{"runs", runs_with_deadlock}, {"first", first_deadlock}}},
-            {"outcomes", outcome_counts},
-            {"traces", traces},
-        };
-        if (options.timing) {
-            report["timing"] = {
-                {"elapsed_seconds", elapsed},
-                {"events_per_second",
-                 elapsed > 0 ? static_cast<double>(delivered_total) / elapsed : 0.0},
-                {"steps_per_second",
-                 elapsed > 0 ? static_cast<double>(steps_total) / elapsed : 0.0}};
-        }
-        try {
-            ptrace::write_json_atomic(options.report, report);
-        } catch (const pscenario::InputError& error) {
-            err << "protocheck: " << error.what() << '\n';
-            return exit_bad_input;
-        }
-    }
-    if (verdict == "violation") return exit_violation;
-    if (verdict == "incomplete") return exit_incomplete;
-    return exit_ok;
-}
 
 struct CheckCommandOptions {
     std::string scenario;
@@ -818,9 +434,9 @@ void list_properties(std::ostream& out) {
 }
 
 // The commands this version has, and those the contract lists for later versions.
-constexpr std::array<const char*, 5> known_commands = {"simulate", "check", "replay", "variants",
-                                                       "properties"};
-constexpr std::array<const char*, 4> later_commands = {"shrink", "export", "show", "prove"};
+constexpr std::array<const char*, 6> known_commands = {"simulate", "check",    "replay",
+                                                       "shrink",   "variants", "properties"};
+constexpr std::array<const char*, 3> later_commands = {"export", "show", "prove"};
 
 // A first argument that names no command: one message, before CLI11 words it as "A subcommand
 // is required" or "arguments were not expected".
@@ -843,12 +459,6 @@ std::optional<std::string> unknown_command(const std::vector<std::string>& args)
     return "unknown command \"" + name + "\" (expected one of: " + list + ")";
 }
 
-constexpr const char* exit_codes_help =
-    "Exit codes: 0 every checked property holds; 1 a property is violated (a trace was "
-    "written); 2 bad usage or bad input (the message names the file and JSON path, or the "
-    "flag); 3 incomplete: a bound was hit or the run was interrupted first.";
-
-// `check --checkpoint/--resume`.
 void add_checkpoint_flags(CLI::App& command, CheckCommandOptions& options, CLI::Option& scenario) {
     command
         .add_option("--checkpoint", options.checkpoint,
@@ -880,42 +490,6 @@ void add_checkpoint_flags(CLI::App& command, CheckCommandOptions& options, CLI::
          {"--faults", "--variant", "--strict", "--por", "--symmetry", "--max-depth"}) {
         resume->excludes(command.get_option(shaped));
     }
-}
-
-// `simulate`'s flags; every number is range-checked on its text before it is converted (CLI11
-// would wrap "-5" into an unsigned value, issue 14).
-CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
-    CLI::App* command =
-        app.add_subcommand("simulate", "random simulation campaign: N runs from seed S");
-    command->add_option("SCENARIO", options.scenario, "scenario file (JSON)")->required();
-    command->add_option("--seed", options.seed, "first seed; run i uses seed S+i")
-        ->capture_default_str()
-        ->check(whole_number(0, any_count));
-    command->add_option("--runs", options.runs, "number of runs")
-        ->capture_default_str()
-        ->check(whole_number(1, 10'000'000));
-    command->add_option("--jobs", options.jobs, "runs in parallel (results stay in run order)")
-        ->capture_default_str()
-        ->check(whole_number(1, 256));
-    command
-        ->add_option("--steps-max", options.steps_max,
-                     "steps per run before it counts as incomplete")
-        ->capture_default_str()
-        ->check(whole_number(1, any_count));
-    command->add_option("--faults", options.faults, "crash:K,cancel:K,signal:K (default: none)");
-    command->add_option("--variant", options.variants, "design variant K=V (repeatable)");
-    command->add_option("--trace-out", options.trace_out, "directory for traces of failing runs")
-        ->capture_default_str();
-    command->add_option("--report", options.report, "write the summary as JSON");
-    command->add_option("--keep-traces", options.keep_traces, "failing or all")
-        ->capture_default_str()
-        ->check(CLI::IsMember({"failing", "all"}));
-    command->add_flag("--timing", options.timing, "add wall-clock figures to the report");
-    command->add_flag("--strict", options.strict, "application deadlocks count as violations");
-    command->footer(std::string(exit_codes_help) +
-                    " A run that hits --steps-max is incomplete.\n\nExample: protocheck simulate "
-                    "scenarios/chain.json --runs 1000 --seed 7 --faults crash:1");
-    return command;
 }
 
 // `check`'s flags.
@@ -952,7 +526,7 @@ CLI::App* add_check_command(CLI::App& app, CheckCommandOptions& options) {
         ->add_option("--progress", options.progress,
                      "seconds between progress lines on stderr (0: none; default: 10 when "
                      "stderr is a terminal)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(seconds_in(0, 1e9));
     command->add_flag("--strict", options.strict, "application deadlocks count as violations");
     command->add_flag("--por", options.partial_order,
                       "partial-order reduction: from each state, only the actions of components "
@@ -990,6 +564,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     CLI::App* simulate_command = add_simulate_command(app, simulate_options);
     CheckCommandOptions check_options;
     CLI::App* check_command = add_check_command(app, check_options);
+    ShrinkOptions shrink_options;
+    CLI::App* shrink_command = add_shrink_command(app, shrink_options);
 
     std::string trace_path;
     bool verbose = false;
@@ -1033,6 +609,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     if (simulate_command->parsed()) return simulate(simulate_options, out, err);
     if (replay_command->parsed()) return replay(trace_path, verbose, out, err);
+    if (shrink_command->parsed()) return shrink(shrink_options, out, err);
     if (check_command->parsed()) {
         if (check_options.scenario.empty() && check_options.resume.empty()) {
             err << "protocheck: check: expected a SCENARIO file, or --resume DIR\n(run protocheck "

@@ -146,3 +146,53 @@ TEST(StoppedCheck, ResumesToTheSameVerdictAndCounterexampleLength) {
 }
 
 }  // namespace
+
+namespace {
+
+// Issue 15: a campaign stopped by SIGINT writes a valid report of the runs it finished, and
+// every trace it found is on disk and replays.
+TEST(Interrupt, SigintStopsACampaignWithItsReportAndEveryTraceFound) {
+    const std::string dir = fresh_dir("campaign");
+    const auto started = std::chrono::steady_clock::now();
+    bool sent = false;
+    const ptest::ProcessOutcome outcome =
+        ptest::run_binary({"simulate", scenario_path("chain"), "--runs", "100000000", "--variant",
+                           "close_port_info=none", "--trace-out", dir + "/traces", "--report",
+                           dir + "/report.json", "--keep-traces", "groups"},
+                          600, [&](pid_t pid) {
+                              if (!sent && seconds_since(started) > 1.5) {
+                                  kill(pid, SIGINT);
+                                  sent = true;
+                              }
+                          });
+    ASSERT_TRUE(sent) << "the campaign ended before the signal: " << outcome.out;
+    // A violation was found before the signal: exit 1 (3 when none was).
+    EXPECT_EQ(outcome.exit_code, 1) << outcome.out << outcome.err;
+    EXPECT_NE(outcome.out.find("stopped (interrupted)"), std::string::npos) << outcome.out;
+    const json report = json::parse(ptest::read_whole(dir + "/report.json"));
+    EXPECT_EQ(report.at("stop"), "interrupted");
+    const auto finished = report.at("runs_finished").get<std::uint64_t>();
+    EXPECT_GT(finished, 100u);
+    EXPECT_LT(finished, 100000000u);
+    EXPECT_EQ(report.at("runs_passed").get<std::uint64_t>() +
+                  report.at("runs_violating").get<std::uint64_t>() +
+                  report.at("runs_incomplete").get<std::uint64_t>(),
+              finished);
+    ASSERT_FALSE(report.at("violation_groups").empty());
+    ASSERT_FALSE(report.at("traces").empty());
+    for (const json& path : report.at("traces")) {
+        const ptest::ProcessOutcome replayed =
+            ptest::run_binary({"replay", path.get<std::string>()}, 60);
+        EXPECT_EQ(replayed.exit_code, 0) << path << replayed.out << replayed.err;
+        EXPECT_NE(replayed.out.find("reproduced violation of"), std::string::npos) << replayed.out;
+    }
+    // Every file in the directory is a listed trace: nothing half-written is left behind.
+    std::size_t files = 0;
+    for (const auto& entry : fs::directory_iterator(dir + "/traces")) {
+        EXPECT_EQ(entry.path().extension(), ".json") << entry.path();
+        ++files;
+    }
+    EXPECT_EQ(files, report.at("traces").size());
+}
+
+}  // namespace

@@ -518,7 +518,6 @@ std::vector<AppDeadlock> World::check_terminal() {
 }
 
 void World::check_expectations() {
-    const pcore::CompiledScenario& compiled = *scenario_->compiled;
     // EXPECT.
     for (const Expectation& expectation : scenario_->expect) {
         if (expectation.any) continue;
@@ -527,42 +526,49 @@ void World::check_expectations() {
             violation("EXPECT", {}, "expected component " + expectation.name + " never existed");
             continue;
         }
-        const pcore::Outcome& outcome = comps_[comp.value()].state.outcome;
-        std::ostringstream problem;
-        if (outcome.kind != expectation.outcome) {
-            problem << expectation.name << " ended " << pcore::outcome_name(outcome.kind)
-                    << ", expected " << pcore::outcome_name(expectation.outcome);
-        } else if (expectation.error &&
-                   compiled.error_name(outcome.error.type) != *expectation.error) {
-            problem << expectation.name << " failed with "
-                    << compiled.error_name(outcome.error.type) << ", expected "
-                    << *expectation.error;
-        } else if (expectation.origin && name_of(outcome.error.origin) != *expectation.origin) {
-            problem << expectation.name << "'s error came from " << name_of(outcome.error.origin)
-                    << ", expected " << *expectation.origin;
-        } else if (expectation.relay) {
-            std::vector<std::string> relay;
-            for (CompId hop : outcome.error.relay) relay.push_back(name_of(hop));
-            if (relay != *expectation.relay) {
-                problem << expectation.name << "'s error relay path differs from the expected one";
-            }
-        }
-        if (problem.str().empty() && outcome.kind == OutcomeKind::cancelled) {
-            const std::string canceller = outcome.error.origin.valid()
-                                              ? name_of(outcome.error.origin)
-                                              : pcore::os_canceller_name;
-            const char* layer = pcore::layer_name(outcome.error.layer);
-            if (expectation.canceller && canceller != *expectation.canceller) {
-                problem << expectation.name << " was cancelled by " << canceller << ", expected "
-                        << *expectation.canceller;
-            } else if (expectation.layer && layer != *expectation.layer) {
-                problem << expectation.name << " was cancelled at layer " << layer << ", expected "
-                        << *expectation.layer;
-            }
-        }
-        const std::string text = problem.str();
-        if (!text.empty()) violation("EXPECT", {comp}, text);
+        const std::string problem =
+            expectation_problem(expectation, comps_[comp.value()].state.outcome);
+        if (!problem.empty()) violation("EXPECT", {comp}, problem);
     }
+}
+
+// What an ended component's outcome says against its expect entry; empty when it matches. Built
+// with appends: this runs on every terminal state of every run (no stream, no locale).
+std::string World::expectation_problem(const Expectation& expectation,
+                                       const pcore::Outcome& outcome) const {
+    const pcore::CompiledScenario& compiled = *scenario_->compiled;
+    std::string problem;
+    auto say = [&problem](std::initializer_list<std::string_view> parts) {
+        for (std::string_view part : parts) problem.append(part);
+    };
+    if (outcome.kind != expectation.outcome) {
+        say({expectation.name, " ended ", pcore::outcome_name(outcome.kind), ", expected ",
+             pcore::outcome_name(expectation.outcome)});
+    } else if (expectation.error && compiled.error_name(outcome.error.type) != *expectation.error) {
+        say({expectation.name, " failed with ", compiled.error_name(outcome.error.type),
+             ", expected ", *expectation.error});
+    } else if (expectation.origin && name_of(outcome.error.origin) != *expectation.origin) {
+        say({expectation.name, "'s error came from ", name_of(outcome.error.origin), ", expected ",
+             *expectation.origin});
+    } else if (expectation.relay) {
+        std::vector<std::string> relay;
+        for (CompId hop : outcome.error.relay) relay.push_back(name_of(hop));
+        if (relay != *expectation.relay) {
+            say({expectation.name, "'s error relay path differs from the expected one"});
+        }
+    }
+    if (!problem.empty() || outcome.kind != OutcomeKind::cancelled) return problem;
+    const std::string canceller =
+        outcome.error.origin.valid() ? name_of(outcome.error.origin) : pcore::os_canceller_name;
+    const std::string layer = pcore::layer_name(outcome.error.layer);
+    if (expectation.canceller && canceller != *expectation.canceller) {
+        say({expectation.name, " was cancelled by ", canceller, ", expected ",
+             *expectation.canceller});
+    } else if (expectation.layer && layer != *expectation.layer) {
+        say({expectation.name, " was cancelled at layer ", layer, ", expected ",
+             *expectation.layer});
+    }
+    return problem;
 }
 
 namespace {

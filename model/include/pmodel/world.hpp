@@ -228,6 +228,8 @@ class World {
     [[nodiscard]] std::uint64_t ghost_hash() const;
     Ghost& edit_ghost();
     void check_expectations();
+    [[nodiscard]] std::string expectation_problem(const Expectation& expectation,
+                                                  const pcore::Outcome& outcome) const;
     void enabled_faults(std::vector<Action>& out) const;
     [[nodiscard]] bool fault_target(CompId comp, pcore::FaultKind kind) const;
     [[nodiscard]] bool timeout_target(CompId comp) const;

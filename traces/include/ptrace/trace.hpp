@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -47,6 +48,41 @@ using FaultBudget = pmodel::FaultBudget;
 // Writes JSON to a temporary file beside `path` and renames it into place, so a reader never
 // sees half a file and an interrupted run loses nothing already written.
 void write_json_atomic(const std::string& path, const nlohmann::json& document);
+
+// A trace as read from its file: the design it ran, its steps by component names (names, not
+// ids: a spawned component's id depends on the order of spawns), and how it ended.
+struct NamedStep {
+    pmodel::ActionKind kind = pmodel::ActionKind::run;
+    std::string a;  // run, timeout, fault: the component; deliver: the sender
+    std::string b;  // deliver: the receiver
+    std::uint32_t index = 0;
+    std::uint64_t fingerprint = 0;  // as recorded
+};
+
+struct LoadedTrace {
+    std::string origin;  // the file, for messages
+    std::shared_ptr<const pmodel::Scenario> scenario;
+    pcore::Variants variants;
+    FaultBudget faults;
+    std::optional<std::uint64_t> seed;
+    std::string source;
+    std::optional<std::string> scheduler;
+    std::vector<NamedStep> steps;
+    std::string end;
+    std::string recorded_property;  // empty: no violation recorded
+    nlohmann::json recorded_violation;
+    nlohmann::json recorded_outcomes;
+};
+
+// Reads and checks a whole trace; malformed input throws pscenario::InputError (exit 2).
+[[nodiscard]] LoadedTrace load_trace(const std::string& text, const std::string& origin);
+[[nodiscard]] LoadedTrace load_trace_json(const nlohmann::json& trace, const std::string& origin);
+// The action a step names in `world`; none when a name is not there (yet).
+[[nodiscard]] std::optional<pmodel::Action> resolve_step(const pmodel::World& world,
+                                                         const NamedStep& step);
+[[nodiscard]] NamedStep name_step(const pmodel::World& world, const pmodel::Action& action);
+// True when nothing but a fault is enabled: a run may end here (and be judged on this state).
+[[nodiscard]] bool ends_here(const pmodel::World& world);
 
 struct ReplayResult {
     // 0 reproduced as recorded (its recorded violation too, if it has one); 1 diverged. A

@@ -1,0 +1,176 @@
+// Replay (contract §6): the recorded actions through the same World::apply, every fingerprint
+// compared, then the ending (outcomes, violation) compared with the record.
+#include <algorithm>
+
+#include "pscenario/json_document.hpp"
+#include "ptrace/trace.hpp"
+
+namespace ptrace {
+
+using nlohmann::json;
+
+bool ends_here(const pmodel::World& world) {
+    std::vector<pmodel::Action> enabled;
+    world.enabled_actions(enabled);
+    // A run may end with its fault budget unused: faults alone do not make a state live.
+    return std::none_of(enabled.begin(), enabled.end(), [](const pmodel::Action& action) {
+        return action.kind != pmodel::ActionKind::fault;
+    });
+}
+
+namespace {
+
+std::vector<std::string> names_of(const pmodel::World& world) {
+    std::vector<std::string> names;
+    for (const pmodel::CompSlot& slot : world.comps()) names.push_back(slot.name);
+    return names;
+}
+
+// The final state, one line per component and per link, for --verbose.
+void log_final_state(const pmodel::World& world, std::vector<std::string>& log) {
+    const std::vector<std::string> names = names_of(world);
+    for (std::uint32_t index = 0; index < world.comps().size(); ++index) {
+        const pmodel::CompSlot& slot = world.comps()[index];
+        const pcore::CompId comp(index);
+        std::string line = "state " + slot.name + ": " + pcore::mode_name(slot.state.mode) +
+                           ", refcount " + std::to_string(world.refcount(comp)) +
+                           (world.freed(comp) ? ", freed" : "") + ", holds handles on";
+        for (const pcore::PeerLink& peer : slot.state.peers) {
+            line += " " + names[peer.comp.value()] + "(" + std::to_string(peer.ports) + " ports)";
+        }
+        line += ", awaits";
+        for (const pcore::ControlEntry& entry : slot.state.control) {
+            line += std::string(" ") +
+                    (entry.kind == pcore::ControlKind::close_port ? "close-ack" : "block-ack") +
+                    " from " + names[entry.awaited_from.value()];
+        }
+        const pcore::RoundState& round = slot.state.round;
+        if (round.active) {
+            line += ", in round " + std::to_string(round.completed) + " led by " +
+                    (round.highest.value() < names.size() ? names[round.highest.value()] : "?") +
+                    (round.orphaned ? " (orphaned)" : "");
+        }
+        if (!round.combined.empty()) {
+            line += ", holds parts of";
+            for (const pcore::SolutionPart& part : round.combined) {
+                line += " " + names[part.submitter.value()] + (part.failed ? "(failed)" : "") +
+                        (part.holds_ref ? "(ref)" : "");
+            }
+        }
+        if (slot.state.outcome.kind != pcore::OutcomeKind::running) {
+            line += std::string(", ended ") + pcore::outcome_name(slot.state.outcome.kind);
+        }
+        log.push_back(line);
+    }
+    for (const pmodel::Link& link : world.links()) {
+        std::string line = "link " + names[link.from.value()] + "->" + names[link.to.value()] + ":";
+        for (const pcore::Message& message : link.queue)
+            line += std::string(" ") + pcore::message_name(message);
+        log.push_back(line);
+    }
+}
+
+ReplayResult diverge(ReplayResult& result, std::size_t step, const std::string& why) {
+    result.exit_code = 1;
+    result.diverged = true;
+    result.divergent_step = step;
+    result.message = "diverged at step " + std::to_string(step) + ": " + why;
+    return result;
+}
+
+// Every recorded step, in order; false (and the divergence in `result`) at the first that does
+// not apply or lands elsewhere.
+bool replay_steps(const LoadedTrace& trace, pmodel::World& world, ReplayResult& result) {
+    for (std::size_t index = 0; index < trace.steps.size(); ++index) {
+        const NamedStep& step = trace.steps[index];
+        const std::optional<pmodel::Action> action = resolve_step(world, step);
+        if (!action) {
+            diverge(result, index + 1,
+                    step.kind == pmodel::ActionKind::deliver ? "no link " + step.a + "->" + step.b
+                                                             : "no component named " + step.a);
+            return false;
+        }
+        if (!world.enabled(*action)) {
+            diverge(result, index + 1, "the recorded action is not enabled here");
+            return false;
+        }
+        const std::string label = world.describe(*action);
+        world.apply(*action);
+        const std::uint64_t fingerprint = world.fingerprint();
+        std::string line = "[";
+        line.append(std::to_string(index + 1)).append("] ").append(label).append("  ");
+        line.append(hex64(fingerprint));
+        result.log.push_back(std::move(line));
+        if (fingerprint != step.fingerprint) {
+            diverge(result, index + 1,
+                    "state fingerprint " + hex64(fingerprint) + ", trace says " +
+                        hex64(step.fingerprint) + " (after: " + label + ")");
+            return false;
+        }
+    }
+    return true;
+}
+
+// The run's ending against the record: outcomes, then the violation and its property.
+ReplayResult compare_ending(const LoadedTrace& trace,
+                            const pmodel::World& world,
+                            ReplayResult& result) {
+    const std::size_t last = trace.steps.size();
+    const std::vector<std::string> names = names_of(world);
+    json outcomes = json::object();
+    for (std::size_t index = 0; index < world.comps().size(); ++index) {
+        outcomes[names[index]] =
+            outcome_json(*trace.scenario->compiled, names, world.comps()[index].state.outcome);
+    }
+    if (outcomes != trace.recorded_outcomes) {
+        return diverge(result, last,
+                       "outcomes differ: replay gives " + outcomes.dump() + ", trace says " +
+                           trace.recorded_outcomes.dump());
+    }
+    const bool violated = !world.violations().empty();
+    if (violated != !trace.recorded_violation.is_null()) {
+        return diverge(result, last,
+                       violated ? "replay finds a violation the trace does not record"
+                                : "the recorded violation does not happen");
+    }
+    result.exit_code = 0;
+    if (!violated) {
+        result.message = "reproduced " + std::to_string(last) + " steps; outcomes match";
+        return result;
+    }
+    const json found = violation_json(names, world.violations().front());
+    if (found["property"] != trace.recorded_property) {
+        return diverge(result, last,
+                       "replay violates " + found["property"].get<std::string>() +
+                           ", the trace records " + trace.recorded_property);
+    }
+    result.message = "reproduced violation of " + found["property"].get<std::string>() +
+                     " as recorded: " + found["detail"].get<std::string>();
+    return result;
+}
+
+}  // namespace
+
+ReplayResult replay_file(const std::string& path) {
+    return replay_text(pscenario::read_file(path), path);
+}
+
+ReplayResult replay_text(const std::string& text, const std::string& path) {
+    const LoadedTrace trace = load_trace(text, path);
+    ReplayResult result;
+    pmodel::World world(trace.scenario, trace.variants, trace.faults);
+    if (!replay_steps(trace, world, result)) return result;
+    const bool judged_at_end =
+        trace.end == "terminal" || (trace.end == "violation" && world.violations().empty());
+    if (judged_at_end) {
+        if (!ends_here(world)) {
+            return diverge(result, trace.steps.size(),
+                           "the trace ends here but actions are still enabled");
+        }
+        (void)world.check_terminal();
+    }
+    log_final_state(world, result.log);
+    return compare_ending(trace, world, result);
+}
+
+}  // namespace ptrace
