@@ -228,6 +228,7 @@ class World {
     [[nodiscard]] std::uint64_t ghost_hash() const;
     Ghost& edit_ghost();
     void check_expectations();
+    [[nodiscard]] bool data_still_held(const PutRecord& put) const;
     [[nodiscard]] std::string expectation_problem(const Expectation& expectation,
                                                   const pcore::Outcome& outcome) const;
     void enabled_faults(std::vector<Action>& out) const;
