@@ -75,16 +75,23 @@ class Shrinker {
         }
     }
 
-    // Swaps of neighbours: a step taken earlier can make a later one unnecessary (the shorter
-    // result is kept only when it is shorter).
-    bool swap_neighbours(Steps& steps) {
-        for (std::size_t index = 0; index + 1 < steps.size() && !out_of_budget(); ++index) {
-            Steps candidate = steps;
-            std::swap(candidate[index], candidate[index + 1]);
-            auto kept = test(candidate);
-            if (kept && kept->size() < steps.size()) {
-                steps = std::move(*kept);
-                return true;
+    // Local moves: a step taken up to `reach` places earlier can make later steps unnecessary
+    // (a message delivered before the one that distracted its receiver). The result is kept
+    // only when it is shorter.
+    bool move_earlier(Steps& steps) {
+        constexpr std::size_t reach = 8;
+        for (std::size_t from = 1; from < steps.size() && !out_of_budget(); ++from) {
+            for (std::size_t to = from > reach ? from - reach : 0; to < from; ++to) {
+                Steps candidate = steps;
+                const NamedStep moved = candidate[from];
+                candidate.erase(candidate.begin() + static_cast<std::ptrdiff_t>(from));
+                candidate.insert(candidate.begin() + static_cast<std::ptrdiff_t>(to), moved);
+                auto kept = test(candidate);
+                if (kept && kept->size() < steps.size()) {
+                    steps = std::move(*kept);
+                    return true;
+                }
+                if (out_of_budget()) return false;
             }
         }
         return false;
@@ -166,7 +173,7 @@ ShrinkResult shrink_trace(const LoadedTrace& trace, const ShrinkOptions& options
     Steps steps = std::move(*start);
     do {
         shrinker.delta_debug(steps);
-    } while (shrinker.swap_neighbours(steps));
+    } while (shrinker.move_earlier(steps));
     shrinker.cut_budget(steps);
     result.steps_after = steps.size();
     result.tests = shrinker.tests();

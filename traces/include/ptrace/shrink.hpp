@@ -6,8 +6,8 @@
 // first violation. The candidate passes when that first violation is the original property
 // (judged on the final state, for a property judged there); the steps actually taken replace
 // it. The search is delta debugging (Zeller's ddmin: remove chunks of halving size, down to
-// single steps) followed by swaps of neighbouring steps that let it remove more, until neither
-// helps; then the fault budget is cut to the faults the steps still inject. A budget of tests
+// single steps) followed by moves of a step up to 8 places earlier that let it remove more,
+// until neither helps; then the fault budget is cut to the faults the steps still inject. A budget of tests
 // and seconds bounds it: the best trace found so far is kept.
 #pragma once
 
