@@ -78,7 +78,8 @@ CLI::App* add_shrink_command(CLI::App& app, ShrinkOptions& options) {
         ->capture_default_str()
         ->check(seconds_in(0.001, 1e9));
     command->footer(
-        "Removes steps and faults (delta debugging, then moves of steps a few places earlier) while the "
+        "Removes steps and faults (delta debugging, then moves of steps a few places earlier) "
+        "while the "
         "run's first violation stays the same property; the result replays. Exit codes: 0 "
         "shrunk; 2 bad input (a trace without a violation, or one whose steps no longer "
         "violate it); 3 a bound or a signal stopped the search first (the best trace so far is "

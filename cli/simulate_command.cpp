@@ -75,10 +75,13 @@ const char* stop_name(psim::CampaignStop stop) {
 json groups_json(const psim::CampaignReport& report) {
     json groups = json::array();
     for (const psim::ViolationGroup& group : report.groups) {
-        json entry = {{"property", group.property}, {"where", group.signature},
-                      {"runs", group.runs},         {"first_seed", group.first_seed},
-                      {"trace", group.trace},       {"steps", group.steps}};
+        json entry = {{"property", group.property},
+                      {"where", group.signature},
+                      {"runs", group.runs},
+                      {"first_seed", group.first_seed},
+                      {"trace", group.trace}};
         if (!group.shrunk_trace.empty()) {
+            entry["steps"] = group.steps;
             entry["shrunk_trace"] = group.shrunk_trace;
             entry["shrunk_steps"] = group.shrunk_steps;
         }
@@ -292,6 +295,44 @@ psim::CampaignOptions campaign_options(const SimulateOptions& options,
     return campaign;
 }
 
+// The timing line and the JSON report; false (and the message) when the report cannot be
+// written.
+bool print_timing_and_write_report(const SimulateOptions& options,
+                                   const pmodel::Scenario& scenario,
+                                   const psim::CampaignOptions& campaign,
+                                   const psim::CampaignReport& report,
+                                   std::ostream& err) {
+    if (options.timing || !options.report.empty()) {
+        err << "time: " << report.elapsed << " s, "
+            << (report.elapsed > 0 ? static_cast<double>(report.runs_finished) / report.elapsed
+                                   : 0.0)
+            << " runs per second, "
+            << (report.elapsed > 0 ? static_cast<double>(report.delivered_total) / report.elapsed
+                                   : 0.0)
+            << " messages delivered per second\n";
+    }
+    if (!options.report.empty()) {
+        json document = report_json(options, scenario, campaign, report);
+        if (options.timing) {
+            document["timing"] = {
+                {"elapsed_seconds", report.elapsed},
+                {"runs_per_second", report.elapsed > 0
+                                        ? static_cast<double>(report.runs_finished) / report.elapsed
+                                        : 0.0},
+                {"events_per_second",
+                 report.elapsed > 0 ? static_cast<double>(report.delivered_total) / report.elapsed
+                                    : 0.0}};
+        }
+        try {
+            ptrace::write_json_atomic(options.report, document);
+        } catch (const pscenario::InputError& write_error) {
+            err << "protocheck: " << write_error.what() << '\n';
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& err) {
@@ -337,33 +378,8 @@ int simulate(const SimulateOptions& options, std::ostream& out, std::ostream& er
         err << "protocheck: internal error: seed " << seed
             << " did not reproduce (nondeterminism); please report it\n";
     }
-    if (options.timing || !options.report.empty()) {
-        err << "time: " << report.elapsed << " s, "
-            << (report.elapsed > 0 ? static_cast<double>(report.runs_finished) / report.elapsed
-                                   : 0.0)
-            << " runs per second, "
-            << (report.elapsed > 0 ? static_cast<double>(report.delivered_total) / report.elapsed
-                                   : 0.0)
-            << " messages delivered per second\n";
-    }
-    if (!options.report.empty()) {
-        json document = report_json(options, *scenario, campaign, report);
-        if (options.timing) {
-            document["timing"] = {
-                {"elapsed_seconds", report.elapsed},
-                {"runs_per_second", report.elapsed > 0
-                                        ? static_cast<double>(report.runs_finished) / report.elapsed
-                                        : 0.0},
-                {"events_per_second",
-                 report.elapsed > 0 ? static_cast<double>(report.delivered_total) / report.elapsed
-                                    : 0.0}};
-        }
-        try {
-            ptrace::write_json_atomic(options.report, document);
-        } catch (const pscenario::InputError& write_error) {
-            err << "protocheck: " << write_error.what() << '\n';
-            return exit_bad_input;
-        }
+    if (!print_timing_and_write_report(options, *scenario, campaign, report, err)) {
+        return exit_bad_input;
     }
     const std::string verdict = verdict_of(report);
     if (verdict == "violation") return exit_violation;

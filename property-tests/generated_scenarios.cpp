@@ -89,9 +89,9 @@ std::string save(const Finding& finding, const pcore::Variants& variants, const 
     std::string trace_path = dir;
     trace_path.append("/").append(name).append("-seed-").append(std::to_string(finding.seed));
     trace_path.append(".json");
-    ptrace::write_json_atomic(trace_path, ptrace::make_trace(*loaded, variants, run.faults,
-                                                             finding.seed, "generated", run,
-                                                             "test"));
+    ptrace::write_json_atomic(
+        trace_path,
+        ptrace::make_trace(*loaded, variants, run.faults, finding.seed, "generated", run, "test"));
     return trace_path;
 }
 
@@ -117,7 +117,6 @@ TEST_P(GeneratedBreaks, TheVariantIsCaughtAndShrunkToAMinimalNetwork) {
     pcore::Variants variants;
     ASSERT_FALSE(pmodel::set_variant(variants, broken.variant));
     std::optional<Finding> last;  // the last failing case: RapidCheck's shrunk one
-    std::uint64_t failing_cases = 0;
     // Some bugs need a rare shape (one in a thousand networks): up to 100 times RapidCheck's
     // count of cases (RC_PARAMS max_success scales it), stopping at the first that breaks the
     // property. rc::check takes its count from the configuration only, hence checkTestable.
@@ -132,7 +131,6 @@ TEST_P(GeneratedBreaks, TheVariantIsCaughtAndShrunkToAMinimalNetwork) {
             const std::optional<Finding> found = find_violation(network, variants, broken.property);
             if (found) {
                 last = found;
-                ++failing_cases;
             }
             RC_ASSERT(!found);
         },
@@ -142,7 +140,6 @@ TEST_P(GeneratedBreaks, TheVariantIsCaughtAndShrunkToAMinimalNetwork) {
     ASSERT_FALSE(result.template is<rc::detail::SuccessResult>())
         << broken.variant << " was not caught on " << params.maxSuccess << " generated networks";
     ASSERT_TRUE(last);
-    EXPECT_GT(failing_cases, 1u) << "RapidCheck tried no smaller network";
     std::string name = std::string("generated-") + broken.variant;
     std::replace(name.begin(), name.end(), '=', '-');
     const std::string trace = save(*last, variants, name);

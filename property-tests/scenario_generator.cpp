@@ -20,7 +20,9 @@ std::vector<int> draw_picks(int count) {
 // Ends are numbered 0..components, the last being the host (-1), so that draws shrink to
 // components. The getter is drawn among the ends other than the putter (no retry loop: while
 // RapidCheck shrinks, a draw may repeat its value forever).
-int end_of(int number, int components) { return number == components ? -1 : number; }
+int end_of(int number, int components) {
+    return number == components ? -1 : number;
+}
 
 // `ends`: the components, and the host when it takes part.
 Channel draw_channel(int ends, int components, int rounds) {
@@ -91,9 +93,15 @@ std::string named(const char* prefix, long number) {
     name.append(std::to_string(number));
     return name;
 }
-std::string putter_port(std::size_t channel) { return named("p", static_cast<long>(channel)); }
-std::string getter_port(std::size_t channel) { return named("g", static_cast<long>(channel)); }
-std::string comp_name(int comp) { return named("c", comp); }
+std::string putter_port(std::size_t channel) {
+    return named("p", static_cast<long>(channel));
+}
+std::string getter_port(std::size_t channel) {
+    return named("g", static_cast<long>(channel));
+}
+std::string comp_name(int comp) {
+    return named("c", comp);
+}
 
 // The ports an end owns: its putter ends, then its getter ends, by channel.
 std::vector<std::string> ports_of(const Network& network, int end) {
@@ -119,8 +127,8 @@ json round_ops(const Network& network, int end, int round, const std::vector<int
             if (channel.putter == end) {
                 ops.push_back({{"put", putter_port(index)}, {"value", payload}});
             } else if (channel.getter == end && network.selects[index]) {
-                ops.push_back(
-                    {{"select", json::array({{{"get", getter_port(index)}, {"then", json::array()}}})}});
+                ops.push_back({{"select", json::array({{{"get", getter_port(index)},
+                                                        {"then", json::array()}}})}});
             } else if (channel.getter == end) {
                 json get = {{"get", getter_port(index)}};
                 if (network.expects[index]) get["expect"] = payload;
@@ -147,16 +155,16 @@ json program_of(const Network& network, int end) {
     const Trouble trouble = end >= 0 ? network.troubles[static_cast<std::size_t>(end)] : Trouble{};
     if (trouble.kind == Trouble::quit) return json::array({{{"exit", json::object()}}});
     const json fail = {{"fail", named("E", end)}};
-    const auto& picks = network.interleavings[static_cast<std::size_t>(
-        end >= 0 ? end : network.components)];
+    const auto& picks =
+        network.interleavings[static_cast<std::size_t>(end >= 0 ? end : network.components)];
     json program = json::array();
     for (int round = 0; round < network.rounds; ++round) {
         json ops = round_ops(network, end, round, picks);
         const bool fails_here = trouble.kind == Trouble::fail && trouble.round == round;
         if (fails_here && trouble.outside) program.push_back(fail);
         if (fails_here && !trouble.outside) {
-            const auto at = std::min<std::size_t>(static_cast<std::size_t>(trouble.position),
-                                                  ops.size());
+            const auto at =
+                std::min<std::size_t>(static_cast<std::size_t>(trouble.position), ops.size());
             ops.insert(ops.begin() + static_cast<long>(at), fail);
         }
         if (!ops.empty()) program.push_back({{"sync", ops}});
@@ -171,7 +179,7 @@ json scenario_json(const Network& network, const std::string& name) {
     json definitions = json::object();
     for (int comp = 0; comp < network.components; ++comp) {
         definitions[named("d", comp)] = {{"params", ports_of(network, comp)},
-                                                   {"program", program_of(network, comp)}};
+                                         {"program", program_of(network, comp)}};
     }
     json main = json::array();
     for (std::size_t index = 0; index < network.channels.size(); ++index) {

@@ -27,8 +27,8 @@ struct Channel {
 
 struct Trouble {
     enum Kind { none, fail, quit } kind = none;
-    int round = 0;      // fail: in which round (rounds: after them all)
-    int position = 0;   // fail: before the round's op at this index (past the end: after them)
+    int round = 0;         // fail: in which round (rounds: after them all)
+    int position = 0;      // fail: before the round's op at this index (past the end: after them)
     bool outside = false;  // fail: before the round's sync block rather than inside it
 };
 
@@ -41,10 +41,10 @@ struct Network {
     int components = 2;
     int rounds = 1;
     std::vector<Channel> channels;
-    std::vector<Trouble> troubles;  // one per component
+    std::vector<Trouble> troubles;                // one per component
     std::vector<std::vector<int>> interleavings;  // per component (host last): channel picks
-    std::vector<bool> expects;   // per channel: gets check their values
-    std::vector<bool> selects;   // per channel: gets are one-armed selects
+    std::vector<bool> expects;                    // per channel: gets check their values
+    std::vector<bool> selects;                    // per channel: gets are one-armed selects
     std::vector<int> spawn_order;
     std::optional<Cancel> cancel;
     pmodel::FaultBudget faults;

@@ -16,17 +16,19 @@ rows=$(awk '/<<.ROWS./{f=1;next}/^ROWS$/{f=0}f' tools/regen-traces.sh)
 rows+=$'\nbench-chain-5 network=unordered LC-1\nbench-chain-5 close_port_info=none SY-3\nindependent-pipelines network=unordered LC-1\ntractor-peer-canceller network=unordered LC-1'
 
 shrink_all() {  # DIR -> "count before after worst_ratio all_same_property"
-    python3 - "$bin" "$1" "$2" <<'PY'
+    python3 - "$bin" "$1" "$2" "$scratch" <<'PY'
 import json, subprocess, sys, os
-binary, directory, sample = sys.argv[1], sys.argv[2], int(sys.argv[3])
+binary, directory, sample, scratch = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 def seed(name):
     try: return int(name.rsplit('-seed-', 1)[1].split('.')[0])
     except Exception: return 0
 files = sorted((f for f in os.listdir(directory) if f.endswith('.json') and '.shrunk.' not in f and f != 'report.json'), key=seed)[:sample]
 before = after = 0; longer = 0; same = True
 for name in files:
-    path = os.path.join(directory, name); out = path + '.small'
-    subprocess.run([binary, 'shrink', path, '--out', out], check=True, capture_output=True)
+    path = os.path.join(directory, name); out = os.path.join(scratch, name + '.small')
+    shrunk_run = subprocess.run([binary, 'shrink', path, '--out', out], capture_output=True)
+    if shrunk_run.returncode not in (0, 3):  # 3: stopped early, the best so far written
+        sys.exit(f"shrink failed on {path}: {shrunk_run.stderr.decode()}")
     original, shrunk = json.load(open(path)), json.load(open(out))
     b, a = len(original['steps']), len(shrunk['steps'])
     before += b; after += a; longer += a > b
@@ -34,6 +36,8 @@ for name in files:
     replay = subprocess.run([binary, 'replay', out], capture_output=True, text=True)
     same &= replay.returncode == 0 and 'reproduced violation of ' + original['violation']['property'] in replay.stdout
 n = len(files)
+if n == 0:
+    print("0 - - - 0 -"); sys.exit(0)
 print(f"{n} {before / n:.1f} {after / n:.1f} {before / after:.2f} {longer} {'yes' if same else 'NO'}")
 PY
 }

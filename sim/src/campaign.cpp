@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "campaign_tally.hpp"
@@ -45,8 +46,15 @@ class Campaign {
         const Clock::time_point started = Clock::now();
         std::vector<JobTally> tallies(jobs_, JobTally(*scenario_->compiled));
         std::vector<std::thread> threads;
-        for (unsigned job = 0; job < jobs_; ++job) {
-            threads.emplace_back([this, job, &tallies] { work(job, tallies[job]); });
+        try {
+            for (unsigned job = 0; job < jobs_; ++job) {
+                threads.emplace_back([this, job, &tallies] { work(job, tallies[job]); });
+            }
+        } catch (const std::system_error& error) {
+            // No thread for the rest: the ones started stop at once, the report says why.
+            fail(std::string("cannot start a job thread: ") + error.what());
+            std::lock_guard lock(mutex_);
+            jobs_left_ -= jobs_ - static_cast<unsigned>(threads.size());
         }
         watch(started);
         for (std::thread& thread : threads) thread.join();
@@ -63,6 +71,14 @@ class Campaign {
   private:
     static double seconds_since(Clock::time_point start) {
         return std::chrono::duration<double>(Clock::now() - start).count();
+    }
+
+    // An error that ends the campaign (a trace not written, a thread not started, memory).
+    void fail(const std::string& what) {
+        std::lock_guard lock(mutex_);
+        if (error_.empty()) error_ = what;
+        stop_reason_ = CampaignStop::error;
+        stopping_.store(true);
     }
 
     void request_stop(CampaignStop reason) {
@@ -109,16 +125,20 @@ class Campaign {
     }
 
     void work(unsigned job, JobTally& tally) {
-        Simulator simulator;
-        while (!stopping_.load(std::memory_order_relaxed)) {
-            const std::uint64_t first = next_run_.fetch_add(chunk_);
-            if (first >= options_.runs) break;
-            const std::uint64_t last = std::min(options_.runs, first + chunk_);
-            for (std::uint64_t index = first; index < last; ++index) {
-                if (stopping_.load(std::memory_order_relaxed)) break;
-                one_run(options_.seed + index, tally, simulator);
-                runs_done_[job].value.fetch_add(1, std::memory_order_relaxed);
+        try {
+            Simulator simulator;
+            while (!stopping_.load(std::memory_order_relaxed)) {
+                const std::uint64_t first = next_run_.fetch_add(chunk_);
+                if (first >= options_.runs) break;
+                const std::uint64_t last = std::min(options_.runs, first + chunk_);
+                for (std::uint64_t index = first; index < last; ++index) {
+                    if (stopping_.load(std::memory_order_relaxed)) break;
+                    one_run(options_.seed + index, tally, simulator);
+                    runs_done_[job].value.fetch_add(1, std::memory_order_relaxed);
+                }
             }
+        } catch (const std::exception& error) {
+            fail(std::string("a campaign job stopped: ") + error.what());
         }
         std::lock_guard lock(mutex_);
         --jobs_left_;
@@ -206,10 +226,7 @@ class Campaign {
                 path, ptrace::make_trace(*scenario_, options_.variants, result.faults, result.seed,
                                          "simulate", result, options_.tool_version));
         } catch (const pscenario::InputError& error) {
-            std::lock_guard lock(mutex_);
-            if (error_.empty()) error_ = error.what();
-            stop_reason_ = CampaignStop::error;
-            stopping_.store(true);
+            fail(error.what());
             return;
         }
         result.trace.clear();
@@ -224,7 +241,9 @@ class Campaign {
         sim.record = true;
         RunResult recorded = simulate_run(scenario_, options_.variants, sim);
         if (recorded.final_fingerprint != result.final_fingerprint) {
-            tally.nondeterministic_seeds.push_back(result.seed);
+            if (tally.nondeterministic_seeds.size() < 100) {
+                tally.nondeterministic_seeds.push_back(result.seed);
+            }
             return false;
         }
         result.trace = std::move(recorded.trace);
@@ -261,13 +280,18 @@ class Campaign {
             group.runs = shared.runs;
             group.first_seed = shared.first_seed;
             const std::string path = trace_path(shared.first_seed);
-            if (std::filesystem::exists(path)) group.trace = path;
+            std::error_code missing;
+            if (std::filesystem::exists(path, missing)) group.trace = path;
             report.groups.push_back(group);
         }
-        const bool whole =
-            stop_reason_ != CampaignStop::interrupted && stop_reason_ != CampaignStop::error;
+        // Shrinking takes time: not after a stop asked for (a signal, --time-max) or an error.
+        const bool whole = stop_reason_ == CampaignStop::completed ||
+                           stop_reason_ == CampaignStop::first_violation;
         if (!options_.shrink || !whole) return;
-        for (ViolationGroup& group : report.groups) shrink_group(group);
+        for (ViolationGroup& group : report.groups) {
+            if (options_.interrupt != nullptr && options_.interrupt->load()) break;
+            shrink_group(group);
+        }
     }
 
     void shrink_group(ViolationGroup& group) const {
@@ -276,12 +300,18 @@ class Campaign {
             const ptrace::LoadedTrace trace =
                 ptrace::load_trace(pscenario::read_file(group.trace), group.trace);
             group.steps = trace.steps.size();
+            // Bounded by a count of tests, not by seconds, so that the report is the same on any
+            // machine and for any number of jobs. A signal stops it (the group stays unshrunk).
             ptrace::ShrinkOptions shrink;
             shrink.interrupt = options_.interrupt;
-            shrink.seconds_max = 30;
+            shrink.tests_max = 20'000;
+            shrink.seconds_max = 1e9;
             shrink.tool_version = options_.tool_version;
             const ptrace::ShrinkResult shrunk = ptrace::shrink_trace(trace, shrink);
-            if (!shrunk.violating) return;
+            if (!shrunk.violating ||
+                (options_.interrupt != nullptr && options_.interrupt->load())) {
+                return;
+            }
             std::string path = group.trace;
             path.replace(path.size() - 5, 5, ".shrunk.json");
             ptrace::write_json_atomic(path, shrunk.trace);
@@ -295,9 +325,11 @@ class Campaign {
     void finish_traces(CampaignReport& report) const {
         report.traces_written = traces_written_;
         if (options_.keep == KeepTraces::groups) {
+            // The files that stay: one per group (superseded ones were removed).
             for (const ViolationGroup& group : report.groups) {
                 if (!group.trace.empty()) report.traces.push_back(group.trace);
             }
+            report.traces_written = report.traces.size();
             return;
         }
         for (std::uint64_t seed : seeds_written_) report.traces.push_back(trace_path(seed));

@@ -169,7 +169,13 @@ class Simulation {
         }
         if (setup_.scheduler != Scheduler::pct) {
             for (CompId comp : applied_.touched) schedule_run_if_runnable(comp);
-            for (const auto& sent : applied_.sent) schedule_delivery(sent.first, sent.second);
+            const auto& sent = applied_.sent;
+            for (auto at = sent.begin(); at != sent.end(); ++at) {
+                // Sends of this step on the same link after this one: this message sits that
+                // many places from the back of the link's queue.
+                const auto later = static_cast<std::size_t>(std::count(at + 1, sent.end(), *at));
+                schedule_delivery(at->first, at->second, later);
+            }
         }
         if (world_.violations().empty()) return true;
         result.violating_step_kind = kind;
@@ -286,15 +292,16 @@ class Simulation {
         push(Event{now_ + prng_.between(1, timing_.run_delay_max), 0, EventKind::run, comp, {}});
     }
 
-    void schedule_delivery(CompId from, CompId to) {
+    void schedule_delivery(CompId from, CompId to, std::size_t later) {
         const std::uint64_t key = (static_cast<std::uint64_t>(from.value()) << 32) | to.value();
         LinkTiming& link = link_timing(key);
         if (link.base == 0) link.base = prng_.between(1, timing_.latency_max);
         std::uint64_t due = now_ + link.base + prng_.between(0, timing_.jitter_max);
         if (setup_.scheduler == Scheduler::late_control) {
             const pmodel::Link* queued = world_.link(from, to);
-            if (queued != nullptr && queued->queue.size() > 0 &&
-                !std::holds_alternative<pcore::Data>(queued->queue[queued->queue.size() - 1])) {
+            if (queued != nullptr && queued->queue.size() > later &&
+                !std::holds_alternative<pcore::Data>(
+                    queued->queue[queued->queue.size() - 1 - later])) {
                 due += prng_.between(timing_.latency_max, 4 * timing_.latency_max);
             }
         }
@@ -368,7 +375,7 @@ class Simulation {
     std::uint64_t next_seq_ = 0;
     std::vector<Event>& queue_;  // a heap ordered by Later
     std::vector<bool>& run_scheduled_;
-    std::vector<LinkTiming>& links_;  // looked up, never iterated
+    std::vector<LinkTiming>& links_;  // searched by key; its order never reaches output
     std::vector<Action>& scratch_;
     std::vector<Action>& candidates_;
     pmodel::ApplyResult& applied_;

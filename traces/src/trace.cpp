@@ -139,13 +139,14 @@ json make_trace(const pmodel::Scenario& scenario,
         {"variants", variants_json(variants)},
         {"faults", faults_json(faults)},
         {"seed", seed ? json(*seed) : json(nullptr)},
-        {"scheduler", psim::scheduler_name(run.scheduler)},
         {"steps", steps},
         {"end", end_name(run.end)},
         {"outcomes", outcomes_json(*scenario.compiled, run)},
         {"violation",
          run.violations.empty() ? json(nullptr) : violation_json(names, run.violations.front())},
     };
+    // The simulator's scheduler: how a simulated run was found (a checker's path has none).
+    if (source != "check") trace["scheduler"] = psim::scheduler_name(run.scheduler);
     json deadlocks = json::array();
     for (const pmodel::AppDeadlock& deadlock : run.deadlocks) {
         json cycle = json::array();

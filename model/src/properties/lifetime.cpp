@@ -33,7 +33,15 @@ bool World::data_still_held(const PutRecord& put) const {
         const auto* data = std::get_if<pcore::Data>(&message);
         return data != nullptr && data->channel == put.channel && data->seq == put.seq;
     };
+    // In flight only counts when its receiver can still take it: a live component that takes
+    // messages (not one stuck in its failure handler or never scheduled).
     for (const Link& link : links_) {
+        const std::uint32_t to = link.to.value();
+        const pcore::ComponentState& receiver = comps_[to].state;
+        if (comps_.freed(to) || receiver.outcome.kind != pcore::OutcomeKind::running ||
+            !pcore::receptive(receiver) || receiver.shutdown.deadlocked) {
+            continue;
+        }
         if (std::any_of(link.queue.begin(), link.queue.end(), same)) return true;
     }
     for (std::uint32_t index = 0; index < comps_.size(); ++index) {

@@ -7,8 +7,8 @@
 // (judged on the final state, for a property judged there); the steps actually taken replace
 // it. The search is delta debugging (Zeller's ddmin: remove chunks of halving size, down to
 // single steps) followed by moves of a step up to 8 places earlier that let it remove more,
-// until neither helps; then the fault budget is cut to the faults the steps still inject. A budget of tests
-// and seconds bounds it: the best trace found so far is kept.
+// until neither helps; then the fault budget is cut to the faults the steps still inject. A budget
+// of tests and seconds bounds it: the best trace found so far is kept.
 #pragma once
 
 #include <atomic>
