@@ -147,22 +147,10 @@ bool outputs_ready(const CheckCommandOptions& options, std::ostream& err) {
 psim::RunResult counterexample_run(const std::shared_ptr<const pmodel::Scenario>& scenario,
                                    const pcheck::CheckOptions& options,
                                    const pcheck::CheckResult& result) {
-    psim::RunResult run;
-    pmodel::World world(scenario, options.variants, options.faults);
-    for (const pmodel::Action& action : result.counterexample) {
-        std::string label = world.describe(action);
-        (void)world.apply(action);
-        run.trace.push_back(psim::TraceStep{action, world.fingerprint(), std::move(label)});
-    }
-    run.steps = run.trace.size();
-    run.end = psim::RunEnd::violation;
-    if (world.violations().empty()) run.deadlocks = world.check_terminal();
-    run.violations = world.violations();
+    ptrace::RecordedRun recorded(scenario, options.variants, options.faults);
+    for (const pmodel::Action& action : result.counterexample) recorded.take(action);
+    psim::RunResult run = recorded.finish();
     if (run.violations.empty() && result.violation) run.violations.push_back(*result.violation);
-    for (const pmodel::CompSlot& slot : world.comps()) {
-        run.outcomes.emplace_back(slot.name, slot.state.outcome);
-    }
-    run.final_fingerprint = world.fingerprint();
     return run;
 }
 

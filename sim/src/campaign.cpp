@@ -158,7 +158,9 @@ class Campaign {
         const bool failing =
             !result.violations.empty() || (options_.strict && !result.deadlocks.empty());
         if (failing) count_property(result);
-        if (failing || options_.keep == KeepTraces::all) keep_trace(result, failing, tally);
+        if (failing || options_.keep == KeepTraces::all) {
+            keep_trace(result, failing, tally, simulator);
+        }
         if (failing && options_.stop_on_first) request_stop(CampaignStop::first_violation);
     }
 
@@ -172,9 +174,7 @@ class Campaign {
         const RunResult again = simulator.run(scenario_, options_.variants, sim);
         if (again.trail_hash != result.trail_hash || again.steps != result.steps ||
             again.final_fingerprint != result.final_fingerprint) {
-            if (tally.nondeterministic_seeds.size() < 100) {
-                tally.nondeterministic_seeds.push_back(result.seed);
-            }
+            tally.note_nondeterministic(result.seed);
         }
     }
 
@@ -211,7 +211,7 @@ class Campaign {
             .string();
     }
 
-    void keep_trace(RunResult& result, bool failing, JobTally& tally) {
+    void keep_trace(RunResult& result, bool failing, JobTally& tally, Simulator& simulator) {
         bool lowest = false;
         GroupKey key;
         if (failing) {
@@ -219,7 +219,7 @@ class Campaign {
             lowest = join_group(key, result.seed);
         }
         if (options_.keep == KeepTraces::groups && !lowest) return;
-        if (!record(result, tally)) return;
+        if (!record(result, tally, simulator)) return;
         const std::string path = trace_path(result.seed);
         try {
             ptrace::write_json_atomic(
@@ -234,16 +234,14 @@ class Campaign {
     }
 
     // The run again with the recorder on (a campaign runs without it); it must end the same.
-    bool record(RunResult& result, JobTally& tally) const {
+    bool record(RunResult& result, JobTally& tally, Simulator& simulator) const {
         if (!result.trace.empty() || result.steps == 0) return true;
         SimOptions sim = options_.run;
         sim.seed = result.seed;
         sim.record = true;
-        RunResult recorded = simulate_run(scenario_, options_.variants, sim);
+        RunResult recorded = simulator.run(scenario_, options_.variants, sim);
         if (recorded.final_fingerprint != result.final_fingerprint) {
-            if (tally.nondeterministic_seeds.size() < 100) {
-                tally.nondeterministic_seeds.push_back(result.seed);
-            }
+            tally.note_nondeterministic(result.seed);
             return false;
         }
         result.trace = std::move(recorded.trace);

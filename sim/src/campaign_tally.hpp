@@ -32,6 +32,10 @@ struct JobTally {
     explicit JobTally(const pcore::CompiledScenario& compiled) : outcomes(compiled) {}
 
     void add_run(const RunResult& run, bool strict, const pcore::CompiledScenario& compiled);
+    // A seed that did not run the same twice (at most 100 kept per job).
+    void note_nondeterministic(std::uint64_t seed) {
+        if (nondeterministic_seeds.size() < 100) nondeterministic_seeds.push_back(seed);
+    }
     void merge_into(CampaignReport& report);
 
     std::uint64_t runs = 0;

@@ -135,24 +135,11 @@ nlohmann::json record(const LoadedTrace& trace,
                       const pmodel::FaultBudget& budget,
                       const ShrinkResult& result,
                       const std::string& tool_version) {
-    pmodel::World world(trace.scenario, trace.variants, budget);
-    psim::RunResult run;
+    RecordedRun recorded(trace.scenario, trace.variants, budget);
+    for (const NamedStep& step : steps) recorded.take(*resolve_step(recorded.world(), step));
+    psim::RunResult run = recorded.finish();
     run.seed = trace.seed.value_or(0);
-    run.faults = budget;
     if (trace.scheduler) run.scheduler = *psim::parse_scheduler(*trace.scheduler);
-    for (const NamedStep& step : steps) {
-        const pmodel::Action action = *resolve_step(world, step);
-        std::string label = world.describe(action);
-        world.apply(action);
-        ++run.steps;
-        run.trace.push_back(psim::TraceStep{action, world.fingerprint(), std::move(label)});
-    }
-    if (world.violations().empty()) run.deadlocks = world.check_terminal();
-    run.end = psim::RunEnd::violation;
-    run.violations = world.violations();
-    for (const pmodel::CompSlot& slot : world.comps()) {
-        run.outcomes.emplace_back(slot.name, slot.state.outcome);
-    }
     nlohmann::json shrunk = make_trace(*trace.scenario, trace.variants, budget, trace.seed,
                                        "shrink", run, tool_version);
     shrunk["shrunk"] = {{"steps_before", result.steps_before}, {"tests", result.tests}};

@@ -157,6 +157,32 @@ json make_trace(const pmodel::Scenario& scenario,
     return trace;
 }
 
+RecordedRun::RecordedRun(std::shared_ptr<const pmodel::Scenario> scenario,
+                         pcore::Variants variants,
+                         const FaultBudget& faults)
+    : world_(std::move(scenario), std::move(variants), faults) {
+    run_.faults = faults;
+}
+
+void RecordedRun::take(const pmodel::Action& action) {
+    std::string label = world_.describe(action);
+    world_.apply(action);
+    run_.trace.push_back(psim::TraceStep{action, world_.fingerprint(), std::move(label)});
+}
+
+psim::RunResult RecordedRun::finish() {
+    run_.steps = run_.trace.size();
+    run_.end = psim::RunEnd::violation;
+    if (world_.violations().empty()) run_.deadlocks = world_.check_terminal();
+    run_.violations = world_.violations();
+    for (const pmodel::CompSlot& slot : world_.comps()) {
+        run_.outcomes.emplace_back(slot.name, slot.state.outcome);
+    }
+    run_.final_fingerprint = world_.fingerprint();
+    run_.fault_injected = world_.fault_injected();
+    return std::move(run_);
+}
+
 void write_json_atomic(const std::string& path, const json& document) {
     const std::string temporary = path + ".tmp";
     {

@@ -45,6 +45,24 @@ using FaultBudget = pmodel::FaultBudget;
                                         const psim::RunResult& run,
                                         const std::string& tool_version);
 
+// A run rebuilt from known actions (a checker's path, a shrunk schedule), recorded step by step
+// for a trace: each action goes through World::apply like any other, and the run ends as a
+// violating run does (judged on its last state when nothing fired on the way).
+class RecordedRun {
+  public:
+    RecordedRun(std::shared_ptr<const pmodel::Scenario> scenario,
+                pcore::Variants variants,
+                const FaultBudget& faults);
+    [[nodiscard]] const pmodel::World& world() const { return world_; }
+    // The action must be enabled.
+    void take(const pmodel::Action& action);
+    [[nodiscard]] psim::RunResult finish();
+
+  private:
+    pmodel::World world_;
+    psim::RunResult run_;
+};
+
 // Writes JSON to a temporary file beside `path` and renames it into place, so a reader never
 // sees half a file and an interrupted run loses nothing already written.
 void write_json_atomic(const std::string& path, const nlohmann::json& document);
