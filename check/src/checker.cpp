@@ -186,11 +186,6 @@ struct alignas(64) Lane {
     }
 };
 
-bool live(const std::vector<Action>& actions) {
-    return std::any_of(actions.begin(), actions.end(),
-                       [](const Action& action) { return action.kind != ActionKind::fault; });
-}
-
 std::uint64_t resident_bytes() {
     std::ifstream statm("/proc/self/statm");
     std::uint64_t pages = 0;
@@ -386,7 +381,7 @@ class Search {
                std::vector<Action>& actions,
                std::vector<Found>& found) {
         world.enabled_actions(actions);
-        if (!live(actions)) {
+        if (!pmodel::any_live(actions)) {
             terminal_.fetch_add(1, std::memory_order_relaxed);
             World judged = world;
             std::vector<pmodel::AppDeadlock> deadlocks = judged.check_terminal();

@@ -12,10 +12,7 @@ using nlohmann::json;
 bool ends_here(const pmodel::World& world) {
     std::vector<pmodel::Action> enabled;
     world.enabled_actions(enabled);
-    // A run may end with its fault budget unused: faults alone do not make a state live.
-    return std::none_of(enabled.begin(), enabled.end(), [](const pmodel::Action& action) {
-        return action.kind != pmodel::ActionKind::fault;
-    });
+    return !pmodel::any_live(enabled);
 }
 
 namespace {

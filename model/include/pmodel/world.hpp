@@ -64,6 +64,16 @@ inline constexpr pcore::FaultKind fault_kinds[] = {
     pcore::FaultKind::crash, pcore::FaultKind::cancel, pcore::FaultKind::signal};
 [[nodiscard]] const char* fault_name(pcore::FaultKind kind);
 
+// Whether any of these enabled actions is more than a fault: a run may end with its fault
+// budget unused, so a state where only faults are enabled is terminal (the checker, replay and
+// the shrinker judge it there).
+[[nodiscard]] inline bool any_live(const std::vector<Action>& enabled) {
+    for (const Action& action : enabled) {
+        if (action.kind != ActionKind::fault) return true;
+    }
+    return false;
+}
+
 struct Violation {
     std::string property;  // a contract §7 id
     std::vector<CompId> comps;
