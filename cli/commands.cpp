@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "command_common.hpp"
+#include "export_command.hpp"
 #include "interrupt.hpp"
 #include "output_paths.hpp"
 #include "pcheck/checker.hpp"
@@ -28,6 +29,7 @@
 #include "pscenario/loader.hpp"
 #include "psim/simulator.hpp"
 #include "ptrace/trace.hpp"
+#include "show_command.hpp"
 #include "shrink_command.hpp"
 #include "simulate_command.hpp"
 
@@ -422,9 +424,9 @@ void list_properties(std::ostream& out) {
 }
 
 // The commands this version has, and those the contract lists for later versions.
-constexpr std::array<const char*, 6> known_commands = {"simulate", "check",    "replay",
-                                                       "shrink",   "variants", "properties"};
-constexpr std::array<const char*, 3> later_commands = {"export", "show", "prove"};
+constexpr std::array<const char*, 8> known_commands = {
+    "simulate", "check", "replay", "shrink", "export", "show", "variants", "properties"};
+constexpr std::array<const char*, 1> later_commands = {"prove"};
 
 // A first argument that names no command: one message, before CLI11 words it as "A subcommand
 // is required" or "arguments were not expected".
@@ -554,6 +556,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     CLI::App* check_command = add_check_command(app, check_options);
     ShrinkOptions shrink_options;
     CLI::App* shrink_command = add_shrink_command(app, shrink_options);
+    ShowOptions show_options;
+    CLI::App* show_command = add_show_command(app, show_options);
+    ExportOptions export_options;
+    CLI::App* export_command = add_export_command(app, export_options);
 
     std::string trace_path;
     bool verbose = false;
@@ -598,6 +604,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (simulate_command->parsed()) return simulate(simulate_options, out, err);
     if (replay_command->parsed()) return replay(trace_path, verbose, out, err);
     if (shrink_command->parsed()) return shrink(shrink_options, out, err);
+    if (show_command->parsed()) return show(show_options, out, err);
+    if (export_command->parsed()) return export_graph(export_options, out, err);
     if (check_command->parsed()) {
         if (check_options.scenario.empty() && check_options.resume.empty()) {
             err << "protocheck: check: expected a SCENARIO file, or --resume DIR\n(run protocheck "

@@ -183,12 +183,12 @@ psim::RunResult RecordedRun::finish() {
     return std::move(run_);
 }
 
-void write_json_atomic(const std::string& path, const json& document) {
+void write_text_atomic(const std::string& path, const std::string& text) {
     const std::string temporary = path + ".tmp";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         if (!out) throw InputError(path, "$", "cannot open the file for writing");
-        out << document.dump(1) << '\n';
+        out << text;
         out.flush();
         if (!out) throw InputError(path, "$", "cannot write the file");
     }
@@ -196,6 +196,10 @@ void write_json_atomic(const std::string& path, const json& document) {
     std::filesystem::rename(temporary, path, error);
     if (error)
         throw InputError(path, "$", "cannot move the finished file into place: " + error.message());
+}
+
+void write_json_atomic(const std::string& path, const json& document) {
+    write_text_atomic(path, document.dump(1) + "\n");
 }
 
 }  // namespace ptrace

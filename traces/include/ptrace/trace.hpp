@@ -66,6 +66,8 @@ class RecordedRun {
 // Writes JSON to a temporary file beside `path` and renames it into place, so a reader never
 // sees half a file and an interrupted run loses nothing already written.
 void write_json_atomic(const std::string& path, const nlohmann::json& document);
+// The same for any text (the pictures of `show` and `export`).
+void write_text_atomic(const std::string& path, const std::string& text);
 
 // A trace as read from its file: the design it ran, its steps by component names (names, not
 // ids: a spawned component's id depends on the order of spawns), and how it ended.

@@ -1,0 +1,174 @@
+// The state graph export: the graph `check` searches (same states and transitions, through
+// GraphML and Boost's reader), marked where it must be, byte-identical, cut when bounded, and
+// projected onto one component.
+#include <gtest/gtest.h>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <boost/graph/graphml.hpp>
+#pragma GCC diagnostic pop
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "bundled.hpp"
+#include "cli_run.hpp"
+#include "pcheck/checker.hpp"
+#include "pmodel/variant_names.hpp"
+#include "pviz/state_graph.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+struct Loaded {
+    boost::adjacency_list<boost::vecS,
+                          boost::vecS,
+                          boost::directedS,
+                          boost::property<boost::vertex_name_t, std::string>,
+                          boost::property<boost::edge_name_t, std::string>>
+        graph;
+    std::string complete;
+};
+
+// GraphML read back by Boost's own reader: only the attributes the test looks at are kept.
+Loaded read_back(const std::string& graphml) {
+    Loaded loaded;
+    boost::dynamic_properties properties(boost::ignore_other_properties);
+    properties.property("kind", boost::get(boost::vertex_name, loaded.graph));
+    properties.property("label", boost::get(boost::edge_name, loaded.graph));
+    properties.property(
+        "complete", boost::ref_property_map<decltype(loaded.graph)*, std::string>(loaded.complete));
+    std::istringstream in(graphml);
+    boost::read_graphml(in, loaded.graph, properties);
+    return loaded;
+}
+
+pviz::GraphResult graph_of(const std::string& scenario, pviz::GraphOptions options = {}) {
+    return pviz::build_state_graph(ptest::bundled(scenario), options);
+}
+
+// Every bundled scenario of up to 12,000 states, and two with a fault budget: the GraphML
+// export loads back with the states and transitions `check` counts.
+TEST(StateGraph, GraphMlLoadsBackWithTheCountsCheckReports) {
+    std::size_t compared = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios")) {
+        const std::string name = entry.path().stem().string();
+        if (name.rfind("ring-", 0) == 0 || name.rfind("bench-", 0) == 0) continue;
+        for (const bool faults : {false, true}) {
+            if (faults && name != "chain" && name != "tractor-peer-canceller") continue;
+            SCOPED_TRACE(name + (faults ? " with crash:1" : ""));
+            pcheck::CheckOptions check;
+            check.max_states = 12000;
+            pviz::GraphOptions options;
+            if (faults) check.faults.crash = options.faults.crash = 1;
+            const pcheck::CheckResult checked = pcheck::check(ptest::bundled(name), check);
+            if (checked.verdict != pcheck::Verdict::pass) continue;
+            const pviz::GraphResult result = graph_of(name, options);
+            ASSERT_TRUE(result.complete);
+            const Loaded loaded = read_back(pviz::graph_graphml(result));
+            EXPECT_EQ(boost::num_vertices(loaded.graph), checked.states);
+            EXPECT_EQ(boost::num_edges(loaded.graph), checked.transitions);
+            EXPECT_EQ(loaded.complete, "true");
+            ++compared;
+        }
+    }
+    EXPECT_GE(compared, 40u) << "most bundled scenarios are small enough to compare";
+}
+
+TEST(StateGraph, ViolatingStatesAreMarkedWithTheirProperty) {
+    pviz::GraphOptions options;
+    ASSERT_FALSE(pmodel::set_variant(options.variants, "data_message_failed=off"));
+    const pviz::GraphResult result = graph_of("data-to-exiting-component", options);
+    EXPECT_GT(result.violating_states, 0u);
+    bool lc2 = false;
+    for (auto [vertex, end] = boost::vertices(result.graph); vertex != end; ++vertex) {
+        const pviz::StateNode& node = result.graph[*vertex];
+        if (node.kind == "violation") {
+            lc2 |= node.property == "LC-2";
+            EXPECT_FALSE(node.detail.empty());
+            // A violating state is not expanded: the checker stops there.
+            EXPECT_EQ(boost::out_degree(*vertex, result.graph), 0u);
+        }
+    }
+    EXPECT_TRUE(lc2);
+    const auto cli =
+        ptest::run_protocheck({"export", ptest::scenario_path("data-to-exiting-component"),
+                               "--variant", "data_message_failed=off", "--format", "json"});
+    EXPECT_EQ(cli.code, 1) << cli.err;
+    EXPECT_NE(cli.out.find("\"property\": \"LC-2\""), std::string::npos);
+}
+
+TEST(StateGraph, InitialTerminalAndDeadlockedStatesAreMarked) {
+    const pviz::GraphResult result = graph_of("application-deadlock");
+    std::map<std::string, int> kinds;
+    for (auto [vertex, end] = boost::vertices(result.graph); vertex != end; ++vertex) {
+        ++kinds[result.graph[*vertex].kind];
+    }
+    EXPECT_EQ(kinds["initial"], 1);
+    EXPECT_GT(kinds["deadlock"], 0);
+    EXPECT_EQ(result.graph[0].kind, "initial");
+}
+
+TEST(StateGraph, MaxStatesCutsAndMarksTheCut) {
+    pviz::GraphOptions options;
+    options.max_states = 40;
+    const pviz::GraphResult result = graph_of("chain", options);
+    EXPECT_FALSE(result.complete);
+    EXPECT_EQ(result.states, 40u);
+    EXPECT_EQ(boost::num_vertices(result.graph), 40u);
+    std::size_t cut = 0;
+    for (auto [vertex, end] = boost::vertices(result.graph); vertex != end; ++vertex) {
+        cut += result.graph[*vertex].kind == "cut";
+    }
+    EXPECT_GT(cut, 0u);
+    EXPECT_NE(pviz::graph_dot(result, "chain").find("CUT: --max-states 40 reached"),
+              std::string::npos);
+    EXPECT_EQ(read_back(pviz::graph_graphml(result)).complete, "false");
+    const auto cli = ptest::run_protocheck(
+        {"export", ptest::scenario_path("chain"), "--max-states", "40", "--format", "json"});
+    EXPECT_EQ(cli.code, 3) << cli.err;
+    EXPECT_EQ(json::parse(cli.out)["complete"], false);
+    EXPECT_NE(cli.err.find("INCOMPLETE"), std::string::npos);
+}
+
+TEST(StateGraph, OutputIsByteIdenticalForTheSameInput) {
+    for (const char* format : {"dot", "graphml", "json"}) {
+        const auto first = ptest::run_protocheck(
+            {"export", ptest::scenario_path("transfer-overtaking"), "--format", format});
+        const auto second = ptest::run_protocheck(
+            {"export", ptest::scenario_path("transfer-overtaking"), "--format", format});
+        EXPECT_EQ(first.code, 0) << first.err;
+        EXPECT_EQ(first.out, second.out) << format;
+        EXPECT_GT(first.out.size(), 1000u);
+    }
+}
+
+TEST(StateGraph, CollapseProjectsOntoOneComponent) {
+    pviz::GraphOptions options;
+    options.collapse = "c";
+    const pviz::GraphResult global = graph_of("transfer-overtaking");
+    const pviz::GraphResult local = graph_of("transfer-overtaking", options);
+    EXPECT_EQ(local.states, global.states);
+    EXPECT_LT(boost::num_vertices(local.graph), boost::num_vertices(global.graph) / 4);
+    std::uint64_t projected = 0;
+    for (auto [vertex, end] = boost::vertices(local.graph); vertex != end; ++vertex) {
+        projected += local.graph[*vertex].states;
+        EXPECT_EQ(local.graph[*vertex].id.front(), 'l');
+    }
+    EXPECT_EQ(projected, global.states) << "every global state projects onto one local state";
+    std::uint64_t changing = 0;
+    pviz::visit_edges(local.graph, [&](const pviz::StateGraph::edge_descriptor& edge) {
+        changing += local.graph[edge].transitions;
+        EXPECT_NE(boost::source(edge, local.graph), boost::target(edge, local.graph));
+    });
+    EXPECT_GT(changing, 0u);
+    EXPECT_LT(changing, global.transitions);
+    const auto unknown = ptest::run_protocheck(
+        {"export", ptest::scenario_path("transfer-overtaking"), "--collapse", "nobody"});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_NE(unknown.err.find("--collapse"), std::string::npos) << unknown.err;
+}
+
+}  // namespace
