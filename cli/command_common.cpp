@@ -106,4 +106,13 @@ std::string file_safe_name(const std::string& name) {
     return safe;
 }
 
+std::string beside_json(const std::string& path, const std::string& suffix) {
+    const std::string json_suffix = ".json";
+    if (path.size() > json_suffix.size() &&
+        path.compare(path.size() - json_suffix.size(), json_suffix.size(), json_suffix) == 0) {
+        return path.substr(0, path.size() - json_suffix.size()) + suffix;
+    }
+    return path + suffix;
+}
+
 }  // namespace pcli

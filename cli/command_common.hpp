@@ -49,6 +49,10 @@ inline constexpr const char* exit_codes_help =
                                pmodel::FaultBudget& faults,
                                std::ostream& err);
 
+// "dir/x.json" with ".json" replaced by `suffix` ("dir/x.shrunk.json", "dir/x.html"); a path
+// without ".json" gets the suffix appended.
+[[nodiscard]] std::string beside_json(const std::string& path, const std::string& suffix);
+
 // A scenario's name made safe as part of a file name: letters, digits, '.', '-' and '_' only,
 // so that "../x" or "/tmp/x" cannot write elsewhere.
 [[nodiscard]] std::string file_safe_name(const std::string& name);

@@ -50,6 +50,7 @@ struct CheckCommandOptions {
     std::string trace_out = "protocheck-counterexample.json";
     std::string report;
     bool strict = false;
+    bool html = false;  // the viewer beside the counterexample
     bool partial_order = false;
     bool symmetry = false;
     // Seconds between progress lines on stderr; 0: none. Unset (< 0): every 10 s when stderr is
@@ -319,6 +320,8 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
                                    counterexample, tool_version));
             trace_written = options.trace_out;
             out << "trace written: " << options.trace_out << '\n';
+            if (options.html)
+                out << "viewer written: " << write_viewer_beside(options.trace_out) << '\n';
         } catch (const pscenario::InputError& error) {
             err << "protocheck: " << error.what() << '\n';
             return exit_bad_input;
@@ -518,6 +521,8 @@ CLI::App* add_check_command(CLI::App& app, CheckCommandOptions& options) {
                      "stderr is a terminal)")
         ->check(seconds_in(0, 1e9));
     command->add_flag("--strict", options.strict, "application deadlocks count as violations");
+    command->add_flag("--html", options.html,
+                      "write the HTML viewer beside the counterexample (TRACE with .html)");
     command->add_flag("--por", options.partial_order,
                       "partial-order reduction: from each state, only the actions of components "
                       "the others cannot interfere with before they move (same verdicts, fewer "

@@ -23,19 +23,12 @@ pviz::TraceView view_of(const std::string& path) {
     return pviz::build_trace_view(ptrace::load_trace(pscenario::read_file(path), path));
 }
 
-std::string html_path(const std::string& trace_path) {
-    const std::string suffix = ".json";
-    if (trace_path.size() > suffix.size() &&
-        trace_path.compare(trace_path.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        return trace_path.substr(0, trace_path.size() - suffix.size()) + ".html";
-    }
-    return trace_path + ".html";
-}
-
 }  // namespace
 
-void write_viewer_beside(const std::string& trace_path) {
-    ptrace::write_text_atomic(html_path(trace_path), pviz::viewer_html(view_of(trace_path)));
+std::string write_viewer_beside(const std::string& trace_path) {
+    const std::string path = beside_json(trace_path, ".html");
+    ptrace::write_text_atomic(path, pviz::viewer_html(view_of(trace_path)));
+    return path;
 }
 
 int show(const ShowOptions& options, std::ostream& out, std::ostream& err) {

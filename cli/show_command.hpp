@@ -19,7 +19,7 @@ CLI::App* add_show_command(CLI::App& app, ShowOptions& options);
 [[nodiscard]] int show(const ShowOptions& options, std::ostream& out, std::ostream& err);
 
 // The viewer of a trace already written (check's and simulate's --html): TRACE.html beside
-// TRACE.json. Throws pscenario::InputError when it cannot be read or written.
-void write_viewer_beside(const std::string& trace_path);
+// TRACE.json; returns its path. Throws pscenario::InputError when it cannot be read or written.
+std::string write_viewer_beside(const std::string& trace_path);
 
 }  // namespace pcli

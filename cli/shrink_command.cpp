@@ -10,21 +10,9 @@
 
 namespace pcli {
 
-namespace {
-
-std::string default_out(const std::string& trace) {
-    const std::string suffix = ".json";
-    if (trace.size() > suffix.size() &&
-        trace.compare(trace.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        return trace.substr(0, trace.size() - suffix.size()) + ".shrunk.json";
-    }
-    return trace + ".shrunk.json";
-}
-
-}  // namespace
-
 int shrink(const ShrinkOptions& options, std::ostream& out, std::ostream& err) {
-    const std::string target = options.out.empty() ? default_out(options.trace) : options.out;
+    const std::string target =
+        options.out.empty() ? beside_json(options.trace, ".shrunk.json") : options.out;
     if (auto problem = unwritable_file("--out", target)) {
         err << "protocheck: " << *problem << '\n';
         return exit_bad_input;

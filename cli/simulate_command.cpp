@@ -14,6 +14,7 @@
 #include "pscenario/loader.hpp"
 #include "psim/campaign.hpp"
 #include "ptrace/trace.hpp"
+#include "show_command.hpp"
 
 namespace pcli {
 
@@ -290,6 +291,11 @@ psim::CampaignOptions campaign_options(const SimulateOptions& options,
     campaign.stop_on_first = options.stop_on_first;
     campaign.time_max = options.time_max;
     campaign.check_determinism = options.check_determinism;
+    if (options.html) {
+        campaign.on_failing_trace = [](const std::string& trace) {
+            (void)write_viewer_beside(trace);
+        };
+    }
     campaign.shrink = !options.no_shrink;
     campaign.tool_version = tool_version;
     return campaign;
@@ -436,6 +442,8 @@ CLI::App* add_simulate_command(CLI::App& app, SimulateOptions& options) {
                       "run every seed twice and compare every step's state fingerprint");
     command->add_flag("--no-shrink", options.no_shrink,
                       "do not shrink each violation group's first trace at the end");
+    command->add_flag("--html", options.html,
+                      "write the HTML viewer beside every failing trace (NAME.html)");
     command
         ->add_option("--progress", options.progress,
                      "seconds between progress updates on stderr (0: none; default: 1 when "

@@ -27,6 +27,7 @@ struct SimulateOptions {
     double time_max = 0;
     bool check_determinism = false;
     bool no_shrink = false;
+    bool html = false;     // the viewer beside every failing trace
     double progress = -1;  // seconds; < 0: every second when stderr is a terminal
     bool timing = false;
     bool strict = false;

@@ -225,6 +225,7 @@ class Campaign {
             ptrace::write_json_atomic(
                 path, ptrace::make_trace(*scenario_, options_.variants, result.faults, result.seed,
                                          "simulate", result, options_.tool_version));
+            if (failing && options_.on_failing_trace) options_.on_failing_trace(path);
         } catch (const pscenario::InputError& error) {
             fail(error.what());
             return;
@@ -313,6 +314,7 @@ class Campaign {
             std::string path = group.trace;
             path.replace(path.size() - 5, 5, ".shrunk.json");
             ptrace::write_json_atomic(path, shrunk.trace);
+            if (options_.on_failing_trace) options_.on_failing_trace(path);
             group.shrunk_trace = path;
             group.shrunk_steps = shrunk.steps_after;
         } catch (const pscenario::InputError&) {

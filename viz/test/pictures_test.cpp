@@ -221,3 +221,37 @@ TEST(Pictures, ATraceThatDoesNotReplayIsRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+// check --html and simulate --html: the viewer beside every counterexample.
+TEST(Pictures, CheckAndSimulateWriteTheViewerBesideTheirTraces) {
+    const auto dir = std::filesystem::temp_directory_path() / "protocheck-html-test";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string scenario =
+        std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/data-to-exiting-component.json";
+    const std::string trace = (dir / "cex.json").string();
+    const auto checked =
+        ptest::run_protocheck({"check", scenario, "--variant", "data_message_failed=off",
+                               "--trace-out", trace, "--html"});
+    EXPECT_EQ(checked.code, 1) << checked.err;
+    const std::string page = pscenario::read_file((dir / "cex.html").string());
+    EXPECT_NE(page.find("\"property\":\"LC-2\""), std::string::npos);
+    const auto simulated =
+        ptest::run_protocheck({"simulate", scenario, "--variant", "data_message_failed=off",
+                               "--runs", "20", "--trace-out", dir.string(), "--html"});
+    EXPECT_EQ(simulated.code, 1) << simulated.err;
+    std::size_t traces = 0;
+    std::size_t pages = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("data-to-exiting-component", 0) != 0) continue;
+        traces += entry.path().extension() == ".json";
+        pages += entry.path().extension() == ".html";
+    }
+    EXPECT_GT(traces, 0u);
+    EXPECT_EQ(pages, traces) << "one viewer per failing trace, the shrunk one included";
+}
+
+}  // namespace
