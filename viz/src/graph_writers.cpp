@@ -1,12 +1,5 @@
 // Writing the state graph: DOT and GraphML through Boost.Graph's writers (the attributes as
 // dynamic properties), JSON by our code with the same fields.
-// Boost's writers walk boost::edges(): the same false warning as in pviz/state_graph.hpp.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/graph/graphml.hpp>
-#include <boost/graph/graphviz.hpp>
-#pragma GCC diagnostic pop
-#include <boost/property_map/function_property_map.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 

@@ -1,12 +1,10 @@
 // The state graph export: the graph `check` searches (same states and transitions, through
 // GraphML and Boost's reader), marked where it must be, byte-identical, cut when bounded, and
 // projected onto one component.
+#include "pviz/state_graph.hpp"
+
 #include <gtest/gtest.h>
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/graph/graphml.hpp>
-#pragma GCC diagnostic pop
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -15,7 +13,6 @@
 #include "cli_run.hpp"
 #include "pcheck/checker.hpp"
 #include "pmodel/variant_names.hpp"
-#include "pviz/state_graph.hpp"
 
 namespace {
 

@@ -16,18 +16,12 @@
 // state that many global states share is one the rest of the system multiplies.
 #pragma once
 
-// GCC 12 warns, wrongly, that Boost's edge iterator (an optional inside it) may be used
-// uninitialised when a graph is copied or its edges walked: the warning is Boost's, not ours,
-// and is silenced for Boost's headers only.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <boost/graph/adjacency_list.hpp>
-#pragma GCC diagnostic pop
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "pmodel/world.hpp"
+#include "pviz/boost_graph.hpp"
 
 namespace pviz {
 
