@@ -61,6 +61,16 @@ struct CheckCommandOptions {
     std::string resume;  // checkpoint directory to go on from
 };
 
+// check --html: the viewer beside the counterexample. The verdict stands when it cannot be
+// written (the trace is there): the message says so, the exit code stays the verdict's.
+void write_check_viewer(const std::string& trace, std::ostream& out, std::ostream& err) {
+    try {
+        out << "viewer written: " << write_viewer_beside(trace) << '\n';
+    } catch (const pscenario::InputError& error) {
+        err << "protocheck: --html: " << error.what() << '\n';
+    }
+}
+
 // What a checkpoint must carry for `check --resume DIR` to run the same search: the scenario
 // itself and every option that shapes the state space.
 json checkpoint_header(const pmodel::Scenario& scenario,
@@ -320,8 +330,7 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
                                    counterexample, tool_version));
             trace_written = options.trace_out;
             out << "trace written: " << options.trace_out << '\n';
-            if (options.html)
-                out << "viewer written: " << write_viewer_beside(options.trace_out) << '\n';
+            if (options.html) write_check_viewer(options.trace_out, out, err);
         } catch (const pscenario::InputError& error) {
             err << "protocheck: " << error.what() << '\n';
             return exit_bad_input;

@@ -14,7 +14,7 @@ namespace pcli {
 struct ExportOptions {
     std::string scenario;
     std::string format = "dot";
-    std::uint64_t max_states = 100000;
+    std::uint64_t max_states = 10000;
     std::string collapse;
     std::vector<std::string> variants;
     std::string faults;

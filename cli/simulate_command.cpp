@@ -268,6 +268,9 @@ void print_summary(const SimulateOptions& options,
     if (report.traces_written > 5) {
         out << "(" << report.traces_written - 5 << " more traces in " << options.trace_out << ")\n";
     }
+    if (options.html && !report.traces.empty()) {
+        out << "viewers written beside the failing traces (NAME.html)\n";
+    }
 }
 
 psim::CampaignOptions campaign_options(const SimulateOptions& options,

@@ -63,6 +63,7 @@ class Campaign {
         report.stop = stop_reason_;
         report.error = error_;
         finish_groups(report);
+        announce_group_traces(report);
         finish_traces(report);
         report.elapsed = seconds_since(started);
         return report;
@@ -225,7 +226,10 @@ class Campaign {
             ptrace::write_json_atomic(
                 path, ptrace::make_trace(*scenario_, options_.variants, result.faults, result.seed,
                                          "simulate", result, options_.tool_version));
-            if (failing && options_.on_failing_trace) options_.on_failing_trace(path);
+            // With --keep-traces groups a trace may still be superseded: its hook runs at the end.
+            if (failing && options_.on_failing_trace && options_.keep != KeepTraces::groups) {
+                options_.on_failing_trace(path);
+            }
         } catch (const pscenario::InputError& error) {
             fail(error.what());
             return;
@@ -293,6 +297,24 @@ class Campaign {
         }
     }
 
+    // The hook for the trace files known only at the end: each group's kept trace under
+    // --keep-traces groups (earlier ones may have been superseded) and each shrunk trace. An
+    // error there ends the campaign as an error, as one during the runs does.
+    void announce_group_traces(CampaignReport& report) const {
+        if (!options_.on_failing_trace) return;
+        try {
+            for (const ViolationGroup& group : report.groups) {
+                if (options_.keep == KeepTraces::groups && !group.trace.empty()) {
+                    options_.on_failing_trace(group.trace);
+                }
+                if (!group.shrunk_trace.empty()) options_.on_failing_trace(group.shrunk_trace);
+            }
+        } catch (const pscenario::InputError& error) {
+            report.stop = CampaignStop::error;
+            if (report.error.empty()) report.error = error.what();
+        }
+    }
+
     void shrink_group(ViolationGroup& group) const {
         if (group.trace.empty() || group.property == "deadlock") return;
         try {
@@ -314,7 +336,6 @@ class Campaign {
             std::string path = group.trace;
             path.replace(path.size() - 5, 5, ".shrunk.json");
             ptrace::write_json_atomic(path, shrunk.trace);
-            if (options_.on_failing_trace) options_.on_failing_trace(path);
             group.shrunk_trace = path;
             group.shrunk_steps = shrunk.steps_after;
         } catch (const pscenario::InputError&) {

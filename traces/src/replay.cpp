@@ -109,10 +109,7 @@ bool replay_steps(const LoadedTrace& trace, pmodel::World& world, ReplayResult& 
 }
 
 // The run's ending against the record: outcomes, then the violation and its property.
-ReplayResult compare_ending(const LoadedTrace& trace,
-                            const pmodel::World& world,
-                            ReplayResult& result) {
-    const std::size_t last = trace.steps.size();
+RecordedEnd compare_ending(const LoadedTrace& trace, const pmodel::World& world) {
     const std::vector<std::string> names = names_of(world);
     json outcomes = json::object();
     for (std::size_t index = 0; index < world.comps().size(); ++index) {
@@ -120,33 +117,40 @@ ReplayResult compare_ending(const LoadedTrace& trace,
             outcome_json(*trace.scenario->compiled, names, world.comps()[index].state.outcome);
     }
     if (outcomes != trace.recorded_outcomes) {
-        return diverge(result, last,
-                       "outcomes differ: replay gives " + outcomes.dump() + ", trace says " +
-                           trace.recorded_outcomes.dump());
+        return {false, "outcomes differ: replay gives " + outcomes.dump() + ", trace says " +
+                           trace.recorded_outcomes.dump()};
     }
     const bool violated = !world.violations().empty();
     if (violated != !trace.recorded_violation.is_null()) {
-        return diverge(result, last,
-                       violated ? "replay finds a violation the trace does not record"
-                                : "the recorded violation does not happen");
+        return {false, violated ? "replay finds a violation the trace does not record"
+                                : "the recorded violation does not happen"};
     }
-    result.exit_code = 0;
     if (!violated) {
-        result.message = "reproduced " + std::to_string(last) + " steps; outcomes match";
-        return result;
+        return {true,
+                "reproduced " + std::to_string(trace.steps.size()) + " steps; outcomes match"};
     }
     const json found = violation_json(names, world.violations().front());
     if (found["property"] != trace.recorded_property) {
-        return diverge(result, last,
-                       "replay violates " + found["property"].get<std::string>() +
-                           ", the trace records " + trace.recorded_property);
+        return {false, "replay violates " + found["property"].get<std::string>() +
+                           ", the trace records " + trace.recorded_property};
     }
-    result.message = "reproduced violation of " + found["property"].get<std::string>() +
-                     " as recorded: " + found["detail"].get<std::string>();
-    return result;
+    return {true, "reproduced violation of " + found["property"].get<std::string>() +
+                      " as recorded: " + found["detail"].get<std::string>()};
 }
 
 }  // namespace
+
+bool judged_at_end(const LoadedTrace& trace, const pmodel::World& world) {
+    return trace.end == "terminal" || (trace.end == "violation" && world.violations().empty());
+}
+
+RecordedEnd end_as_recorded(const LoadedTrace& trace, pmodel::World& world) {
+    if (judged_at_end(trace, world)) {
+        if (!ends_here(world)) return {false, "the trace ends here but actions are still enabled"};
+        (void)world.check_terminal();
+    }
+    return compare_ending(trace, world);
+}
 
 ReplayResult replay_file(const std::string& path) {
     return replay_text(pscenario::read_file(path), path);
@@ -157,17 +161,12 @@ ReplayResult replay_text(const std::string& text, const std::string& path) {
     ReplayResult result;
     pmodel::World world(trace.scenario, trace.variants, trace.faults);
     if (!replay_steps(trace, world, result)) return result;
-    const bool judged_at_end =
-        trace.end == "terminal" || (trace.end == "violation" && world.violations().empty());
-    if (judged_at_end) {
-        if (!ends_here(world)) {
-            return diverge(result, trace.steps.size(),
-                           "the trace ends here but actions are still enabled");
-        }
-        (void)world.check_terminal();
-    }
+    const RecordedEnd ending = end_as_recorded(trace, world);
     log_final_state(world, result.log);
-    return compare_ending(trace, world, result);
+    if (!ending.as_recorded) return diverge(result, trace.steps.size(), ending.message);
+    result.exit_code = 0;
+    result.message = ending.message;
+    return result;
 }
 
 }  // namespace ptrace

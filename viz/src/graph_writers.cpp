@@ -22,6 +22,8 @@ boost::dynamic_properties graph_properties(const StateGraph& graph) {
     properties.property("fingerprint", boost::get(&StateNode::fingerprint, g));
     properties.property("depth", boost::get(&StateNode::depth, g));
     properties.property("kind", boost::get(&StateNode::kind, g));
+    properties.property("initial", boost::get(&StateNode::initial, g));
+    properties.property("cut", boost::get(&StateNode::cut, g));
     properties.property("property", boost::get(&StateNode::property, g));
     properties.property("detail", boost::get(&StateNode::detail, g));
     properties.property("states", boost::get(&StateNode::states, g));
@@ -31,12 +33,14 @@ boost::dynamic_properties graph_properties(const StateGraph& graph) {
     return properties;
 }
 
-// How a kind of state looks in Graphviz.
+// How a state looks in Graphviz: the initial state bold, a cut one dashed, the judged ones
+// filled (node_colour).
 std::string node_style(const StateNode& node) {
-    if (node.kind == "initial") return "bold";
-    if (node.kind == "cut") return "dashed";
-    if (node.kind == "state") return "solid";
-    return "filled";
+    std::string style;
+    if (node.initial) style = "bold";
+    if (node.cut) style.append(style.empty() ? "" : ",").append("dashed");
+    if (node.kind != "state") style.append(style.empty() ? "" : ",").append("filled");
+    return style.empty() ? "solid" : style;
 }
 
 std::string node_colour(const StateNode& node) {

@@ -3,6 +3,7 @@
 // escaped with Mermaid's entity codes (#35; for '#', #59; for ';', which would end the
 // statement).
 #include <sstream>
+#include <stdexcept>
 
 #include "pviz/pictures.hpp"
 
@@ -49,7 +50,7 @@ class MermaidWriter {
         }
         for (const StepView& step : view_.steps) write_step(step);
         for (const MessageArrow& arrow : view_.arrows) {
-            if (arrow.delivered != 0) continue;
+            if (arrow.delivered != 0 || arrow.dropped != 0) continue;
             note(arrow.from, "in flight at the end: " + arrow.message + " to " + arrow.to);
         }
         return out_.str();
@@ -61,7 +62,8 @@ class MermaidWriter {
             if (view_.components[index] == name)
                 return std::string("c").append(std::to_string(index));
         }
-        return "c0";
+        // The view names every component of the run: anything else is a bug of the view.
+        throw std::logic_error("mermaid chart: no participant " + name);
     }
 
     void note(const std::string& over, const std::string& text) {
@@ -109,7 +111,11 @@ class MermaidWriter {
                 note(event.from, number + event.from + " spawns " + event.to);
                 break;
             case EventType::end:
-                note(event.from, "ends " + end_text(event.detail));
+                note(event.from, number + event.from + " ends " + end_text(event.detail));
+                break;
+            case EventType::drop:
+                note(event.from,
+                     number + event.message + " to " + event.to + " dropped, never delivered");
                 break;
             case EventType::violation: {
                 const nlohmann::json& comps = event.detail.value("components", nlohmann::json());

@@ -5,6 +5,7 @@
 // row in red. Every step is a <g class="step" data-step="K"> holding its row and the arrows it
 // sent, with a transparent full-width hit rectangle, for the HTML viewer.
 #include <sstream>
+#include <stdexcept>
 #include <utility>
 
 #include "pviz/pictures.hpp"
@@ -58,6 +59,8 @@ constexpr const char* style = R"(<style>
 .sequence-chart text.control{fill:#57606a;stroke:none}
 .sequence-chart .error{stroke:#cf222e}.sequence-chart text.error{fill:#cf222e;stroke:none}
 .sequence-chart .in-flight{stroke-dasharray:1 3}
+.sequence-chart .dropped{stroke-dasharray:6 2 1 2}
+.sequence-chart .dropped-mark{fill:#cf222e;font-weight:bold;font-size:14px}
 .sequence-chart .violation-band{fill:#ffebe9}
 .sequence-chart text.violation{fill:#cf222e;font-weight:bold}
 .sequence-chart .fault{fill:#bc4c00;font-weight:bold}
@@ -96,7 +99,8 @@ class SvgWriter {
                 return step_column + static_cast<int>(index) * column_width + column_width / 2;
             }
         }
-        return step_column;
+        // The view names every component of the run: anything else is a bug of the view.
+        throw std::logic_error("sequence chart: no lifeline " + name);
     }
 
     void markers() {
@@ -188,29 +192,47 @@ class SvgWriter {
         (void)step;
     }
 
+    // Where an arrow ends: the row that delivered it, the row that dropped it (a cross
+    // there), or the bottom of the chart (still in flight).
+    [[nodiscard]] std::pair<int, std::string> arrow_end(const MessageArrow& arrow) const {
+        if (arrow.delivered != 0) {
+            return {row_middle(arrow.delivered),
+                    std::string(", delivered at step ").append(std::to_string(arrow.delivered))};
+        }
+        if (arrow.dropped != 0) {
+            return {row_middle(arrow.dropped),
+                    std::string(", dropped at step ").append(std::to_string(arrow.dropped))};
+        }
+        return {row_top(view_.steps.size() + 1), ", still in flight at the end"};
+    }
+
     void message(const MessageArrow& arrow) {
         const int x1 = lifeline_x(arrow.from);
         const int x2 = lifeline_x(arrow.to);
         const int y1 = row_middle(arrow.sent);
-        const bool arrived = arrow.delivered != 0;
-        const int y2 = arrived ? row_middle(arrow.delivered) : row_top(view_.steps.size() + 1);
+        const auto [y2, fate] = arrow_end(arrow);
         const std::string kind = arrow.message_class;
-        out_ << "<path class=\"msg " << kind << (arrived ? "" : " in-flight") << "\" d=\"";
+        const char* extra = arrow.delivered != 0 ? ""
+                            : arrow.dropped != 0 ? " dropped"
+                                                 : " in-flight";
+        out_ << "<path class=\"msg " << kind << extra << "\" d=\"";
         if (x1 == x2) {
             out_ << 'M' << x1 << ',' << y1 << " C" << x1 + 50 << ',' << y1 << ' ' << x1 + 50 << ','
                  << y2 << ' ' << x2 << ',' << y2;
         } else {
             out_ << 'M' << x1 << ',' << y1 << " L" << x2 << ',' << y2;
         }
-        out_ << "\" marker-end=\"url(#head-" << kind << ")\"><title>" << xml(arrow.message) << " "
-             << xml(arrow.from) << "-&gt;" << xml(arrow.to) << ", sent at step " << arrow.sent
-             << (arrived
-                     ? std::string(", delivered at step ").append(std::to_string(arrow.delivered))
-                     : std::string(", still in flight at the end"))
-             << "</title></path>\n"
+        out_ << '"';
+        if (arrow.dropped == 0) out_ << " marker-end=\"url(#head-" << kind << ")\"";
+        out_ << "><title>" << xml(arrow.message) << " " << xml(arrow.from) << "-&gt;"
+             << xml(arrow.to) << ", sent at step " << arrow.sent << fate << "</title></path>\n"
              << "<text class=\"" << kind << "\" x=\"" << (x1 + x2) / 2 + (x1 == x2 ? 30 : 0)
              << "\" y=\"" << (y1 + y2) / 2 - 3 << "\" text-anchor=\"middle\">" << xml(arrow.message)
              << "</text>\n";
+        if (arrow.dropped != 0) {
+            out_ << "<text class=\"dropped-mark\" x=\"" << x2 << "\" y=\"" << y2 + 4
+                 << "\" text-anchor=\"middle\">x</text>\n";
+        }
     }
 
     const TraceView& view_;

@@ -24,11 +24,14 @@ class Projection {
 
     [[nodiscard]] bool active() const { return !component_.empty(); }
 
-    std::string local(const pmodel::World& world) const {
+    std::string local(const pmodel::World& world) {
         const pcore::CompId comp = world.find_by_name(component_);
         if (!comp.valid()) return "not yet spawned";
+        met_component_ = true;
         return local_state_line(world, comp);
     }
+
+    [[nodiscard]] bool met_component() const { return met_component_; }
 
     Vertex node(StateGraph& graph, const std::string& local, const StateNode& global) {
         auto [at, inserted] = nodes_.try_emplace(local, 0);
@@ -42,6 +45,7 @@ class Projection {
         }
         StateNode& node = graph[at->second];
         ++node.states;
+        node.initial |= global.initial;
         // The most telling kind wins: a violation over a deadlock over a terminal state.
         if (rank(global.kind) > rank(node.kind)) {
             node.kind = global.kind;
@@ -73,15 +77,11 @@ class Projection {
 
   private:
     static int rank(const std::string& kind) {
-        return kind == "violation"  ? 5
-               : kind == "cut"      ? 4
-               : kind == "deadlock" ? 3
-               : kind == "terminal" ? 2
-               : kind == "initial"  ? 1
-                                    : 0;
+        return kind == "violation" ? 3 : kind == "deadlock" ? 2 : kind == "terminal" ? 1 : 0;
     }
 
     std::string component_;
+    bool met_component_ = false;
     std::map<std::string, Vertex> nodes_;
     std::map<std::tuple<Vertex, Vertex, std::string>, std::uint64_t> edges_;
 };
@@ -107,26 +107,24 @@ class GraphBuilder {
 
     GraphResult build() {
         pmodel::World initial(scenario_, options_.variants, options_.faults);
-        if (projection_.active() && !initial.find_by_name(options_.collapse).valid() &&
-            !scenario_names_component()) {
-            throw std::invalid_argument("no component named \"" + options_.collapse + "\"");
-        }
         StateNode node = describe(initial, 0);
-        node.kind = "initial";
+        node.initial = true;
         (void)add_state(std::move(initial), std::move(node));
         while (!frontier_.empty() && result_.complete) expand();
-        for (const Queued& queued : frontier_) mark_cut(queued.vertex);
-        if (projection_.active()) projection_.finish(result_.graph);
+        for (const Queued& queued : frontier_) result_.graph[queued.vertex].cut = true;
+        if (projection_.active()) {
+            // Names of spawned components depend on the order of spawns: a name is known only
+            // once some state has it.
+            if (!projection_.met_component()) {
+                throw std::invalid_argument("no component named \"" + options_.collapse +
+                                            "\" in any state reached");
+            }
+            projection_.finish(result_.graph);
+        }
         return std::move(result_);
     }
 
   private:
-    // A spawned component is not in the initial world: its name may still be one the run
-    // gives (a definition's name or an `as` name), found in the scenario's text.
-    bool scenario_names_component() const {
-        return scenario_->source_text.find("\"" + options_.collapse + "\"") != std::string::npos;
-    }
-
     StateNode describe(const pmodel::World& world, std::uint32_t depth) const {
         StateNode node;
         node.id = std::string("s").append(std::to_string(result_.states));
@@ -141,16 +139,19 @@ class GraphBuilder {
         return node;
     }
 
-    // Judges a new state as the checker does, adds it, and queues it when it is expanded.
+    // Judges a new state as the checker does, adds it, and queues it when it is expanded. A
+    // state a monitor found violating is kept apart from the others: the fingerprint does not
+    // hold the monitors' verdicts, and the checker never counts such a state as visited.
     Vertex add_state(pmodel::World world, StateNode node) {
         ++result_.states;
         std::vector<pmodel::Action> actions;
         world.enabled_actions(actions);
-        if (node.kind != "violation" && !pmodel::any_live(actions)) judge_terminal(world, node);
+        const bool monitored = node.kind == "violation";
+        if (!monitored && !pmodel::any_live(actions)) judge_terminal(world, node);
         if (node.kind == "violation") ++result_.violating_states;
         const bool expand = node.kind != "violation" && !actions.empty();
         const Vertex vertex = global_vertex(world, node);
-        seen_.emplace(world.fingerprint(), vertex);
+        (monitored ? seen_violating_ : seen_).emplace(world.fingerprint(), vertex);
         if (expand) frontier_.push_back({std::move(world), vertex, node.depth});
         return vertex;
     }
@@ -158,7 +159,7 @@ class GraphBuilder {
     void judge_terminal(const pmodel::World& world, StateNode& node) const {
         pmodel::World judged = world;
         const std::vector<pmodel::AppDeadlock> deadlocks = judged.check_terminal();
-        if (node.kind != "initial") node.kind = "terminal";
+        node.kind = "terminal";
         if (!deadlocks.empty()) {
             node.kind = "deadlock";
             node.detail = deadlocks.front().detail;
@@ -180,30 +181,29 @@ class GraphBuilder {
         const Queued queued = std::move(frontier_.front());
         frontier_.pop_front();
         const pmodel::World& world = queued.world;
-        const Vertex vertex = queued.vertex;
         std::vector<pmodel::Action> actions;
         world.enabled_actions(actions);
-        const std::uint32_t depth = queued.depth + 1;
         for (const pmodel::Action& action : actions) {
             pmodel::World child = world;
             child.apply(action);
-            ++result_.transitions;
             const StateEdge edge{world.describe(action), action_kind(action.kind), 1};
-            const auto known = seen_.find(child.fingerprint());
-            if (known != seen_.end()) {
-                connect(vertex, known->second, edge);
-                continue;
-            }
-            if (result_.states >= options_.max_states) {
+            const auto& seen = child.violations().empty() ? seen_ : seen_violating_;
+            const auto known = seen.find(child.fingerprint());
+            if (known == seen.end() && result_.states >= options_.max_states) {
                 result_.complete = false;
                 result_.stop_reason =
                     std::string("--max-states ").append(std::to_string(options_.max_states)) +
                     " reached";
-                mark_cut(vertex);
+                result_.graph[queued.vertex].cut = true;
                 return;
             }
-            const Vertex target = add_state(child, describe(child, depth));
-            connect(vertex, target, edge);
+            ++result_.transitions;
+            if (known != seen.end()) {
+                connect(queued.vertex, known->second, edge);
+                continue;
+            }
+            StateNode node = describe(child, queued.depth + 1);
+            connect(queued.vertex, add_state(std::move(child), std::move(node)), edge);
         }
     }
 
@@ -213,11 +213,6 @@ class GraphBuilder {
         } else {
             boost::add_edge(from, to, edge, result_.graph);
         }
-    }
-
-    void mark_cut(Vertex vertex) {
-        StateNode& node = result_.graph[vertex];
-        if (node.kind != "violation") node.kind = "cut";
     }
 
     std::shared_ptr<const pmodel::Scenario> scenario_;
@@ -230,7 +225,10 @@ class GraphBuilder {
         std::uint32_t depth;
     };
     std::deque<Queued> frontier_;
-    std::unordered_map<std::uint64_t, Vertex> seen_;  // lookups only: never iterated
+    // Lookups only, never iterated: states by fingerprint, and apart from them the states a
+    // monitor found violating.
+    std::unordered_map<std::uint64_t, Vertex> seen_;
+    std::unordered_map<std::uint64_t, Vertex> seen_violating_;
 };
 
 }  // namespace

@@ -61,6 +61,9 @@ std::string event_line(const Event& event) {
             return event.from + " ends: " + end_text(event.detail);
         case EventType::violation:
             return "VIOLATION " + violation_text(event.detail);
+        case EventType::drop:
+            return event.message + " from " + event.from + " to " + event.to +
+                   " dropped, never delivered (a component it concerned was freed)";
     }
     return "";
 }

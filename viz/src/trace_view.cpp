@@ -30,16 +30,18 @@ json action_json(const ptrace::NamedStep& step) {
 }
 
 // Each property's status in a state: a monitor holds until it fires; a terminal check is
-// pending until the run's last state is judged (`judged`).
-json property_status(const std::vector<pmodel::Violation>& violations, bool judged) {
+// pending until the run's last state is judged (`judged`); EXPECT is not judged in a run with
+// an injected fault (World::check_terminal).
+json property_status(const pmodel::World& world, bool judged) {
     json statuses = json::array();
     for (const pmodel::PropertyInfo& info : pmodel::property_catalogue()) {
         std::string status = "holds";
-        if (!info.checked)
+        if (!info.checked || (info.id == "EXPECT" && world.fault_injected())) {
             status = "not_checked";
-        else if (info.kind == pmodel::PropertyKind::terminal && !judged)
+        } else if (info.kind == pmodel::PropertyKind::terminal && !judged) {
             status = "pending";
-        for (const pmodel::Violation& violation : violations) {
+        }
+        for (const pmodel::Violation& violation : world.violations()) {
             if (violation.property == info.id) status = "violated";
         }
         statuses.push_back({{"id", std::string(info.id)}, {"status", status}});
@@ -86,7 +88,12 @@ class ViewBuilder {
     void step(std::size_t index) {
         const ptrace::NamedStep& named = trace_.steps[index];
         const std::optional<pmodel::Action> action = ptrace::resolve_step(world_, named);
-        if (!action || !world_.enabled(*action)) diverged(index, "its action is not enabled");
+        if (!action) {
+            diverged(index, named.kind == pmodel::ActionKind::deliver
+                                ? "no link " + named.a + "->" + named.b
+                                : "no component named " + named.a);
+        }
+        if (!world_.enabled(*action)) diverged(index, "the recorded action is not enabled here");
         StepView step{index + 1,
                       world_.describe(*action),
                       named.kind == pmodel::ActionKind::deliver ? named.b : named.a,
@@ -101,6 +108,7 @@ class ViewBuilder {
         world_.apply(*action, applied_);
         if (world_.fingerprint() != named.fingerprint) diverged(index, "another state fingerprint");
         note_sends(step);
+        note_drops(step);
         note_spawns(comps_before, step);
         note_ends(outcomes_before, step);
         note_violations(violations_before, step);
@@ -157,6 +165,27 @@ class ViewBuilder {
         }
     }
 
+    // Messages the world dropped in this step: a freed component's inbox goes with it. Its
+    // queues are shorter than the arrows still waiting on them.
+    void note_drops(StepView& step) {
+        for (auto& [link, waiting] : in_flight_) {
+            const pmodel::Link* queue =
+                world_.link(world_.find_by_name(link.first), world_.find_by_name(link.second));
+            const std::size_t left = queue == nullptr ? 0 : queue->queue.size();
+            while (waiting.size() > left) {
+                MessageArrow& arrow = view_.arrows[waiting.front()];
+                arrow.dropped = step.index;
+                step.events.push_back({EventType::drop,
+                                       arrow.from,
+                                       arrow.to,
+                                       arrow.message,
+                                       arrow.message_class,
+                                       {}});
+                waiting.erase(waiting.begin());
+            }
+        }
+    }
+
     void note_spawns(std::size_t comps_before, StepView& step) {
         const std::vector<std::string> names = component_names(world_);
         for (std::size_t index = comps_before; index < names.size(); ++index) {
@@ -197,12 +226,19 @@ class ViewBuilder {
         view_.violation_json["step"] = step;
     }
 
-    // A run that ended (not cut by its step bound) is judged on its last state, as replay and
-    // the checker judge it: the terminal properties are decided there.
+    // The run ends as replay ends it (ptrace::end_as_recorded: one rule): judged on its last
+    // state when it ended there, and compared with the record; a trace that does not end as
+    // recorded is refused, as one whose steps do not replay is.
     void judge_end() {
-        if (trace_.end == "steps_exhausted" || !ptrace::ends_here(world_)) return;
+        const bool judged = ptrace::judged_at_end(trace_, world_);
         const std::size_t before = world_.violations().size();
-        (void)world_.check_terminal();
+        const ptrace::RecordedEnd ending = ptrace::end_as_recorded(trace_, world_);
+        if (!ending.as_recorded) {
+            throw pscenario::InputError(trace_.origin, "$.end",
+                                        "the trace does not end as recorded (" + ending.message +
+                                            "); `protocheck replay` tells more");
+        }
+        if (!judged) return;
         if (view_.steps.empty()) {
             for (std::size_t index = before; index < world_.violations().size(); ++index)
                 found(world_.violations()[index], 0);
@@ -216,7 +252,7 @@ class ViewBuilder {
     void keep_state(bool judged) {
         json state = world_json(world_);
         state["fingerprint"] = ptrace::hex64(world_.fingerprint());
-        state["properties"] = property_status(world_.violations(), judged);
+        state["properties"] = property_status(world_, judged);
         json violations = json::array();
         for (const pmodel::Violation& violation : world_.violations()) {
             violations.push_back(ptrace::violation_json(component_names(world_), violation));
@@ -234,11 +270,13 @@ class ViewBuilder {
 };
 
 json event_json(const Event& event) {
-    static const char* const types[] = {"send", "deliver", "fault", "spawn", "end", "violation"};
+    static const char* const types[] = {"send", "deliver",   "fault", "spawn",
+                                        "end",  "violation", "drop"};
     json result = {{"type", types[static_cast<int>(event.type)]}};
     switch (event.type) {
         case EventType::send:
         case EventType::deliver:
+        case EventType::drop:
             result.update({{"from", event.from},
                            {"to", event.to},
                            {"message", event.message},

@@ -203,6 +203,23 @@ TEST(Pictures, ProvenanceAndTheViolationAreShown) {
     EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg")) << "no network";
 }
 
+// A freed component's messages go with it: drawn as dropped at that step, not in flight.
+TEST(Pictures, DroppedMessagesAreNotInFlight) {
+    const pviz::TraceView view = view_of(std::string(PROTOCHECK_SOURCE_DIR) +
+                                         "/traces/corpus/spawn-races-cancel-by-name-seed-1.json");
+    std::size_t dropped = 0;
+    for (const pviz::MessageArrow& arrow : view.arrows) {
+        if (arrow.dropped == 0) continue;
+        ++dropped;
+        EXPECT_EQ(arrow.delivered, 0u);
+        EXPECT_GT(arrow.dropped, arrow.sent);
+    }
+    EXPECT_GT(dropped, 0u);
+    EXPECT_TRUE(view.states.back()["links"].empty());
+    EXPECT_EQ(pviz::mermaid_chart(view).find("in flight at the end"), std::string::npos);
+    EXPECT_NE(pviz::svg_chart(view).find("dropped at step"), std::string::npos);
+}
+
 TEST(Pictures, ATraceThatDoesNotReplayIsRefused) {
     const std::string path =
         std::string(PROTOCHECK_SOURCE_DIR) + "/traces/corpus/chain-seed-1.json";
@@ -215,6 +232,14 @@ TEST(Pictures, ATraceThatDoesNotReplayIsRefused) {
     const auto result = ptest::run_protocheck({"show", bad, "--format", "svg"});
     EXPECT_EQ(result.code, 2);
     EXPECT_NE(result.err.find("$.steps[5]"), std::string::npos) << result.err;
+    // The steps replay, but the run does not end as recorded: refused as replay refuses it.
+    json cut = json::parse(pscenario::read_file(path));
+    cut["steps"].erase(cut["steps"].begin() + 10, cut["steps"].end());
+    const std::string truncated = (dir / "truncated.json").string();
+    std::ofstream(truncated) << cut.dump();
+    const auto ending = ptest::run_protocheck({"show", truncated});
+    EXPECT_EQ(ending.code, 2);
+    EXPECT_NE(ending.err.find("$.end"), std::string::npos) << ending.err;
     const auto scenario = ptest::run_protocheck(
         {"show", std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/chain.json"});
     EXPECT_EQ(scenario.code, 2);

@@ -59,6 +59,7 @@ TEST(StateGraph, GraphMlLoadsBackWithTheCountsCheckReports) {
             pcheck::CheckOptions check;
             check.max_states = 12000;
             pviz::GraphOptions options;
+            options.max_states = check.max_states;
             if (faults) check.faults.crash = options.faults.crash = 1;
             const pcheck::CheckResult checked = pcheck::check(ptest::bundled(name), check);
             if (checked.verdict != pcheck::Verdict::pass) continue;
@@ -97,15 +98,26 @@ TEST(StateGraph, ViolatingStatesAreMarkedWithTheirProperty) {
     EXPECT_NE(cli.out.find("\"property\": \"LC-2\""), std::string::npos);
 }
 
-TEST(StateGraph, InitialTerminalAndDeadlockedStatesAreMarked) {
-    const pviz::GraphResult result = graph_of("application-deadlock");
+std::map<std::string, int> kinds_of(const pviz::GraphResult& result) {
     std::map<std::string, int> kinds;
     for (auto [vertex, end] = boost::vertices(result.graph); vertex != end; ++vertex) {
         ++kinds[result.graph[*vertex].kind];
+        kinds["initial"] += result.graph[*vertex].initial;
+        kinds["cut"] += result.graph[*vertex].cut;
     }
+    return kinds;
+}
+
+TEST(StateGraph, InitialTerminalAndDeadlockedStatesAreMarked) {
+    std::map<std::string, int> kinds = kinds_of(graph_of("application-deadlock"));
     EXPECT_EQ(kinds["initial"], 1);
     EXPECT_GT(kinds["deadlock"], 0);
-    EXPECT_EQ(result.graph[0].kind, "initial");
+    kinds = kinds_of(graph_of("tractor-remote-error"));
+    EXPECT_EQ(kinds["initial"], 1);
+    EXPECT_GT(kinds["terminal"], 0);
+    EXPECT_EQ(kinds["deadlock"], 0);
+    EXPECT_EQ(kinds["violation"], 0);
+    EXPECT_TRUE(graph_of("chain").graph[0].initial);
 }
 
 TEST(StateGraph, MaxStatesCutsAndMarksTheCut) {
@@ -115,11 +127,16 @@ TEST(StateGraph, MaxStatesCutsAndMarksTheCut) {
     EXPECT_FALSE(result.complete);
     EXPECT_EQ(result.states, 40u);
     EXPECT_EQ(boost::num_vertices(result.graph), 40u);
-    std::size_t cut = 0;
-    for (auto [vertex, end] = boost::vertices(result.graph); vertex != end; ++vertex) {
-        cut += result.graph[*vertex].kind == "cut";
-    }
-    EXPECT_GT(cut, 0u);
+    EXPECT_GT(kinds_of(result)["cut"], 0);
+    std::size_t edges = 0;
+    pviz::visit_edges(result.graph, [&](const pviz::StateGraph::edge_descriptor&) { ++edges; });
+    EXPECT_EQ(edges, result.transitions) << "only the transitions taken are counted";
+    // One state: the initial one, cut, still marked initial.
+    options.max_states = 1;
+    const pviz::GraphResult one = graph_of("chain", options);
+    ASSERT_EQ(boost::num_vertices(one.graph), 1u);
+    EXPECT_TRUE(one.graph[0].initial);
+    EXPECT_TRUE(one.graph[0].cut);
     EXPECT_NE(pviz::graph_dot(result, "chain").find("CUT: --max-states 40 reached"),
               std::string::npos);
     EXPECT_EQ(read_back(pviz::graph_graphml(result)).complete, "false");
@@ -162,6 +179,14 @@ TEST(StateGraph, CollapseProjectsOntoOneComponent) {
     });
     EXPECT_GT(changing, 0u);
     EXPECT_LT(changing, global.transitions);
+    // A spawned component's name (the second of two with one spawn name) works too.
+    options.collapse = "source#2";
+    const pviz::GraphResult spawned = graph_of("independent-pipelines", [&] {
+        pviz::GraphOptions bounded = options;
+        bounded.max_states = 3000;
+        return bounded;
+    }());
+    EXPECT_GT(boost::num_vertices(spawned.graph), 2u);
     const auto unknown = ptest::run_protocheck(
         {"export", ptest::scenario_path("transfer-overtaking"), "--collapse", "nobody"});
     EXPECT_EQ(unknown.code, 2);

@@ -57,9 +57,11 @@ struct CampaignOptions {
     bool shrink = true;  // shrink each group's trace at the end (not when interrupted)
     const std::atomic<bool>* interrupt = nullptr;
     std::function<void(const CampaignProgress&)> on_progress;  // called from the calling thread
-    // Called after a failing run's trace (or a group's shrunk trace) is written, from the job
-    // that wrote it (any thread: it must not share state unguarded): simulate --html writes the
-    // viewer beside it. A pscenario::InputError it throws ends the campaign as an error.
+    // Called for every failing trace the campaign keeps: after it is written, from the job
+    // that wrote it (any thread: it must not share state unguarded), or, for the traces known
+    // only at the end (--keep-traces groups, shrunk traces), from the calling thread then.
+    // simulate --html writes the viewer beside it. A pscenario::InputError it throws ends the
+    // campaign as an error.
     std::function<void(const std::string& trace_path)> on_failing_trace;
     double progress_every = 1;  // seconds
     std::string tool_version = "0.0.0";

@@ -104,6 +104,18 @@ struct LoadedTrace {
 // True when nothing but a fault is enabled: a run may end here (and be judged on this state).
 [[nodiscard]] bool ends_here(const pmodel::World& world);
 
+// How a replayed run ends (one rule for replay and for `show`): a trace that ended
+// "terminal", or "violation" with nothing violated on the way, is judged on its last state by
+// the terminal checks, which must be all that is left to do; then the outcomes, the violation
+// and its property are compared with the record.
+struct RecordedEnd {
+    bool as_recorded = false;
+    std::string message;  // "reproduced ...", or what differs
+};
+[[nodiscard]] bool judged_at_end(const LoadedTrace& trace, const pmodel::World& world);
+// Judges `world` (after the trace's last step) as replay does and compares it with the record.
+[[nodiscard]] RecordedEnd end_as_recorded(const LoadedTrace& trace, pmodel::World& world);
+
 struct ReplayResult {
     // 0 reproduced as recorded (its recorded violation too, if it has one); 1 diverged. A
     // script tells a reproduced violation from a clean run by the message (or the trace).

@@ -30,9 +30,11 @@ struct StateNode {
     std::string fingerprint;  // "0x..." (collapsed: empty)
     std::string label;        // the state, short (world_view.hpp)
     std::uint32_t depth = 0;  // steps from the initial state, on a shortest path
-    // "initial", "state", "terminal", "deadlock" (a terminal application deadlock),
-    // "violation", or "cut" (found but not expanded: the --max-states bound)
+    // "state", "terminal" (only faults enabled), "deadlock" (a terminal application deadlock)
+    // or "violation"
     std::string kind = "state";
+    bool initial = false;
+    bool cut = false;          // not (or not fully) expanded: the --max-states bound
     std::string property;      // violation: the property
     std::string detail;        // violation: what the monitor said; deadlock: the cycle
     std::uint64_t states = 1;  // collapsed: global states projected onto this node
@@ -61,7 +63,7 @@ void visit_edges(const StateGraph& graph, Visit&& visit) {
 struct GraphOptions {
     pcore::Variants variants;
     pmodel::FaultBudget faults;
-    std::uint64_t max_states = 100000;
+    std::uint64_t max_states = 10000;
     std::string collapse;  // a component's name; empty: the global graph
 };
 

@@ -15,7 +15,7 @@
 
 namespace pviz {
 
-enum class EventType { send, deliver, fault, spawn, end, violation };
+enum class EventType { send, deliver, fault, spawn, end, violation, drop };
 
 struct Event {
     EventType type = EventType::send;
@@ -41,7 +41,8 @@ struct MessageArrow {
     std::string message;
     std::string message_class;
     std::size_t sent = 0;       // the step that sent it (0: never, it was there from the start)
-    std::size_t delivered = 0;  // the step that delivered it; 0: still in flight at the end
+    std::size_t delivered = 0;  // the step that delivered it; 0: not delivered
+    std::size_t dropped = 0;    // the step that dropped it (its receiver was freed); 0: not
 };
 
 struct TraceView {
