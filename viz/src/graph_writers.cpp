@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "pviz/boost_graph_io.hpp"
 #include "pviz/state_graph.hpp"
 
 namespace pviz {

@@ -13,6 +13,7 @@
 #include "cli_run.hpp"
 #include "pcheck/checker.hpp"
 #include "pmodel/variant_names.hpp"
+#include "pviz/boost_graph_io.hpp"
 
 namespace {
 

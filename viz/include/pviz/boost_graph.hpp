@@ -1,8 +1,8 @@
-// Boost.Graph's headers (the adjacency list, the GraphViz and GraphML readers and writers),
-// included in one place. GCC 12 warns, wrongly, that Boost's edge iterator and named-graph
-// lookups (an optional inside them) may be used uninitialised when a graph is copied or its
-// edges walked; the warning is Boost's, not ours, and is silenced for Boost's headers only
-// (clang does not give it, and does not know GCC's name for it).
+// Boost.Graph's adjacency list (the writers and readers: pviz/boost_graph_io.hpp). GCC 12 warns,
+// wrongly, that Boost's edge iterator and named-graph lookups (an optional inside them) may be used
+// uninitialised when a graph is copied or its edges walked; the warning is Boost's, not ours, and
+// is silenced for Boost's headers only (clang does not give it, and does not know GCC's name for
+// it).
 #pragma once
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -11,9 +11,6 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/graphml.hpp>
-#include <boost/graph/graphviz.hpp>
-#include <boost/property_map/function_property_map.hpp>
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
