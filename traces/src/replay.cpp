@@ -9,6 +9,21 @@ namespace ptrace {
 
 using nlohmann::json;
 
+StepToTake step_to_take(const pmodel::World& world, const NamedStep& step) {
+    StepToTake taken;
+    const std::optional<pmodel::Action> action = resolve_step(world, step);
+    if (!action) {
+        taken.problem = step.kind == pmodel::ActionKind::deliver
+                            ? "no link " + step.a + "->" + step.b
+                            : "no component named " + step.a;
+    } else if (!world.enabled(*action)) {
+        taken.problem = "the recorded action is not enabled here";
+    } else {
+        taken.action = action;
+    }
+    return taken;
+}
+
 bool ends_here(const pmodel::World& world) {
     std::vector<pmodel::Action> enabled;
     world.enabled_actions(enabled);
@@ -80,17 +95,12 @@ ReplayResult diverge(ReplayResult& result, std::size_t step, const std::string& 
 bool replay_steps(const LoadedTrace& trace, pmodel::World& world, ReplayResult& result) {
     for (std::size_t index = 0; index < trace.steps.size(); ++index) {
         const NamedStep& step = trace.steps[index];
-        const std::optional<pmodel::Action> action = resolve_step(world, step);
-        if (!action) {
-            diverge(result, index + 1,
-                    step.kind == pmodel::ActionKind::deliver ? "no link " + step.a + "->" + step.b
-                                                             : "no component named " + step.a);
+        const StepToTake taken = step_to_take(world, step);
+        if (!taken.action) {
+            diverge(result, index + 1, taken.problem);
             return false;
         }
-        if (!world.enabled(*action)) {
-            diverge(result, index + 1, "the recorded action is not enabled here");
-            return false;
-        }
+        const std::optional<pmodel::Action>& action = taken.action;
         const std::string label = world.describe(*action);
         world.apply(*action);
         const std::uint64_t fingerprint = world.fingerprint();

@@ -85,8 +85,6 @@ json violation_json(const std::vector<std::string>& names, const pmodel::Violati
         {"property", violation.property}, {"components", components}, {"detail", violation.detail}};
 }
 
-namespace {
-
 json action_json(const std::vector<std::string>& names, const pmodel::Action& action) {
     auto name = [&](pcore::CompId comp) { return names.at(comp.value()); };
     if (action.kind == pmodel::ActionKind::run) return {{"run", name(action.comp)}};
@@ -100,6 +98,8 @@ json action_json(const std::vector<std::string>& names, const pmodel::Action& ac
     if (action.index != 0) result["index"] = action.index;
     return result;
 }
+
+namespace {
 
 const char* end_name(psim::RunEnd end) {
     switch (end) {

@@ -77,14 +77,6 @@ class MermaidWriter {
         return "-->>";
     }
 
-    std::size_t sent_step(std::size_t delivered, const Event& event) const {
-        for (const MessageArrow& arrow : view_.arrows) {
-            if (arrow.delivered == delivered && arrow.from == event.from && arrow.to == event.to)
-                return arrow.sent;
-        }
-        return 0;
-    }
-
     void write_step(const StepView& step) {
         const std::string number = std::to_string(step.index) + ". ";
         if (step.action.contains("run") || step.action.contains("timeout")) {
@@ -99,7 +91,7 @@ class MermaidWriter {
                 out_ << "    " << id(event.from) << arrow_of(event.message_class) << id(event.to)
                      << ": "
                      << mermaid_text(number + event.message + " (sent at step " +
-                                     std::to_string(sent_step(step.index, event)) + ")")
+                                     std::to_string(event.sent) + ")")
                      << '\n';
                 break;
             case EventType::fault:

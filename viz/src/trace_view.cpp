@@ -13,22 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-json action_json(const ptrace::NamedStep& step) {
-    switch (step.kind) {
-        case pmodel::ActionKind::run:
-            return {{"run", step.a}};
-        case pmodel::ActionKind::timeout:
-            return {{"timeout", step.a}};
-        case pmodel::ActionKind::fault:
-            return {{"fault", {pmodel::fault_name(pmodel::fault_kinds[step.index]), step.a}}};
-        case pmodel::ActionKind::deliver:
-            break;
-    }
-    json action = {{"deliver", {step.a, step.b}}};
-    if (step.index != 0) action["index"] = step.index;
-    return action;
-}
-
 // Each property's status in a state: a monitor holds until it fires; a terminal check is
 // pending until the run's last state is judged (`judged`); EXPECT is not judged in a run with
 // an injected fault (World::check_terminal).
@@ -87,25 +71,21 @@ class ViewBuilder {
 
     void step(std::size_t index) {
         const ptrace::NamedStep& named = trace_.steps[index];
-        const std::optional<pmodel::Action> action = ptrace::resolve_step(world_, named);
-        if (!action) {
-            diverged(index, named.kind == pmodel::ActionKind::deliver
-                                ? "no link " + named.a + "->" + named.b
-                                : "no component named " + named.a);
-        }
-        if (!world_.enabled(*action)) diverged(index, "the recorded action is not enabled here");
+        const ptrace::StepToTake taken = ptrace::step_to_take(world_, named);
+        if (!taken.action) diverged(index, taken.problem);
+        const pmodel::Action& action = *taken.action;
         StepView step{index + 1,
-                      world_.describe(*action),
+                      world_.describe(action),
                       named.kind == pmodel::ActionKind::deliver ? named.b : named.a,
-                      action_json(named),
+                      ptrace::action_json(component_names(world_), action),
                       {}};
         const std::size_t comps_before = world_.comps().size();
         const std::size_t violations_before = world_.violations().size();
         std::vector<pcore::OutcomeKind> outcomes_before;
         for (const pmodel::CompSlot& slot : world_.comps())
             outcomes_before.push_back(slot.state.outcome.kind);
-        note_action(*action, step);
-        world_.apply(*action, applied_);
+        note_action(action, step);
+        world_.apply(action, applied_);
         if (world_.fingerprint() != named.fingerprint) diverged(index, "another state fingerprint");
         note_sends(step);
         note_drops(step);
@@ -130,17 +110,16 @@ class ViewBuilder {
         const pcore::Message& message = world_.link(action.from, action.to)->queue[action.index];
         const std::string from = names[action.from.value()];
         const std::string to = names[action.to.value()];
-        step.events.push_back({EventType::deliver,
-                               from,
-                               to,
-                               pcore::message_name(message),
-                               message_class(message),
-                               {}});
+        Event delivered{EventType::deliver,     from, to, pcore::message_name(message),
+                        message_class(message), {}};
         std::vector<std::size_t>& waiting = in_flight_[{from, to}];
         if (action.index < waiting.size()) {
-            view_.arrows[waiting[action.index]].delivered = step.index;
+            MessageArrow& arrow = view_.arrows[waiting[action.index]];
+            arrow.delivered = step.index;
+            delivered.sent = arrow.sent;
             waiting.erase(waiting.begin() + static_cast<std::ptrdiff_t>(action.index));
         }
+        step.events.push_back(std::move(delivered));
     }
 
     // The messages the step sent: the last ones of each link it sent on, in order.

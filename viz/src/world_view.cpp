@@ -59,16 +59,11 @@ json round_json(const pcore::RoundState& round, const std::vector<std::string>& 
     return text;
 }
 
-}  // namespace
-
-std::vector<std::string> component_names(const pmodel::World& world) {
-    std::vector<std::string> names;
-    for (const pmodel::CompSlot& slot : world.comps()) names.push_back(slot.name);
-    return names;
-}
-
-json component_json(const pmodel::World& world, pcore::CompId comp) {
-    const std::vector<std::string> names = component_names(world);
+// One component, with the world's names computed once by the caller (world_json: once a state,
+// not once a component).
+json component_view(const pmodel::World& world,
+                    pcore::CompId comp,
+                    const std::vector<std::string>& names) {
     const pcore::ComponentState& state = world.comps()[comp.value()].state;
     json outcome = nullptr;
     if (state.outcome.kind != pcore::OutcomeKind::running) {
@@ -86,11 +81,23 @@ json component_json(const pmodel::World& world, pcore::CompId comp) {
             {"ports", ports_json(state, names)}};
 }
 
+}  // namespace
+
+std::vector<std::string> component_names(const pmodel::World& world) {
+    std::vector<std::string> names;
+    for (const pmodel::CompSlot& slot : world.comps()) names.push_back(slot.name);
+    return names;
+}
+
+json component_json(const pmodel::World& world, pcore::CompId comp) {
+    return component_view(world, comp, component_names(world));
+}
+
 json world_json(const pmodel::World& world) {
     const std::vector<std::string> names = component_names(world);
     json components = json::array();
     for (std::uint32_t index = 0; index < world.comps().size(); ++index) {
-        components.push_back(component_json(world, pcore::CompId(index)));
+        components.push_back(component_view(world, pcore::CompId(index), names));
     }
     json links = json::array();
     for (const pmodel::Link& link : world.links()) {

@@ -101,6 +101,16 @@ struct LoadedTrace {
 [[nodiscard]] std::optional<pmodel::Action> resolve_step(const pmodel::World& world,
                                                          const NamedStep& step);
 [[nodiscard]] NamedStep name_step(const pmodel::World& world, const pmodel::Action& action);
+// A recorded step as an action that can be taken in `world` now, or why not (replay's words: no
+// such component or link, or not enabled here). One rule for replay and for `show`.
+struct StepToTake {
+    std::optional<pmodel::Action> action;  // none: `problem` says why
+    std::string problem;
+};
+[[nodiscard]] StepToTake step_to_take(const pmodel::World& world, const NamedStep& step);
+// A step's action as traces write it ({"run": NAME}, {"deliver": [FROM, TO]}, ...).
+[[nodiscard]] nlohmann::json action_json(const std::vector<std::string>& names,
+                                         const pmodel::Action& action);
 // True when nothing but a fault is enabled: a run may end here (and be judged on this state).
 [[nodiscard]] bool ends_here(const pmodel::World& world);
 

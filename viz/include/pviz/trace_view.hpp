@@ -24,6 +24,7 @@ struct Event {
     std::string message;  // send, deliver: the message; fault: its kind
     std::string message_class;  // send, deliver: data, sync, control or error (message_class)
     nlohmann::json detail;      // end: the trace format's outcome; violation: the violation
+    std::size_t sent = 0;       // deliver: the step that sent the message (0: not known)
 };
 
 struct StepView {
