@@ -27,6 +27,7 @@
 #include <tuple>
 #include <vector>
 
+#include "pcore/component.hpp"
 #include "pcore/encode.hpp"
 #include "pcore/message.hpp"
 
@@ -46,6 +47,11 @@ enum class EndTrigger : std::uint8_t { none, own, external, decision, close_port
 // The observers' causes of an end, ranked by contract §7 NM-3 (higher wins). Written here
 // again, apart from the core's own ranking (pcore::EndCause), so that NM-3 can disagree.
 enum class ObservedCause : std::uint8_t { result, own_cancel, foreign_cancel, remote, local };
+
+// How `self` ended, as the observer ranks causes (contract §7 NM-3): a result for a completed
+// or still running component, otherwise its error's class seen from `self`. Also the SMT
+// encoding's reading of an outcome (model/smt), so that both judge by the same ranking.
+[[nodiscard]] ObservedCause observed_class(const pcore::Outcome& outcome, pcore::CompId self);
 
 struct SlotGhost {
     std::uint32_t rounds = 0;  // sync blocks entered; the latest is round `rounds - 1`

@@ -3,7 +3,6 @@
 // handler's reports to the host.
 #include <algorithm>
 
-#include "cause_rank.hpp"
 #include "pmodel/world.hpp"
 
 namespace pmodel {

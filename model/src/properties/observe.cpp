@@ -5,7 +5,6 @@
 // lifetime.cpp and progress.cpp judge.
 #include <algorithm>
 
-#include "cause_rank.hpp"
 #include "pmodel/world.hpp"
 
 namespace pmodel {

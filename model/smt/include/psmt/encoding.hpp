@@ -1,0 +1,70 @@
+// One protocol of the runtime, stated symbolically: its vocabulary (the state the protocol and
+// its observers keep, per component), its initial states, one action per handler of the core,
+// the contract §7 properties it upholds as safety formulas, and the auxiliary invariants that
+// make them inductive (docs/invariants.md has each in words).
+//
+// The abstraction maps a concrete world (pmodel::World) into the vocabulary; conformance
+// (conformance.hpp) checks that every step the checker takes is one of the actions and that
+// every reached state satisfies the invariants, so a proof about the encoding is a proof about
+// the code.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "pcore/variants.hpp"
+#include "psmt/logic.hpp"
+
+namespace pmodel {
+class World;
+}
+
+namespace psmt {
+
+struct ActionDecl {
+    std::string name;
+    std::string handler;      // the code of the core it stands for
+    std::vector<Var> params;  // free in `transition` (existential)
+    Expr transition;          // over the current and the next state
+};
+
+struct InvariantDecl {
+    std::string name;
+    std::string words;
+    Expr formula;
+};
+
+struct PropertyDecl {
+    std::string id;     // contract §7
+    std::string words;  // what the safety formula says, and what part of the property it is
+    Expr safety;
+    std::vector<std::string> invariants;  // the inductive invariant: these, conjoined
+};
+
+struct Encoding {
+    std::string protocol;
+    Vocabulary vocabulary;
+    SortId comp = 0;  // the components (uninterpreted)
+    VarPool vars;
+    Expr init;
+    std::vector<ActionDecl> actions;
+    std::vector<InvariantDecl> invariants;
+    std::vector<PropertyDecl> properties;
+    // Fills state `time` of `out` from `world`; `out` has at least as many components as the
+    // world (the others take their initial values: they are not created yet).
+    std::function<void(const pmodel::World& world, Structure& out, Time time)> abstraction;
+    // One component in a structure, in the words `replay --verbose` uses.
+    std::function<std::string(const Structure& state, std::uint32_t comp, Time time)> describe;
+
+    [[nodiscard]] const InvariantDecl& invariant(const std::string& name) const;
+};
+
+// Every encoded protocol, for these variants (a variant that changes a handler changes its
+// action).
+[[nodiscard]] std::vector<Encoding> encodings(const pcore::Variants& variants);
+
+// The protocols one at a time (model/smt/src/<protocol>_smt.cpp).
+[[nodiscard]] Encoding error_propagation_encoding(const pcore::Variants& variants);
+
+}  // namespace psmt

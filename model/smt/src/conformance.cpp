@@ -1,0 +1,208 @@
+#include "psmt/conformance.hpp"
+
+#include <deque>
+#include <functional>
+#include <unordered_set>
+
+#include "concat.hpp"
+
+namespace psmt {
+
+namespace {
+
+// Whether some state symbol whose first argument is `element` of `sort` differs between the
+// current and the next state.
+bool changed_at(const Structure& state, SortId sort, std::uint32_t element) {
+    const Vocabulary& vocabulary = state.vocabulary();
+    for (SymbolId symbol = 0; symbol < vocabulary.symbols().size(); ++symbol) {
+        const SymbolDecl& decl = vocabulary.symbol(symbol);
+        if (decl.rigid() || decl.args.empty() || decl.args.front() != sort) continue;
+        std::size_t cells = 1;
+        for (std::size_t at = 1; at < decl.args.size(); ++at) cells *= state.size(decl.args[at]);
+        std::vector<std::uint32_t> tuple(decl.args.size(), 0);
+        tuple[0] = element;
+        for (std::size_t cell = 0; cell < cells; ++cell) {
+            std::size_t rest = cell;
+            for (std::size_t at = tuple.size(); at-- > 1;) {
+                tuple[at] = static_cast<std::uint32_t>(rest % state.size(decl.args[at]));
+                rest /= state.size(decl.args[at]);
+            }
+            if (state.get(symbol, tuple, Time::now) != state.get(symbol, tuple, Time::next)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// Some values of the action's parameters make its transition hold. Parameters of the
+// components' sort range over the components that changed (every action leaves the others as
+// they were: a narrower search can only report a drift that is not there, never hide one).
+bool some_instance_holds(const Structure& state,
+                         const ActionDecl& action,
+                         SortId comp_sort,
+                         const std::vector<std::uint32_t>& changed) {
+    std::vector<std::pair<Var, std::uint32_t>> given;
+    std::function<bool(std::size_t)> search = [&](std::size_t at) {
+        if (at == action.params.size()) return state.holds(action.transition, given);
+        const Var& param = action.params[at];
+        std::vector<std::uint32_t> domain;
+        if (param.sort == comp_sort && !changed.empty()) {
+            domain = changed;
+        } else {
+            for (std::uint32_t element = 0; element < state.size(param.sort); ++element) {
+                domain.push_back(element);
+            }
+        }
+        for (std::uint32_t element : domain) {
+            given.emplace_back(param, element);
+            const bool found = search(at + 1);
+            given.pop_back();
+            if (found) return true;
+        }
+        return false;
+    };
+    return search(0);
+}
+
+std::string changed_lines(const Encoding& encoding,
+                          const Structure& state,
+                          const std::vector<std::uint32_t>& changed) {
+    std::string out;
+    for (std::uint32_t comp : changed) {
+        out += concat("c", std::to_string(comp),
+                      " before: ", encoding.describe(state, comp, Time::now),
+                      "; after: ", encoding.describe(state, comp, Time::next), ". ");
+    }
+    return out;
+}
+
+class Run {
+  public:
+    Run(const std::vector<Encoding>& encodings, const ConformanceOptions& options, bool invariants)
+        : encodings_(encodings), options_(options), invariants_(invariants) {}
+
+    void fail(const Encoding& encoding, std::string kind, std::string what, std::string detail) {
+        ++report.failure_count;
+        if (report.failures.size() < options_.max_failures) {
+            report.failures.push_back(ConformanceFailure{encoding.protocol, std::move(kind),
+                                                         std::move(what), std::move(detail)});
+        }
+    }
+
+    Structure structure(const Encoding& encoding, std::size_t comps) const {
+        std::vector<std::uint32_t> sizes(encoding.vocabulary.sorts().size(), 0);
+        sizes[encoding.comp] = static_cast<std::uint32_t>(comps);
+        return Structure(encoding.vocabulary, sizes);
+    }
+
+    void check_state(const pmodel::World& world) {
+        for (const Encoding& encoding : encodings_) {
+            Structure state = structure(encoding, world.comps().size());
+            encoding.abstraction(world, state, Time::now);
+            if (!invariants_) continue;
+            for (const InvariantDecl& invariant : encoding.invariants) {
+                if (!state.holds(invariant.formula)) {
+                    fail(encoding, "invariant", invariant.name,
+                         "a reached state breaks it:\n" +
+                             describe_lines(encoding, state, Time::now));
+                }
+            }
+        }
+    }
+
+    void check_init(const pmodel::World& world) {
+        for (const Encoding& encoding : encodings_) {
+            Structure state = structure(encoding, world.comps().size() + 1);
+            encoding.abstraction(world, state, Time::now);
+            // The extra component is one not created yet: it must be initial too.
+            if (!state.holds(encoding.init)) {
+                fail(encoding, "init", "initial state",
+                     "the initial world is not an initial state of the encoding:\n" +
+                         describe_lines(encoding, state, Time::now));
+            }
+        }
+    }
+
+    void check_transition(const pmodel::World& before,
+                          const pmodel::World& after,
+                          const pmodel::Action& action) {
+        for (const Encoding& encoding : encodings_) {
+            Structure state = structure(encoding, after.comps().size());
+            encoding.abstraction(before, state, Time::now);
+            encoding.abstraction(after, state, Time::next);
+            if (state.stutters()) {
+                ++report.stutters;
+                continue;
+            }
+            std::vector<std::uint32_t> changed;
+            for (std::uint32_t comp = 0; comp < state.size(encoding.comp); ++comp) {
+                if (changed_at(state, encoding.comp, comp)) changed.push_back(comp);
+            }
+            bool matched = false;
+            for (const ActionDecl& candidate : encoding.actions) {
+                if (some_instance_holds(state, candidate, encoding.comp, changed)) {
+                    matched = true;
+                    break;
+                }
+            }
+            if (!matched) {
+                fail(encoding, "transition", before.describe(action),
+                     "no action of the encoding takes this step: " +
+                         changed_lines(encoding, state, changed));
+            }
+        }
+    }
+
+    static std::string describe_lines(const Encoding& encoding, const Structure& state, Time time) {
+        std::string out;
+        for (std::uint32_t comp = 0; comp < state.size(encoding.comp); ++comp) {
+            out += concat("  c", std::to_string(comp), ": ", encoding.describe(state, comp, time),
+                          "\n");
+        }
+        return out;
+    }
+
+    ConformanceReport report;
+
+  private:
+    const std::vector<Encoding>& encodings_;
+    const ConformanceOptions& options_;
+    bool invariants_;
+};
+
+}  // namespace
+
+ConformanceReport check_conformance(const pmodel::World& initial,
+                                    const std::vector<Encoding>& encodings,
+                                    const ConformanceOptions& options,
+                                    bool invariants) {
+    Run run(encodings, options, invariants);
+    run.check_init(initial);
+    std::unordered_set<std::uint64_t> seen{initial.fingerprint()};
+    std::deque<pmodel::World> frontier{initial};
+    std::vector<pmodel::Action> actions;
+    while (!frontier.empty()) {
+        const pmodel::World world = std::move(frontier.front());
+        frontier.pop_front();
+        ++run.report.states;
+        run.check_state(world);
+        if (!world.violations().empty()) continue;  // the checker stops a path at a violation
+        world.enabled_actions(actions);
+        for (const pmodel::Action& action : actions) {
+            pmodel::World next = world;
+            next.apply(action);
+            ++run.report.transitions;
+            run.check_transition(world, next, action);
+            if (!seen.insert(next.fingerprint()).second) continue;
+            if (seen.size() > options.max_states) {
+                run.report.complete = false;
+                continue;
+            }
+            frontier.push_back(std::move(next));
+        }
+    }
+    return run.report;
+}
+
+}  // namespace psmt

@@ -1,0 +1,201 @@
+// The SMT encodings: the logic's evaluator, the proofs under the default design, the CTIs each
+// non-default variant must produce, and conformance of the encodings to the core on the
+// bundled scenarios.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+
+#include "pmodel/variant_names.hpp"
+#include "pscenario/loader.hpp"
+#include "psmt/conformance.hpp"
+#include "psmt/prover.hpp"
+
+namespace {
+
+using namespace psmt;
+
+std::string scenario_path(const std::string& name) {
+    return std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + name + ".json";
+}
+
+pcore::Variants variants_of(const std::string& assignment) {
+    pcore::Variants variants;
+    if (!assignment.empty()) {
+        const auto problem = pmodel::set_variant(variants, assignment);
+        EXPECT_FALSE(problem.has_value()) << *problem;
+    }
+    return variants;
+}
+
+// ---- The logic -------------------------------------------------------------------------
+
+TEST(SmtLogic, EvaluatesQuantifiersChoicesAndRigidSymbols) {
+    Vocabulary v;
+    const SortId node = v.uninterpreted("node");
+    const SortId level = v.enumerated("level", {"low", "mid", "high"});
+    const SymbolId at = v.function("at", {node}, level, "");
+    const SymbolId up = v.rigid(
+        "up", {level}, level, [](const auto& a) { return a[0] == 2 ? 2U : a[0] + 1; }, "");
+    VarPool pool;
+    const Var n = pool.fresh(node, "n");
+    Structure s(v, {3, 0});
+    s.set(at, {0}, 0);
+    s.set(at, {1}, 1);
+    s.set(at, {2}, 2);
+    const Expr some_high = exists({n}, eq(apply(v, at, {ref(n)}), value(level, 2)));
+    const Expr all_high = forall({n}, eq(apply(v, at, {ref(n)}), value(level, 2)));
+    EXPECT_TRUE(s.holds(some_high));
+    EXPECT_FALSE(s.holds(all_high));
+    // up(at(n)) is high exactly for the nodes at mid or high.
+    const Expr raised = eq(apply(v, up, {apply(v, at, {ref(n)})}), value(level, 2));
+    EXPECT_TRUE(s.holds(raised, {{n, 1}}));
+    EXPECT_FALSE(s.holds(raised, {{n, 0}}));
+    const Expr chosen =
+        eq(ite(eq(ref(n), ref(n)), value(level, 1), value(level, 0)), value(level, 1));
+    EXPECT_TRUE(s.holds(chosen, {{n, 0}}));
+    EXPECT_FALSE(s.stutters() && false);
+    s.copy_now_to_next();
+    EXPECT_TRUE(s.stutters());
+    s.set(at, {2}, 0, Time::next);
+    EXPECT_FALSE(s.stutters());
+    EXPECT_FALSE(s.holds(primed(all_high)));
+    EXPECT_EQ(to_text(v, all_high), "forall n:node. at(n) = high");
+}
+
+// ---- Proofs ----------------------------------------------------------------------------
+
+const PropertyResult& find(const std::vector<PropertyResult>& results, const std::string& id) {
+    const auto found = std::find_if(results.begin(), results.end(),
+                                    [&](const PropertyResult& r) { return r.id == id; });
+    if (found == results.end()) throw std::runtime_error("no result for " + id);
+    return *found;
+}
+
+TEST(SmtProof, EveryEncodedPropertyHoldsUnderTheDefaultDesign) {
+    const auto encoded = encodings(pcore::Variants{});
+    const auto results = prove(encoded, {});
+    ASSERT_FALSE(results.empty());
+    for (const PropertyResult& result : results) {
+        EXPECT_EQ(result.verdict, Verdict::holds) << result.id;
+        for (const QueryResult& query : result.queries) {
+            EXPECT_EQ(query.verdict, Verdict::holds)
+                << result.id << " " << query.kind << " " << query.action << "\n"
+                << query.detail << "\n"
+                << query.cti;
+        }
+    }
+}
+
+struct BrokenDesign {
+    const char* variant;
+    const char* property;
+};
+
+class SmtVariantBreaks : public ::testing::TestWithParam<BrokenDesign> {};
+
+TEST_P(SmtVariantBreaks, TheContractsPropertyGetsACounterexampleToInduction) {
+    const BrokenDesign design = GetParam();
+    const auto results = prove(encodings(variants_of(design.variant)), {{design.property}, 60000});
+    const PropertyResult& result = find(results, design.property);
+    EXPECT_EQ(result.verdict, Verdict::fails);
+    const auto failing =
+        std::find_if(result.queries.begin(), result.queries.end(),
+                     [](const QueryResult& q) { return q.verdict == Verdict::fails; });
+    ASSERT_NE(failing, result.queries.end());
+    EXPECT_NE(failing->cti.find("c0:"), std::string::npos) << failing->cti;
+    EXPECT_FALSE(failing->detail.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ErrorPropagation,
+    SmtVariantBreaks,
+    ::testing::Values(BrokenDesign{"cancel_precedence=cancel_overrides", "NM-2"},
+                      BrokenDesign{"cancel_precedence=cancel_overrides", "NM-3"},
+                      BrokenDesign{"shutdown_guard=none", "NM-5"},
+                      BrokenDesign{"shutdown_guard=lock", "DF-1"}));
+
+// ---- Conformance -----------------------------------------------------------------------
+
+struct ConformanceCase {
+    const char* scenario;
+    const char* variant;
+    std::uint32_t crashes;
+};
+
+ConformanceReport conform(const ConformanceCase& c, bool invariants) {
+    const auto scenario = pscenario::load_scenario_file(scenario_path(c.scenario));
+    pmodel::FaultBudget faults;
+    faults.crash = c.crashes;
+    const pcore::Variants variants = variants_of(c.variant);
+    const pmodel::World world(scenario, variants, faults);
+    ConformanceOptions options;
+    options.max_states = 4000;
+    return check_conformance(world, encodings(variants), options, invariants);
+}
+
+std::string failures_text(const ConformanceReport& report) {
+    std::string out;
+    for (const auto& failure : report.failures) {
+        out += failure.protocol + " " + failure.kind + " " + failure.what + ": " + failure.detail +
+               "\n";
+    }
+    return out;
+}
+
+TEST(SmtConformance, TheEncodingsTakeEveryStepOfEveryBundledScenario) {
+    std::vector<std::string> names;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios")) {
+        const std::string stem = entry.path().stem().string();
+        if (stem.rfind("ring-", 0) == 0 || stem.rfind("bench-", 0) == 0) continue;
+        names.push_back(stem);
+    }
+    std::sort(names.begin(), names.end());
+    ASSERT_GT(names.size(), 40U);
+    std::uint64_t transitions = 0;
+    std::uint64_t moved = 0;  // transitions that changed an encoding's state: actions matched
+    for (const std::string& name : names) {
+        for (std::uint32_t crashes : {0U, 1U}) {
+            const ConformanceReport report = conform({name.c_str(), "", crashes}, true);
+            transitions += report.transitions;
+            moved += report.transitions - report.stutters;
+            EXPECT_EQ(report.failure_count, 0U) << name << " crash:" << crashes << "\n"
+                                                << failures_text(report);
+        }
+    }
+    std::printf("conformance: %llu transitions, %llu of them steps of an encoded protocol\n",
+                static_cast<unsigned long long>(transitions),
+                static_cast<unsigned long long>(moved));
+    EXPECT_GT(transitions, 10000U);
+    EXPECT_GT(moved, 1000U);
+}
+
+// The variants that change a handler change its action: the steps of the broken designs are
+// still the encoding's steps (their reached states break the invariants: that is the bug).
+class SmtConformanceUnder : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SmtConformanceUnder, TheVariantsStepsAreTheEncodingsSteps) {
+    std::uint64_t moved = 0;
+    for (const char* name : {"rayfed-signal-during-failure", "tractor-cancel-masks-remote-error",
+                             "tractor-multierror", "chain-leader-crash", "tractor-sigint-subactor",
+                             "round-cancel-after-vote", "error-in-sync-before-first"}) {
+        for (std::uint32_t crashes : {0U, 1U}) {
+            const ConformanceReport report = conform({name, GetParam(), crashes}, false);
+            moved += report.transitions - report.stutters;
+            EXPECT_EQ(report.failure_count, 0U)
+                << name << " " << GetParam() << " crash:" << crashes << "\n"
+                << failures_text(report);
+        }
+    }
+    EXPECT_GT(moved, 100U);
+}
+
+INSTANTIATE_TEST_SUITE_P(HandlerVariants,
+                         SmtConformanceUnder,
+                         ::testing::Values("shutdown_guard=none",
+                                           "shutdown_guard=lock",
+                                           "cancel_precedence=cancel_overrides"));
+
+}  // namespace
