@@ -117,7 +117,17 @@ std::vector<std::string> missing_encodings(const std::vector<psmt::Encoding>& en
     return missing;
 }
 
+json steps_json(const psmt::ConformanceReport& report,
+                const std::vector<psmt::Encoding>& encodings) {
+    json steps = json::object();
+    for (std::size_t index = 0; index < encodings.size(); ++index) {
+        steps[encodings[index].protocol] = report.steps[index];
+    }
+    return steps;
+}
+
 json conformance_json(const psmt::ConformanceReport& report,
+                      const std::vector<psmt::Encoding>& encodings,
                       const std::string& scenario,
                       int code) {
     json failures = json::array();
@@ -132,7 +142,7 @@ json conformance_json(const psmt::ConformanceReport& report,
             {"scenario", scenario},
             {"states", report.states},
             {"transitions", report.transitions},
-            {"stutters", report.stutters},
+            {"steps_by_protocol", steps_json(report, encodings)},
             {"complete", report.complete},
             {"failure_count", report.failure_count},
             {"failures", failures},
@@ -153,8 +163,12 @@ int conform(const ProveOptions& options, std::ostream& out, std::ostream& err) {
     const pmodel::World initial(scenario, variants, faults);
     const psmt::ConformanceReport report = psmt::check_conformance(initial, encodings, conformance);
     out << "conformance of the encodings to the core on " << options.conformance << ": "
-        << report.states << " states, " << report.transitions << " transitions ("
-        << report.transitions - report.stutters << " steps of an encoded protocol)\n";
+        << report.states << " states, " << report.transitions << " transitions; steps of each "
+        << "encoded protocol:";
+    for (std::size_t index = 0; index < encodings.size(); ++index) {
+        out << (index == 0 ? " " : ", ") << encodings[index].protocol << ' ' << report.steps[index];
+    }
+    out << '\n';
     for (const psmt::ConformanceFailure& failure : report.failures) {
         out << "DRIFT (" << failure.protocol << ", " << failure.kind << ") " << failure.what << ": "
             << failure.detail << '\n';
@@ -172,7 +186,8 @@ int conform(const ProveOptions& options, std::ostream& out, std::ostream& err) {
         << '\n';
     if (!options.report.empty()) {
         ptrace::write_text_atomic(
-            options.report, conformance_json(report, options.conformance, code).dump(2) + "\n");
+            options.report,
+            conformance_json(report, encodings, options.conformance, code).dump(2) + "\n");
     }
     return code;
 }

@@ -3,7 +3,9 @@
 #
 # Each tools/mutants/NN-name.patch is one small edit of core/ (a few of model/src/world.cpp's own
 # runtime semantics) with two header lines, `# rule:` (the rule it breaks) and `# expect:` (the
-# property ids expected to catch it). The script copies the source tree once into a scratch
+# property ids expected to catch it). A third, optional, `# conformance: SCENARIO [FLAGS]`, names
+# a run of `protocheck prove --conformance` that must pass on the unmutated build and fail on the
+# mutant: the SMT encoding no longer matches the altered handler (docs/invariants.md). The script copies the source tree once into a scratch
 # directory, configures and builds a release `protocheck` there, checks the unmutated build on
 # every scenario run it will use (a run that already fails there cannot kill anything and is left
 # out, with a warning), then for each mutant: applies the patch, rebuilds incrementally, runs
@@ -24,7 +26,8 @@
 # listed as equivalent. Environment: MUTATION_MAX_STATES (default 2000000),
 # MUTATION_RUN_TIMEOUT (seconds per protocheck run, default 900).
 #
-# Exit: 0 every mutant was killed; 1 some survived; 2 usage or script error (including a patch
+# Exit: 0 every mutant was killed (and every conformance run caught its mutant); 1 some
+# survived or a conformance run missed one; 2 usage or script error (including a patch
 # that does not apply or does not compile, or an unmutated tree that does not build).
 set -euo pipefail
 
@@ -200,6 +203,24 @@ for faults in "${fault_modes[@]}"; do
     done
 done
 ((${#runs[@]} > 0)) || die "no scenario run passes on the unmutated build"
+
+# run_conformance "SCENARIO [FLAGS]": sets conformance_rc.
+run_conformance() {
+    local spec=() out=$scratch/conformance.out
+    read -r -a spec <<< "$1"
+    conformance_rc=0
+    (cd "$scratch" && timeout "$run_timeout" "$checker" prove --conformance \
+        "$src/scenarios/${spec[0]}" "${spec[@]:1}") > "$out" 2>&1 || conformance_rc=$?
+}
+for name in "${selected[@]}"; do
+    spec=$(sed -n 's/^# conformance: *//p' "$mutants_dir/$name.patch" | head -n 1)
+    [[ -n $spec ]] || continue
+    run_conformance "$spec"
+    ((conformance_rc == 0)) || {
+        tail -n 5 "$scratch/conformance.out" >&2
+        die "the unmutated build fails conformance on $spec (exit $conformance_rc)"
+    }
+done
 baseline_seconds=$(elapsed "$started" "$(now)")
 echo "mutation-test: baseline ready in ${baseline_seconds} s (${#runs[@]} runs per surviving mutant)" >&2
 
@@ -210,6 +231,7 @@ rows=()
 declare -A broken_by  # property id -> the first mutant that broke it (--every-property)
 killed=0
 survived=0
+conformance_missed=0
 broken=0
 equivalent=0
 index=0
@@ -277,6 +299,16 @@ for name in "${selected[@]}"; do
             verdict="no"
             if [[ -n $notes ]]; then verdict="no ($notes)"; fi
         fi
+        conformance=$(header_field "$patch_file" conformance)
+        if [[ -n $conformance ]]; then
+            run_conformance "$conformance"
+            if ((conformance_rc == 1)); then
+                verdict+="; conformance caught it"
+            else
+                verdict+="; conformance MISSED it (exit $conformance_rc)"
+                conformance_missed=$((conformance_missed + 1))
+            fi
+        fi
     fi
     patch -p1 -R --silent -d "$src" < "$patch_file" > "$scratch/patch.log" 2>&1 || {
         cat "$scratch/patch.log" >&2
@@ -295,6 +327,9 @@ echo "|---|---|---|---|---|---|---|---|"
 for row in "${rows[@]}"; do echo "$row"; done
 echo
 echo "killed: $killed/$total (survived: $survived, does not apply or compile: $broken, equivalent: $equivalent)"
+if ((conformance_missed > 0)); then
+    echo "conformance missed $conformance_missed mutant(s) it names"
+fi
 echo "total time: $(elapsed "$started" "$(now)") s (copy, configure, build and baseline: $baseline_seconds s)"
 if ((every_property)); then
     missing=""
@@ -308,5 +343,5 @@ if ((every_property)); then
     echo "properties no mutant broke:${missing:- none}"
 fi
 if ((broken > 0)); then exit 2; fi
-if ((survived > 0)); then exit 1; fi
+if ((survived > 0 || conformance_missed > 0)); then exit 1; fi
 exit 0

@@ -80,7 +80,9 @@ std::string changed_lines(const Encoding& encoding,
 class Run {
   public:
     Run(const std::vector<Encoding>& encodings, const ConformanceOptions& options, bool invariants)
-        : encodings_(encodings), options_(options), invariants_(invariants) {}
+        : encodings_(encodings), options_(options), invariants_(invariants) {
+        report.steps.assign(encodings.size(), 0);
+    }
 
     void fail(const Encoding& encoding, std::string kind, std::string what, std::string detail) {
         ++report.failure_count;
@@ -90,15 +92,23 @@ class Run {
         }
     }
 
-    Structure structure(const Encoding& encoding, std::size_t comps) const {
-        std::vector<std::uint32_t> sizes(encoding.vocabulary.sorts().size(), 0);
-        sizes[encoding.comp] = static_cast<std::uint32_t>(comps);
+    // Sized for both worlds (a step may create a component; the extra rows are initial).
+    static Structure structure(const Encoding& encoding,
+                               const pmodel::World& before,
+                               const pmodel::World& after,
+                               std::size_t extra_comps = 0) {
+        std::vector<std::uint32_t> sizes(encoding.vocabulary.sorts().size(), 1);
+        sizes[encoding.comp] = static_cast<std::uint32_t>(after.comps().size() + extra_comps);
+        if (encoding.size_sorts) {
+            encoding.size_sorts(before, sizes);
+            encoding.size_sorts(after, sizes);
+        }
         return Structure(encoding.vocabulary, sizes);
     }
 
     void check_state(const pmodel::World& world) {
         for (const Encoding& encoding : encodings_) {
-            Structure state = structure(encoding, world.comps().size());
+            Structure state = structure(encoding, world, world);
             encoding.abstraction(world, state, Time::now);
             if (!invariants_) continue;
             for (const InvariantDecl& invariant : encoding.invariants) {
@@ -113,7 +123,7 @@ class Run {
 
     void check_init(const pmodel::World& world) {
         for (const Encoding& encoding : encodings_) {
-            Structure state = structure(encoding, world.comps().size() + 1);
+            Structure state = structure(encoding, world, world, 1);
             encoding.abstraction(world, state, Time::now);
             // The extra component is one not created yet: it must be initial too.
             if (!state.holds(encoding.init)) {
@@ -127,14 +137,13 @@ class Run {
     void check_transition(const pmodel::World& before,
                           const pmodel::World& after,
                           const pmodel::Action& action) {
-        for (const Encoding& encoding : encodings_) {
-            Structure state = structure(encoding, after.comps().size());
+        for (std::size_t index = 0; index < encodings_.size(); ++index) {
+            const Encoding& encoding = encodings_[index];
+            Structure state = structure(encoding, before, after);
             encoding.abstraction(before, state, Time::now);
             encoding.abstraction(after, state, Time::next);
-            if (state.stutters()) {
-                ++report.stutters;
-                continue;
-            }
+            if (state.stutters()) continue;
+            ++report.steps[index];
             std::vector<std::uint32_t> changed;
             for (std::uint32_t comp = 0; comp < state.size(encoding.comp); ++comp) {
                 if (changed_at(state, encoding.comp, comp)) changed.push_back(comp);

@@ -6,6 +6,7 @@ namespace psmt {
 std::vector<Encoding> encodings(const pcore::Variants& variants) {
     std::vector<Encoding> all;
     all.push_back(error_propagation_encoding(variants));
+    all.push_back(error_provenance_encoding(variants));
     return all;
 }
 

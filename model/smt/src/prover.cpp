@@ -89,7 +89,9 @@ std::string counterexample(const Encoding& encoding,
         const SortDecl& sort = encoding.vocabulary.sort(params[at].sort);
         out += concat(at == 0 ? " with " : ", ", params[at].name, " = ",
                       sort.enumerated() ? sort.values.at(values[at])
-                                        : concat("c", std::to_string(values[at])));
+                      : params[at].sort == encoding.comp
+                          ? concat("c", std::to_string(values[at]))
+                          : concat(sort.name, std::to_string(values[at])));
     }
     out += concat("\n  after:\n", describe_state(encoding, model, Time::next, "    "));
     return out;

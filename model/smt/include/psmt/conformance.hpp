@@ -33,8 +33,10 @@ struct ConformanceFailure {
 struct ConformanceReport {
     std::uint64_t states = 0;
     std::uint64_t transitions = 0;
-    std::uint64_t stutters = 0;  // transitions that leave a protocol's vocabulary unchanged
-    bool complete = true;        // false: max_states cut the search
+    // Per encoding (in the order given): the transitions that changed its state, each matched to
+    // one of its actions; the others left its vocabulary unchanged.
+    std::vector<std::uint64_t> steps;
+    bool complete = true;  // false: max_states cut the search
     std::uint64_t failure_count = 0;
     std::vector<ConformanceFailure> failures;  // the first max_failures
 };

@@ -54,6 +54,9 @@ struct Encoding {
     // Fills state `time` of `out` from `world`; `out` has at least as many components as the
     // world (the others take their initial values: they are not created yet).
     std::function<void(const pmodel::World& world, Structure& out, Time time)> abstraction;
+    // Raises `sizes` (one per sort) to what `world` needs beyond its components (error types,
+    // control ids); empty when the components are the only open sort.
+    std::function<void(const pmodel::World& world, std::vector<std::uint32_t>& sizes)> size_sorts;
     // One component in a structure, in the words `replay --verbose` uses.
     std::function<std::string(const Structure& state, std::uint32_t comp, Time time)> describe;
 
@@ -66,5 +69,6 @@ struct Encoding {
 
 // The protocols one at a time (model/smt/src/<protocol>_smt.cpp).
 [[nodiscard]] Encoding error_propagation_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding error_provenance_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
