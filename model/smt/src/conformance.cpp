@@ -36,8 +36,7 @@ bool changed_at(const Structure& state, SortId sort, std::uint32_t element) {
 }
 
 // Some values of the action's parameters make its transition hold. Parameters of the
-// components' sort range over the components that changed (every action leaves the others as
-// they were: a narrower search can only report a drift that is not there, never hide one).
+// components' sort range over `changed` when it is not empty, else over every component.
 bool some_instance_holds(const Structure& state,
                          const ActionDecl& action,
                          SortId comp_sort,
@@ -148,12 +147,17 @@ class Run {
             for (std::uint32_t comp = 0; comp < state.size(encoding.comp); ++comp) {
                 if (changed_at(state, encoding.comp, comp)) changed.push_back(comp);
             }
+            // Components that changed first (the usual instance), then any: an action may name
+            // a component its step leaves as it was (the creator of a spawn that needs no Ack).
             bool matched = false;
-            for (const ActionDecl& candidate : encoding.actions) {
-                if (some_instance_holds(state, candidate, encoding.comp, changed)) {
-                    matched = true;
-                    break;
+            for (const auto& domain : {changed, std::vector<std::uint32_t>{}}) {
+                for (const ActionDecl& candidate : encoding.actions) {
+                    if (some_instance_holds(state, candidate, encoding.comp, domain)) {
+                        matched = true;
+                        break;
+                    }
                 }
+                if (matched) break;
             }
             if (!matched) {
                 fail(encoding, "transition", before.describe(action),

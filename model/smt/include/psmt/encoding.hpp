@@ -70,5 +70,6 @@ struct Encoding {
 // The protocols one at a time (model/smt/src/<protocol>_smt.cpp).
 [[nodiscard]] Encoding error_propagation_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding error_provenance_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding spawn_handoff_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
