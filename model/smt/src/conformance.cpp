@@ -64,6 +64,44 @@ bool some_instance_holds(const Structure& state,
     return search(0);
 }
 
+// Every cell of a state symbol that the step changed: "symbol(args): before -> after".
+std::string cell_changes(const Structure& state) {
+    const Vocabulary& vocabulary = state.vocabulary();
+    const auto element = [&](SortId sort, std::uint32_t index) {
+        const SortDecl& decl = vocabulary.sort(sort);
+        return decl.enumerated() ? decl.values.at(index) : concat(decl.name, std::to_string(index));
+    };
+    const auto value = [&](const SymbolDecl& decl, std::uint32_t index) {
+        return decl.result == bool_sort ? std::string(index != 0 ? "true" : "false")
+                                        : element(decl.result, index);
+    };
+    std::string out;
+    for (SymbolId symbol = 0; symbol < vocabulary.symbols().size(); ++symbol) {
+        const SymbolDecl& decl = vocabulary.symbol(symbol);
+        if (decl.rigid()) continue;
+        std::size_t cells = 1;
+        for (SortId arg : decl.args) cells *= state.size(arg);
+        std::vector<std::uint32_t> tuple(decl.args.size(), 0);
+        for (std::size_t cell = 0; cell < cells; ++cell) {
+            std::size_t rest = cell;
+            for (std::size_t at = tuple.size(); at-- > 0;) {
+                tuple[at] = static_cast<std::uint32_t>(rest % state.size(decl.args[at]));
+                rest /= state.size(decl.args[at]);
+            }
+            const std::uint32_t before = state.get(symbol, tuple, Time::now);
+            const std::uint32_t after = state.get(symbol, tuple, Time::next);
+            if (before == after) continue;
+            std::string args;
+            for (std::size_t at = 0; at < tuple.size(); ++at) {
+                args += concat(at == 0 ? "" : ", ", element(decl.args[at], tuple[at]));
+            }
+            out += concat(" ", decl.name, "(", args, "): ", value(decl, before), " -> ",
+                          value(decl, after), ";");
+        }
+    }
+    return out;
+}
+
 std::string changed_lines(const Encoding& encoding,
                           const Structure& state,
                           const std::vector<std::uint32_t>& changed) {
@@ -108,7 +146,8 @@ class Run {
     void check_state(const pmodel::World& world) {
         for (const Encoding& encoding : encodings_) {
             Structure state = structure(encoding, world, world);
-            encoding.abstraction(world, state, Time::now);
+            ElementNames names;
+            encoding.abstraction(world, names, state, Time::now);
             if (!invariants_) continue;
             for (const InvariantDecl& invariant : encoding.invariants) {
                 if (!state.holds(invariant.formula)) {
@@ -123,7 +162,8 @@ class Run {
     void check_init(const pmodel::World& world) {
         for (const Encoding& encoding : encodings_) {
             Structure state = structure(encoding, world, world, 1);
-            encoding.abstraction(world, state, Time::now);
+            ElementNames names;
+            encoding.abstraction(world, names, state, Time::now);
             // The extra component is one not created yet: it must be initial too.
             if (!state.holds(encoding.init)) {
                 fail(encoding, "init", "initial state",
@@ -139,8 +179,9 @@ class Run {
         for (std::size_t index = 0; index < encodings_.size(); ++index) {
             const Encoding& encoding = encodings_[index];
             Structure state = structure(encoding, before, after);
-            encoding.abstraction(before, state, Time::now);
-            encoding.abstraction(after, state, Time::next);
+            ElementNames names;
+            encoding.abstraction(before, names, state, Time::now);
+            encoding.abstraction(after, names, state, Time::next);
             if (state.stutters()) continue;
             ++report.steps[index];
             std::vector<std::uint32_t> changed;
@@ -161,8 +202,9 @@ class Run {
             }
             if (!matched) {
                 fail(encoding, "transition", before.describe(action),
-                     "no action of the encoding takes this step: " +
-                         changed_lines(encoding, state, changed));
+                     concat("no action of the encoding takes this step: ",
+                            changed_lines(encoding, state, changed),
+                            "Changed:", cell_changes(state)));
             }
         }
     }

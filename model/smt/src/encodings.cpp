@@ -3,11 +3,18 @@
 
 namespace psmt {
 
+std::uint32_t ElementNames::of(SortId sort, std::vector<std::uint32_t> key) {
+    auto [at, fresh] = names_.try_emplace({sort, std::move(key)}, 0);
+    if (fresh) at->second = next_[sort]++;
+    return at->second;
+}
+
 std::vector<Encoding> encodings(const pcore::Variants& variants) {
     std::vector<Encoding> all;
     all.push_back(error_propagation_encoding(variants));
     all.push_back(error_provenance_encoding(variants));
     all.push_back(spawn_handoff_encoding(variants));
+    all.push_back(conservation_encoding(variants));
     return all;
 }
 

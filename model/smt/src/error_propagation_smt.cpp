@@ -602,9 +602,9 @@ Encoding error_propagation_encoding(const pcore::Variants& variants) {
     builder.define_properties();
     const Symbols symbols = builder.symbols();
     const Sorts sorts = builder.sorts();
-    encoding.abstraction = [symbols](const pmodel::World& world, Structure& out, Time time) {
-        abstract_world(symbols, world, out, time);
-    };
+    encoding.abstraction = [symbols](const pmodel::World& world, ElementNames& /*names*/,
+                                     Structure& out,
+                                     Time time) { abstract_world(symbols, world, out, time); };
     encoding.describe = [sorts, symbols](const Structure& state, std::uint32_t comp, Time time) {
         return describe_comp(sorts, symbols, state, comp, time);
     };

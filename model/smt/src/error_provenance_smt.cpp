@@ -178,9 +178,8 @@ Encoding error_provenance_encoding(const pcore::Variants& /*variants*/) {
                                   rel(f.root, {ref(b), ref(t)}))),
         {"held_errors_have_roots", "outcomes_are_held"}});
 
-    e.abstraction = [f](const pmodel::World& world, Structure& out, Time time) {
-        abstract_world(f, world, out, time);
-    };
+    e.abstraction = [f](const pmodel::World& world, ElementNames& /*names*/, Structure& out,
+                        Time time) { abstract_world(f, world, out, time); };
     e.size_sorts = [type](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
         const auto types =
             static_cast<std::uint32_t>(world.scenario().compiled->error_types.size());

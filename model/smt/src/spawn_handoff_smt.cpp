@@ -206,9 +206,8 @@ Encoding spawn_handoff_encoding(const pcore::Variants& /*variants*/) {
         {"awaited_acks_are_blocks", "awaits_within_handoff", "one_creator", "only_created",
          "no_premature_schedule"}});
 
-    e.abstraction = [f](const pmodel::World& world, Structure& out, Time time) {
-        abstract_world(f, world, out, time);
-    };
+    e.abstraction = [f](const pmodel::World& world, ElementNames& /*names*/, Structure& out,
+                        Time time) { abstract_world(f, world, out, time); };
     e.size_sorts = [ctl](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
         for (const pmodel::CompSlot& slot : world.comps()) {
             sizes[ctl] = std::max(sizes[ctl], slot.state.next_control_id);

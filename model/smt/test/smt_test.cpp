@@ -114,7 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(BrokenDesign{"cancel_precedence=cancel_overrides", "NM-2"},
                       BrokenDesign{"cancel_precedence=cancel_overrides", "NM-3"},
                       BrokenDesign{"shutdown_guard=none", "NM-5"},
-                      BrokenDesign{"shutdown_guard=lock", "DF-1"}));
+                      BrokenDesign{"shutdown_guard=lock", "DF-1"},
+                      BrokenDesign{"data_message_failed=off", "LC-2"}));
 
 // ---- Conformance -----------------------------------------------------------------------
 
@@ -183,9 +184,10 @@ class SmtConformanceUnder : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(SmtConformanceUnder, TheVariantsStepsAreTheEncodingsSteps) {
     std::uint64_t moved = 0;
-    for (const char* name : {"rayfed-signal-during-failure", "tractor-cancel-masks-remote-error",
-                             "tractor-multierror", "chain-leader-crash", "tractor-sigint-subactor",
-                             "round-cancel-after-vote", "error-in-sync-before-first"}) {
+    for (const char* name :
+         {"rayfed-signal-during-failure", "tractor-cancel-masks-remote-error", "tractor-multierror",
+          "chain-leader-crash", "tractor-sigint-subactor", "round-cancel-after-vote",
+          "error-in-sync-before-first", "data-to-exiting-component", "data-to-exiting-component"}) {
         for (std::uint32_t crashes : {0U, 1U}) {
             const ConformanceReport report = conform({name, GetParam(), crashes}, false);
             moved += report.steps.front();
@@ -201,6 +203,7 @@ INSTANTIATE_TEST_SUITE_P(HandlerVariants,
                          SmtConformanceUnder,
                          ::testing::Values("shutdown_guard=none",
                                            "shutdown_guard=lock",
-                                           "cancel_precedence=cancel_overrides"));
+                                           "cancel_precedence=cancel_overrides",
+                                           "data_message_failed=off"));
 
 }  // namespace

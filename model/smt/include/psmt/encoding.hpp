@@ -9,7 +9,9 @@
 // the code.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,18 @@ struct PropertyDecl {
     std::vector<std::string> invariants;  // the inductive invariant: these, conjoined
 };
 
+// Numbers the elements of open sorts other than the components (puts, say) by a key of the
+// caller's, first come first numbered, so that one element stands for the same thing in the two
+// states of a step.
+class ElementNames {
+  public:
+    std::uint32_t of(SortId sort, std::vector<std::uint32_t> key);
+
+  private:
+    std::map<std::pair<SortId, std::vector<std::uint32_t>>, std::uint32_t> names_;
+    std::map<SortId, std::uint32_t> next_;
+};
+
 struct Encoding {
     std::string protocol;
     Vocabulary vocabulary;
@@ -52,10 +66,13 @@ struct Encoding {
     std::vector<InvariantDecl> invariants;
     std::vector<PropertyDecl> properties;
     // Fills state `time` of `out` from `world`; `out` has at least as many components as the
-    // world (the others take their initial values: they are not created yet).
-    std::function<void(const pmodel::World& world, Structure& out, Time time)> abstraction;
+    // world (the others take their initial values: they are not created yet). `names` is shared
+    // by the two states of a step.
+    std::function<void(const pmodel::World& world, ElementNames& names, Structure& out, Time time)>
+        abstraction;
     // Raises `sizes` (one per sort) to what `world` needs beyond its components (error types,
-    // control ids); empty when the components are the only open sort.
+    // control ids); called for both states of a step, so a sort numbered by ElementNames adds
+    // its count. Empty when the components are the only open sort.
     std::function<void(const pmodel::World& world, std::vector<std::uint32_t>& sizes)> size_sorts;
     // One component in a structure, in the words `replay --verbose` uses.
     std::function<std::string(const Structure& state, std::uint32_t comp, Time time)> describe;
@@ -71,5 +88,6 @@ struct Encoding {
 [[nodiscard]] Encoding error_propagation_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding error_provenance_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding spawn_handoff_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding conservation_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
