@@ -40,7 +40,12 @@ void print_property(const psmt::PropertyResult& result, std::ostream& out) {
     for (const psmt::QueryResult& query : result.queries) {
         const std::string name = query.kind + (query.action.empty() ? "" : " " + query.action);
         out << "    " << padded(name, 28) << padded(psmt::verdict_name(query.verdict), 9)
-            << seconds_text(query.seconds) << '\n';
+            << seconds_text(query.seconds)
+            << (query.vacuous ? (query.kind == "initiation"
+                                     ? "  (VACUOUS: no initial state satisfies Init)"
+                                     : "  (vacuous: never enabled under the invariant)")
+                              : "")
+            << '\n';
         if (query.verdict == psmt::Verdict::unknown) {
             out << "      Z3 answered unknown: " << query.detail << '\n';
         }
@@ -74,6 +79,7 @@ json report_json(const std::vector<psmt::PropertyResult>& results,
             queries.push_back({{"kind", query.kind},
                                {"action", query.action},
                                {"verdict", psmt::verdict_name(query.verdict)},
+                               {"vacuous", query.vacuous},
                                {"seconds", query.seconds},
                                {"detail", query.detail},
                                {"cti", query.cti}});

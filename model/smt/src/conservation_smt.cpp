@@ -21,6 +21,9 @@
 
 namespace psmt {
 
+// Its own namespace: a unity build compiles the encodings in one unit.
+namespace conservation {
+
 namespace {
 
 struct Symbols {
@@ -107,7 +110,10 @@ std::size_t data_count(const pmodel::World& world) {
 
 }  // namespace
 
+}  // namespace conservation
+
 Encoding conservation_encoding(const pcore::Variants& variants) {
+    using namespace conservation;
     Encoding e;
     e.protocol = "conservation of data";
     Vocabulary& v = e.vocabulary;

@@ -26,6 +26,9 @@
 
 namespace psmt {
 
+// Its own namespace: a unity build compiles the encodings in one unit.
+namespace propagation {
+
 namespace {
 
 // The values of the enumerated sorts, in the order the observers rank causes (NM-3).
@@ -593,7 +596,10 @@ std::string describe_comp(
 
 }  // namespace
 
+}  // namespace propagation
+
 Encoding error_propagation_encoding(const pcore::Variants& variants) {
+    using namespace propagation;
     Encoding encoding;
     encoding.protocol = "error propagation";
     Builder builder(encoding, variants);

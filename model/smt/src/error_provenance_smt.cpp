@@ -21,6 +21,9 @@
 
 namespace psmt {
 
+// Its own namespace: a unity build compiles the encodings in one unit.
+namespace provenance {
+
 namespace {
 
 struct Symbols {
@@ -107,7 +110,10 @@ void abstract_world(const Symbols& f, const pmodel::World& world, Structure& out
 
 }  // namespace
 
+}  // namespace provenance
+
 Encoding error_provenance_encoding(const pcore::Variants& /*variants*/) {
+    using namespace provenance;
     Encoding e;
     e.protocol = "error provenance";
     Vocabulary& v = e.vocabulary;

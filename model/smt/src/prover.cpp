@@ -106,11 +106,19 @@ void run_query(const Encoding& encoding, Query& query, unsigned timeout_ms) {
     params.set("timeout", timeout_ms);
     solver.set(params);
     solver.add(lowering.rigid_axioms());
-    for (const Expr& assumption : query.assumptions) solver.add(lowering.lower(assumption));
+    // The last assumption is the question (the negated claim); the others are its frame.
+    const std::size_t frame = query.assumptions.size() - 1;
+    for (std::size_t at = 0; at < frame; ++at) solver.add(lowering.lower(query.assumptions[at]));
+    solver.push();
+    solver.add(lowering.lower(query.assumptions[frame]));
     const z3::check_result answer = solver.check();
     QueryResult& result = query.result;
     if (answer == z3::unsat) {
         result.verdict = Verdict::holds;
+        // Vacuity: a frame nothing satisfies (an action never enabled under the invariant, an
+        // Init with no state) proves nothing; it is said, not hidden.
+        solver.pop();
+        result.vacuous = solver.check() == z3::unsat;
     } else if (answer == z3::unknown) {
         result.verdict = Verdict::unknown;
         result.detail = solver.reason_unknown();
@@ -186,6 +194,10 @@ std::vector<PropertyResult> prove(const std::vector<Encoding>& encodings,
             for (Query& query : queries_for(encoding, property)) {
                 run_query(encoding, query, options.timeout_ms);
                 result.seconds += query.result.seconds;
+                if (query.result.kind == "initiation" && query.result.vacuous &&
+                    result.verdict == Verdict::holds) {
+                    result.verdict = Verdict::unknown;
+                }
                 if (query.result.verdict == Verdict::fails) {
                     result.verdict = Verdict::fails;
                 } else if (query.result.verdict == Verdict::unknown &&

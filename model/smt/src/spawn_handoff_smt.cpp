@@ -20,6 +20,9 @@
 
 namespace psmt {
 
+// Its own namespace: a unity build compiles the encodings in one unit.
+namespace handoff {
+
 namespace {
 
 struct Symbols {
@@ -69,7 +72,10 @@ void abstract_world(const Symbols& f, const pmodel::World& world, Structure& out
 
 }  // namespace
 
+}  // namespace handoff
+
 Encoding spawn_handoff_encoding(const pcore::Variants& /*variants*/) {
+    using namespace handoff;
     Encoding e;
     e.protocol = "spawn hand-off";
     Vocabulary& v = e.vocabulary;

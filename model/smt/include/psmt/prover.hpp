@@ -9,7 +9,8 @@
 // A query that fails gives a counterexample to induction (CTI): the smallest model Z3 finds
 // (components first minimised), printed as the state before, the action with its parameters,
 // the state after, and the invariants the step broke. Unknown (a time bound, or Z3 giving up)
-// is its own verdict, never a pass.
+// is its own verdict, never a pass. A query that holds only because nothing satisfies its frame
+// is marked vacuous; a vacuous initiation (no initial state) makes the property unknown.
 #pragma once
 
 #include <string>
@@ -29,6 +30,9 @@ struct QueryResult {
     double seconds = 0;
     std::string detail;  // fails: the broken formulas; unknown: Z3's reason
     std::string cti;     // fails: the counterexample, in words
+    // holds, but only because its frame is unsatisfiable: an action never enabled under the
+    // invariant (a variant's path the design never takes), or an Init with no state at all.
+    bool vacuous = false;
 };
 
 struct PropertyResult {
