@@ -17,20 +17,16 @@ bool changed_at(const Structure& state, SortId sort, std::uint32_t element) {
     for (SymbolId symbol = 0; symbol < vocabulary.symbols().size(); ++symbol) {
         const SymbolDecl& decl = vocabulary.symbol(symbol);
         if (decl.rigid() || decl.args.empty() || decl.args.front() != sort) continue;
-        std::size_t cells = 1;
-        for (std::size_t at = 1; at < decl.args.size(); ++at) cells *= state.size(decl.args[at]);
-        std::vector<std::uint32_t> tuple(decl.args.size(), 0);
-        tuple[0] = element;
-        for (std::size_t cell = 0; cell < cells; ++cell) {
-            std::size_t rest = cell;
-            for (std::size_t at = tuple.size(); at-- > 1;) {
-                tuple[at] = static_cast<std::uint32_t>(rest % state.size(decl.args[at]));
-                rest /= state.size(decl.args[at]);
-            }
-            if (state.get(symbol, tuple, Time::now) != state.get(symbol, tuple, Time::next)) {
-                return true;
-            }
-        }
+        std::vector<std::uint32_t> radices = arg_sizes(state, symbol);
+        radices.front() = 1;  // the first argument is `element`
+        bool differs = false;
+        for_each_tuple(radices, [&](const auto& rest) {
+            std::vector<std::uint32_t> tuple = rest;
+            tuple.front() = element;
+            differs = differs ||
+                      state.get(symbol, tuple, Time::now) != state.get(symbol, tuple, Time::next);
+        });
+        if (differs) return true;
     }
     return false;
 }
@@ -79,25 +75,17 @@ std::string cell_changes(const Structure& state) {
     for (SymbolId symbol = 0; symbol < vocabulary.symbols().size(); ++symbol) {
         const SymbolDecl& decl = vocabulary.symbol(symbol);
         if (decl.rigid()) continue;
-        std::size_t cells = 1;
-        for (SortId arg : decl.args) cells *= state.size(arg);
-        std::vector<std::uint32_t> tuple(decl.args.size(), 0);
-        for (std::size_t cell = 0; cell < cells; ++cell) {
-            std::size_t rest = cell;
-            for (std::size_t at = tuple.size(); at-- > 0;) {
-                tuple[at] = static_cast<std::uint32_t>(rest % state.size(decl.args[at]));
-                rest /= state.size(decl.args[at]);
-            }
+        for_each_tuple(arg_sizes(state, symbol), [&](const std::vector<std::uint32_t>& tuple) {
             const std::uint32_t before = state.get(symbol, tuple, Time::now);
             const std::uint32_t after = state.get(symbol, tuple, Time::next);
-            if (before == after) continue;
+            if (before == after) return;
             std::string args;
             for (std::size_t at = 0; at < tuple.size(); ++at) {
                 args += concat(at == 0 ? "" : ", ", element(decl.args[at], tuple[at]));
             }
             out += concat(" ", decl.name, "(", args, "): ", value(decl, before), " -> ",
                           value(decl, after), ";");
-        }
+        });
     }
     return out;
 }

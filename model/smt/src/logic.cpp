@@ -39,22 +39,12 @@ SymbolId Vocabulary::rigid(
     const std::function<std::uint32_t(const std::vector<std::uint32_t>&)>& table,
     std::string meaning) {
     SymbolDecl decl{std::move(name), std::move(args), result, std::move(meaning), {}};
-    std::size_t cells = 1;
+    std::vector<std::uint32_t> radices;
     for (SortId arg : decl.args) {
         if (!sorts_.at(arg).enumerated()) throw std::logic_error("psmt: rigid over an open sort");
-        cells *= sorts_[arg].values.size();
+        radices.push_back(static_cast<std::uint32_t>(sorts_[arg].values.size()));
     }
-    // Every tuple in mixed-radix order, first argument most significant (Structure's layout).
-    std::vector<std::uint32_t> tuple(decl.args.size(), 0);
-    for (std::size_t cell = 0; cell < cells; ++cell) {
-        std::size_t rest = cell;
-        for (std::size_t at = tuple.size(); at-- > 0;) {
-            const std::size_t radix = sorts_[decl.args[at]].values.size();
-            tuple[at] = static_cast<std::uint32_t>(rest % radix);
-            rest /= radix;
-        }
-        decl.fixed.push_back(table(tuple));
-    }
+    for_each_tuple(radices, [&](const auto& tuple) { decl.fixed.push_back(table(tuple)); });
     symbols_.push_back(std::move(decl));
     return static_cast<SymbolId>(symbols_.size() - 1);
 }
@@ -64,6 +54,21 @@ std::uint32_t Vocabulary::value_index(SortId sort, const std::string& value) con
     const auto at = std::find(values.begin(), values.end(), value);
     if (at == values.end()) throw std::logic_error("psmt: no value " + value);
     return static_cast<std::uint32_t>(at - values.begin());
+}
+
+void for_each_tuple(const std::vector<std::uint32_t>& radices,
+                    const std::function<void(const std::vector<std::uint32_t>&)>& fn) {
+    std::size_t cells = 1;
+    for (std::uint32_t radix : radices) cells *= radix;
+    std::vector<std::uint32_t> tuple(radices.size(), 0);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+        std::size_t rest = cell;
+        for (std::size_t at = tuple.size(); at-- > 0;) {
+            tuple[at] = static_cast<std::uint32_t>(rest % radices[at]);
+            rest /= radices[at];
+        }
+        fn(tuple);
+    }
 }
 
 Var VarPool::fresh(SortId sort, std::string name) {

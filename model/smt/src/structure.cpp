@@ -158,6 +158,12 @@ class Evaluator {
 
 }  // namespace
 
+std::vector<std::uint32_t> arg_sizes(const Structure& state, SymbolId symbol) {
+    std::vector<std::uint32_t> sizes;
+    for (SortId arg : state.vocabulary().symbol(symbol).args) sizes.push_back(state.size(arg));
+    return sizes;
+}
+
 bool Structure::holds(const Expr& formula) const {
     return holds(formula, {});
 }

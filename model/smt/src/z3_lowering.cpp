@@ -122,26 +122,24 @@ z3::expr_vector Lowering::rigid_axioms() {
     for (SymbolId symbol = 0; symbol < vocabulary_.symbols().size(); ++symbol) {
         const SymbolDecl& decl = vocabulary_.symbol(symbol);
         if (!decl.rigid()) continue;
-        std::vector<std::uint32_t> tuple(decl.args.size(), 0);
-        for (std::size_t cell = 0; cell < decl.fixed.size(); ++cell) {
-            std::size_t rest = cell;
+        std::vector<std::uint32_t> radices;
+        for (SortId arg : decl.args) {
+            radices.push_back(static_cast<std::uint32_t>(vocabulary_.sort(arg).values.size()));
+        }
+        std::size_t cell = 0;
+        for_each_tuple(radices, [&](const std::vector<std::uint32_t>& tuple) {
             z3::expr_vector args(context_);
-            for (std::size_t at = tuple.size(); at-- > 0;) {
-                const std::size_t radix = vocabulary_.sort(decl.args[at]).values.size();
-                tuple[at] = static_cast<std::uint32_t>(rest % radix);
-                rest /= radix;
-            }
             for (std::size_t at = 0; at < tuple.size(); ++at) {
                 args.push_back(element(decl.args[at], tuple[at]));
             }
             const z3::expr applied = now_[symbol](args);
-            const std::uint32_t result = decl.fixed[cell];
+            const std::uint32_t result = decl.fixed[cell++];
             if (decl.result == bool_sort) {
                 axioms.push_back(result != 0 ? applied : !applied);
             } else {
                 axioms.push_back(applied == element(decl.result, result));
             }
-        }
+        });
     }
     return axioms;
 }
@@ -214,15 +212,7 @@ Structure Lowering::read_model(const z3::model& model,
     for (SymbolId symbol = 0; symbol < vocabulary_.symbols().size(); ++symbol) {
         const SymbolDecl& decl = vocabulary_.symbol(symbol);
         if (decl.rigid()) continue;
-        std::size_t cells = 1;
-        for (SortId arg : decl.args) cells *= out.size(arg);
-        std::vector<std::uint32_t> tuple(decl.args.size(), 0);
-        for (std::size_t cell = 0; cell < cells; ++cell) {
-            std::size_t rest = cell;
-            for (std::size_t at = tuple.size(); at-- > 0;) {
-                tuple[at] = static_cast<std::uint32_t>(rest % out.size(decl.args[at]));
-                rest /= out.size(decl.args[at]);
-            }
+        for_each_tuple(arg_sizes(out, symbol), [&](const std::vector<std::uint32_t>& tuple) {
             z3::expr_vector args(context_);
             for (std::size_t at = 0; at < tuple.size(); ++at) {
                 args.push_back(element_expr(decl.args[at], tuple[at]));
@@ -235,7 +225,7 @@ Structure Lowering::read_model(const z3::model& model,
                                                  : element_index(decl.result, value);
                 out.set(symbol, tuple, result, time);
             }
-        }
+        });
     }
     param_values.clear();
     for (const Var& param : params) {

@@ -174,6 +174,14 @@ class Structure {
     std::vector<std::vector<std::uint32_t>> tables_[2];
 };
 
+// Calls fn(tuple) for every tuple with tuple[i] < radices[i], in the order of a Structure's
+// tables and a rigid symbol's `fixed` (mixed radix, first component most significant).
+void for_each_tuple(const std::vector<std::uint32_t>& radices,
+                    const std::function<void(const std::vector<std::uint32_t>&)>& fn);
+
+// The argument sizes of a symbol in a structure (its tables' radices).
+[[nodiscard]] std::vector<std::uint32_t> arg_sizes(const Structure& state, SymbolId symbol);
+
 // Renders a formula in a readable infix syntax (docs and CTI printouts).
 [[nodiscard]] std::string to_text(const Vocabulary& vocabulary, const Expr& formula);
 
