@@ -70,14 +70,33 @@ void abstract_world(const Symbols& f, const pmodel::World& world, Structure& out
     }
 }
 
-}  // namespace
+// The encoding under construction, with the variables its formulas share.
+struct Builder {
+    Encoding& e;
+    Symbols f;
+    SortId comp, ctl, choice;
+    Var a, b, k, p, n;
+    Expr A, B, K, P, N;
 
-}  // namespace handoff
+    Expr r(SymbolId symbol, std::vector<Expr> args) const {
+        return apply(e.vocabulary, symbol, std::move(args));
+    }
+    Expr nx(SymbolId symbol, std::vector<Expr> args) const {
+        return apply(e.vocabulary, symbol, std::move(args), Time::next);
+    }
+    Expr unchanged(SymbolId symbol, const std::vector<Expr>& args) const {
+        return iff(nx(symbol, args), r(symbol, args));
+    }
+    // Ids are only handed out; the entries of others and their ids stay as they were.
+    Expr ids() const {
+        return forall({a, k}, land({implies(r(f.issued, {A, K}), nx(f.issued, {A, K})),
+                                    implies(neq(A, P), unchanged(f.issued, {A, K})),
+                                    implies(neq(A, P), unchanged(f.block, {A, K}))}));
+    }
+    Expr others_exist() const { return forall({a}, implies(neq(A, N), unchanged(f.exists, {A}))); }
+};
 
-Encoding spawn_handoff_encoding(const pcore::Variants& /*variants*/) {
-    using namespace handoff;
-    Encoding e;
-    e.protocol = "spawn hand-off";
+Builder declare(Encoding& e) {
     Vocabulary& v = e.vocabulary;
     const SortId comp = v.uninterpreted("comp");
     const SortId ctl = v.uninterpreted("ctl");
@@ -93,125 +112,167 @@ Encoding spawn_handoff_encoding(const pcore::Variants& /*variants*/) {
         v.relation("awaits", {comp, ctl},
                    "ghost: the hand-off of the created component awaits this Ack"),
         v.relation("premature", {comp}, "ghost: scheduled with Acks outstanding (PT-2 violated)")};
-    const auto r = [&](SymbolId symbol, std::vector<Expr> args, Time time = Time::now) {
-        return apply(v, symbol, std::move(args), time);
-    };
-    const auto nx = [&](SymbolId symbol, std::vector<Expr> args) {
-        return r(symbol, std::move(args), Time::next);
-    };
     const Var a = e.vars.fresh(comp, "a");
     const Var b = e.vars.fresh(comp, "b");
     const Var k = e.vars.fresh(ctl, "k");
-    const Var host = e.vars.fresh(comp, "host");
-    const Expr A = ref(a), B = ref(b), K = ref(k);
-    // One component, the host, exists; nothing else has happened.
-    e.init = exists(
-        {host},
-        forall({a, b, k}, land({iff(r(f.exists, {A}), eq(A, ref(host))), lnot(r(f.waiting, {A})),
-                                lnot(r(f.spawning, {A, B})), lnot(r(f.block, {A, K})),
-                                lnot(r(f.issued, {A, K})), lnot(r(f.handoff, {A, B})),
-                                lnot(r(f.awaits, {A, K})), lnot(r(f.premature, {A}))})));
-
     const Var p = e.vars.fresh(comp, "p");
     const Var n = e.vars.fresh(comp, "n");
-    const Var schedule = e.vars.fresh(choice, "schedules");
-    const Expr P = ref(p), N = ref(n);
-    const auto unchanged = [&](SymbolId symbol, std::vector<Expr> args) {
-        return iff(nx(symbol, args), r(symbol, args));
-    };
-    // Ids are only handed out; the entries of others and their ids stay as they were.
-    const Expr ids = forall({a, k}, land({implies(r(f.issued, {A, K}), nx(f.issued, {A, K})),
-                                          implies(neq(A, P), unchanged(f.issued, {A, K})),
-                                          implies(neq(A, P), unchanged(f.block, {A, K}))}));
-    const Expr others_exist = forall({a}, implies(neq(A, N), unchanged(f.exists, {A})));
+    return Builder{e, f, comp, ctl, choice, a, b, k, p, n, ref(a), ref(b), ref(k), ref(p), ref(n)};
+}
 
-    // spawn: n is new; each new Block entry of p is awaited by n's hand-off; none: scheduled now.
-    const Expr fresh_k = land({nx(f.block, {P, K}), lnot(r(f.block, {P, K}))});
+// One component, the host, exists; nothing else has happened.
+void add_init(Builder& d) {
+    const Symbols& f = d.f;
+    const Var host = d.e.vars.fresh(d.comp, "host");
+    const Expr &A = d.A, &B = d.B, &K = d.K;
+    d.e.init = exists(
+        {host}, forall({d.a, d.b, d.k},
+                       land({iff(d.r(f.exists, {A}), eq(A, ref(host))), lnot(d.r(f.waiting, {A})),
+                             lnot(d.r(f.spawning, {A, B})), lnot(d.r(f.block, {A, K})),
+                             lnot(d.r(f.issued, {A, K})), lnot(d.r(f.handoff, {A, B})),
+                             lnot(d.r(f.awaits, {A, K})), lnot(d.r(f.premature, {A}))})));
+}
+
+// spawn: n is new; each new Block entry of p is awaited by n's hand-off; none: scheduled now.
+void add_spawn(Builder& d) {
+    const Symbols& f = d.f;
+    const Var &a = d.a, &b = d.b, &k = d.k;
+    const Expr &A = d.A, &B = d.B, &K = d.K, &P = d.P, &N = d.N;
+    const Expr fresh_k = land({d.nx(f.block, {P, K}), lnot(d.r(f.block, {P, K}))});
     const Expr some_block = exists({k}, fresh_k);
     const Expr spawn = land(
-        {r(f.exists, {P}), lnot(r(f.exists, {N})), forall({b}, lnot(r(f.spawning, {P, B}))),
-         nx(f.exists, {N}), others_exist, ids,
+        {d.r(f.exists, {P}), lnot(d.r(f.exists, {N})), forall({b}, lnot(d.r(f.spawning, {P, B}))),
+         d.nx(f.exists, {N}), d.others_exist(), d.ids(),
          forall({k},
-                land({implies(r(f.block, {P, K}), nx(f.block, {P, K})),
-                      implies(fresh_k, land({lnot(r(f.issued, {P, K})), nx(f.issued, {P, K})})),
-                      iff(nx(f.awaits, {N, K}), fresh_k)})),
-         iff(nx(f.waiting, {N}), some_block), iff(nx(f.spawning, {P, N}), some_block),
-         iff(nx(f.handoff, {P, N}), some_block),
-         forall({a}, implies(neq(A, N), unchanged(f.waiting, {A}))),
-         forall({a, b}, implies(lor({neq(A, P), neq(B, N)}), land({unchanged(f.spawning, {A, B}),
-                                                                   unchanged(f.handoff, {A, B})}))),
-         forall({a, k}, implies(neq(A, N), unchanged(f.awaits, {A, K}))),
-         forall({a}, unchanged(f.premature, {A}))});
-    e.actions.push_back(ActionDecl{"spawn", "run_spawn and start_block", {p, n}, spawn});
+                land({implies(d.r(f.block, {P, K}), d.nx(f.block, {P, K})),
+                      implies(fresh_k, land({lnot(d.r(f.issued, {P, K})), d.nx(f.issued, {P, K})})),
+                      iff(d.nx(f.awaits, {N, K}), fresh_k)})),
+         iff(d.nx(f.waiting, {N}), some_block), iff(d.nx(f.spawning, {P, N}), some_block),
+         iff(d.nx(f.handoff, {P, N}), some_block),
+         forall({a}, implies(neq(A, N), d.unchanged(f.waiting, {A}))),
+         forall({a, b},
+                implies(lor({neq(A, P), neq(B, N)}),
+                        land({d.unchanged(f.spawning, {A, B}), d.unchanged(f.handoff, {A, B})}))),
+         forall({a, k}, implies(neq(A, N), d.unchanged(f.awaits, {A, K}))),
+         forall({a}, d.unchanged(f.premature, {A}))});
+    d.e.actions.push_back(ActionDecl{"spawn", "run_spawn and start_block", {d.p, d.n}, spawn});
+}
 
-    // Any other step of p: its Block entries only go (a put-ports hand-off adds its own, with
-    // fresh ids, when p is not spawning); the hand-offs p leads lose the ids whose entries went;
-    // with schedules = yes and no entry left, p schedules n and the observers judge PT-2.
-    const Expr scheduled = land({eq(ref(schedule), value(choice, 1)), r(f.spawning, {P, N})});
-    const Expr step = land(
-        {r(f.exists, {P}), others_exist, unchanged(f.exists, {N}), ids,
-         forall({k}, implies(land({nx(f.block, {P, K}), lnot(r(f.block, {P, K}))}),
-                             land({lnot(r(f.issued, {P, K})), nx(f.issued, {P, K}),
-                                   forall({b}, lnot(r(f.spawning, {P, B})))}))),
-         implies(scheduled, forall({k}, lnot(nx(f.block, {P, K})))),
-         // Who waits: only the scheduled component changes.
-         forall({a}, iff(nx(f.waiting, {A}),
-                         land({r(f.waiting, {A}), lnot(land({scheduled, eq(A, N)}))}))),
-         forall({a, b},
-                iff(nx(f.spawning, {A, B}),
-                    land({r(f.spawning, {A, B}), lnot(land({scheduled, eq(A, P), eq(B, N)}))}))),
-         forall({a, b},
-                iff(nx(f.handoff, {A, B}),
-                    land({r(f.handoff, {A, B}), lnot(land({scheduled, eq(A, P), eq(B, N)}))}))),
-         // The observers: an Ack to p removes its id from p's hand-offs, as it removes p's entry;
-         // a scheduled component's hand-off is judged and dropped.
-         forall({a, k}, iff(nx(f.awaits, {A, K}),
-                            land({r(f.awaits, {A, K}), lnot(land({scheduled, eq(A, N)})),
-                                  implies(r(f.handoff, {P, A}), nx(f.block, {P, K}))}))),
-         forall(
-             {a},
-             iff(nx(f.premature, {A}),
-                 lor({r(f.premature, {A}),
-                      land({scheduled, eq(A, N),
-                            exists({k}, land({r(f.awaits, {N, K}), nx(f.block, {P, K})}))})})))});
-    e.actions.push_back(
+// Any other step of p: its Block entries only go (a put-ports hand-off adds its own, with
+// fresh ids, when p is not spawning); the hand-offs p leads lose the ids whose entries went;
+// with schedules = yes and no entry left, p schedules n and the observers judge PT-2.
+void add_step(Builder& d) {
+    const Symbols& f = d.f;
+    const Var &a = d.a, &b = d.b, &k = d.k;
+    const Expr &A = d.A, &B = d.B, &K = d.K, &P = d.P, &N = d.N;
+    const Var schedule = d.e.vars.fresh(d.choice, "schedules");
+    const Expr scheduled = land({eq(ref(schedule), value(d.choice, 1)), d.r(f.spawning, {P, N})});
+    const Expr this_one = land({scheduled, eq(A, P), eq(B, N)});
+    const Expr step =
+        land({d.r(f.exists, {P}), d.others_exist(), d.unchanged(f.exists, {N}), d.ids(),
+              forall({k}, implies(land({d.nx(f.block, {P, K}), lnot(d.r(f.block, {P, K}))}),
+                                  land({lnot(d.r(f.issued, {P, K})), d.nx(f.issued, {P, K}),
+                                        forall({b}, lnot(d.r(f.spawning, {P, B})))}))),
+              implies(scheduled, forall({k}, lnot(d.nx(f.block, {P, K})))),
+              // Who waits: only the scheduled component changes.
+              forall({a}, iff(d.nx(f.waiting, {A}),
+                              land({d.r(f.waiting, {A}), lnot(land({scheduled, eq(A, N)}))}))),
+              forall({a, b}, iff(d.nx(f.spawning, {A, B}),
+                                 land({d.r(f.spawning, {A, B}), lnot(this_one)}))),
+              forall({a, b},
+                     iff(d.nx(f.handoff, {A, B}), land({d.r(f.handoff, {A, B}), lnot(this_one)}))),
+              // The observers: an Ack to p removes its id from p's hand-offs, as it removes p's
+              // entry; a scheduled component's hand-off is judged and dropped.
+              forall({a, k}, iff(d.nx(f.awaits, {A, K}),
+                                 land({d.r(f.awaits, {A, K}), lnot(land({scheduled, eq(A, N)})),
+                                       implies(d.r(f.handoff, {P, A}), d.nx(f.block, {P, K}))}))),
+              forall({a}, iff(d.nx(f.premature, {A}),
+                              lor({d.r(f.premature, {A}),
+                                   land({scheduled, eq(A, N),
+                                         exists({k}, land({d.r(f.awaits, {N, K}),
+                                                           d.nx(f.block, {P, K})}))})})))});
+    d.e.actions.push_back(
         ActionDecl{"step",
                    "any other step of p: on_acknowledge, complete_transfer (Schedule), put ports",
-                   {p, n, schedule},
+                   {d.p, d.n, schedule},
                    step});
+}
 
-    e.invariants.push_back(InvariantDecl{
-        "awaited_acks_are_blocks",
+void add_invariants(Builder& d) {
+    const Symbols& f = d.f;
+    const Var &a = d.a, &b = d.b, &k = d.k, &n = d.n;
+    const Expr &A = d.A, &B = d.B, &K = d.K, &N = d.N;
+    auto add = [&](std::string name, std::string words, Expr formula) {
+        d.e.invariants.push_back(
+            InvariantDecl{std::move(name), std::move(words), std::move(formula)});
+    };
+    add("awaited_acks_are_blocks",
         "an Ack a hand-off awaits is a Block entry of the creator that leads the hand-off",
-        forall({a, b, k},
-               implies(land({r(f.handoff, {A, B}), r(f.awaits, {B, K})}), r(f.block, {A, K})))});
-    e.invariants.push_back(InvariantDecl{
-        "awaits_within_handoff", "only a component with a hand-off in progress awaits Acks",
-        forall({b, k}, implies(r(f.awaits, {B, K}), exists({a}, r(f.handoff, {A, B}))))});
-    e.invariants.push_back(InvariantDecl{
-        "one_creator", "a hand-off has one creator, and a spawn in progress is one",
+        forall({a, b, k}, implies(land({d.r(f.handoff, {A, B}), d.r(f.awaits, {B, K})}),
+                                  d.r(f.block, {A, K}))));
+    add("awaits_within_handoff", "only a component with a hand-off in progress awaits Acks",
+        forall({b, k}, implies(d.r(f.awaits, {B, K}), exists({a}, d.r(f.handoff, {A, B})))));
+    add("one_creator", "a hand-off has one creator, and a spawn in progress is one",
         forall({a, b, n},
-               land({implies(land({r(f.handoff, {A, B}), r(f.handoff, {N, B})}), eq(A, N)),
-                     implies(r(f.spawning, {A, B}), r(f.handoff, {A, B}))}))});
-    e.invariants.push_back(InvariantDecl{
-        "only_created", "everything the encoding says of a component, it says of a created one",
-        forall({a, b, k}, land({implies(lor({r(f.waiting, {A}), r(f.premature, {A}),
-                                             r(f.block, {A, K}), r(f.awaits, {A, K}),
-                                             r(f.spawning, {A, B}), r(f.handoff, {A, B})}),
-                                        r(f.exists, {A})),
-                                implies(lor({r(f.spawning, {A, B}), r(f.handoff, {A, B})}),
-                                        r(f.exists, {B}))}))});
-    e.invariants.push_back(InvariantDecl{
-        "no_premature_schedule", "no Schedule so far was premature (PT-2 itself, kept inductive)",
-        forall({a}, lnot(r(f.premature, {A})))});
-    e.properties.push_back(PropertyDecl{
+               land({implies(land({d.r(f.handoff, {A, B}), d.r(f.handoff, {N, B})}), eq(A, N)),
+                     implies(d.r(f.spawning, {A, B}), d.r(f.handoff, {A, B}))})));
+    add("only_created", "everything the encoding says of a component, it says of a created one",
+        forall({a, b, k}, land({implies(lor({d.r(f.waiting, {A}), d.r(f.premature, {A}),
+                                             d.r(f.block, {A, K}), d.r(f.awaits, {A, K}),
+                                             d.r(f.spawning, {A, B}), d.r(f.handoff, {A, B})}),
+                                        d.r(f.exists, {A})),
+                                implies(lor({d.r(f.spawning, {A, B}), d.r(f.handoff, {A, B})}),
+                                        d.r(f.exists, {B}))})));
+    add("no_premature_schedule", "no Schedule so far was premature (PT-2 itself, kept inductive)",
+        forall({a}, lnot(d.r(f.premature, {A}))));
+    d.e.properties.push_back(PropertyDecl{
         "PT-2",
         "a created component is not scheduled before every Acknowledge of its port transfer "
         "arrived (no Schedule the observers judged premature)",
-        forall({a}, lnot(r(f.premature, {A}))),
+        forall({a}, lnot(d.r(f.premature, {A}))),
         {"awaited_acks_are_blocks", "awaits_within_handoff", "one_creator", "only_created",
          "no_premature_schedule"}});
+}
 
+std::string describe(const Symbols& f, const Structure& state, std::uint32_t c, Time time) {
+    std::string line = !state.get(f.exists, {c}, time)   ? "not created"
+                       : state.get(f.waiting, {c}, time) ? "waiting_for_creator"
+                                                         : "scheduled";
+    for (std::uint32_t other = 0; other < state.size(0); ++other) {
+        if (state.get(f.spawning, {c, other}, time)) {
+            line += concat(", spawning c", std::to_string(other));
+        }
+        if (state.get(f.handoff, {c, other}, time)) {
+            line += concat(", hand-off of c", std::to_string(other));
+        }
+    }
+    for (std::uint32_t id = 0; id < state.size(1); ++id) {
+        if (state.get(f.block, {c, id}, time)) {
+            line += concat(", Block ", std::to_string(id), " unacknowledged");
+        }
+        if (state.get(f.awaits, {c, id}, time)) {
+            line += concat(", its hand-off awaits Ack ", std::to_string(id));
+        }
+    }
+    if (state.get(f.premature, {c}, time)) line += ", SCHEDULED EARLY";
+    return line;
+}
+
+}  // namespace
+
+}  // namespace handoff
+
+Encoding spawn_handoff_encoding(const pcore::Variants& /*variants*/) {
+    using namespace handoff;
+    Encoding e;
+    e.protocol = "spawn hand-off";
+    Builder builder = declare(e);
+    add_init(builder);
+    add_spawn(builder);
+    add_step(builder);
+    add_invariants(builder);
+    const Symbols f = builder.f;
+    const SortId ctl = builder.ctl;
     e.abstraction = [f](const pmodel::World& world, ElementNames& /*names*/, Structure& out,
                         Time time) { abstract_world(f, world, out, time); };
     e.size_sorts = [ctl](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
@@ -220,23 +281,7 @@ Encoding spawn_handoff_encoding(const pcore::Variants& /*variants*/) {
         }
     };
     e.describe = [f](const Structure& state, std::uint32_t c, Time time) {
-        std::string line = !state.get(f.exists, {c}, time)   ? "not created"
-                           : state.get(f.waiting, {c}, time) ? "waiting_for_creator"
-                                                             : "scheduled";
-        for (std::uint32_t other = 0; other < state.size(0); ++other) {
-            if (state.get(f.spawning, {c, other}, time))
-                line += concat(", spawning c", std::to_string(other));
-            if (state.get(f.handoff, {c, other}, time))
-                line += concat(", hand-off of c", std::to_string(other));
-        }
-        for (std::uint32_t id = 0; id < state.size(1); ++id) {
-            if (state.get(f.block, {c, id}, time))
-                line += concat(", Block ", std::to_string(id), " unacknowledged");
-            if (state.get(f.awaits, {c, id}, time))
-                line += concat(", its hand-off awaits Ack ", std::to_string(id));
-        }
-        if (state.get(f.premature, {c}, time)) line += ", SCHEDULED EARLY";
-        return line;
+        return describe(f, state, c, time);
     };
     return e;
 }
