@@ -108,6 +108,24 @@ std::size_t data_count(const pmodel::World& world) {
     return count;
 }
 
+std::string describe(const Symbols& f,
+                     const Structure& state,
+                     std::uint32_t comp_index,
+                     Time time) {
+    std::string line;
+    for (std::uint32_t p = 0; p < state.size(1); ++p) {
+        if (!state.get(f.recorded, {p}, time) || !state.get(f.sender, {p, comp_index}, time)) {
+            continue;
+        }
+        line += concat("; put ", std::to_string(p),
+                       state.get(f.outstanding, {p}, time) ? " outstanding" : " settled");
+        if (state.get(f.data_held, {p}, time)) line += ", data held";
+        if (state.get(f.report_held, {p}, time)) line += ", failure report in flight";
+        if (state.get(f.excused, {p}, time)) line += ", excused (ended in its round)";
+    }
+    return line.empty() ? std::string("no put") : line.substr(2);
+}
+
 }  // namespace
 
 }  // namespace conservation
@@ -208,18 +226,7 @@ Encoding conservation_encoding(const pcore::Variants& variants) {
         sizes[put] += static_cast<std::uint32_t>(data_count(world));
     };
     e.describe = [f](const Structure& state, std::uint32_t comp_index, Time time) {
-        std::string line;
-        for (std::uint32_t p = 0; p < state.size(1); ++p) {
-            if (!state.get(f.recorded, {p}, time) || !state.get(f.sender, {p, comp_index}, time)) {
-                continue;
-            }
-            line += concat("; put ", std::to_string(p),
-                           state.get(f.outstanding, {p}, time) ? " outstanding" : " settled");
-            if (state.get(f.data_held, {p}, time)) line += ", data held";
-            if (state.get(f.report_held, {p}, time)) line += ", failure report in flight";
-            if (state.get(f.excused, {p}, time)) line += ", excused (ended in its round)";
-        }
-        return line.empty() ? std::string("no put") : line.substr(2);
+        return describe(f, state, comp_index, time);
     };
     return e;
 }

@@ -62,6 +62,8 @@ class Builder {
 
     void declare();
     void define_actions();
+    void define_invariants();
+    void define_guard_invariant();
     void define_properties();
 
     const Sorts& sorts() const { return s_; }
@@ -400,21 +402,21 @@ void Builder::define_actions() {
                land({now.ended, becomes(cx, now, val(s_.choice, yes)), frame}));
 }
 
-void Builder::define_properties() {
+// The auxiliary invariants every shutdown guard shares (docs/invariants.md).
+void Builder::define_invariants() {
     const Var x = e_.vars.fresh(s_.comp, "c");
-    const Var r = e_.vars.fresh(s_.rank, "r");
     const Expr c = ref(x);
     const Local now = before(c);
     const auto each = [&](Expr body) { return forall({x}, std::move(body)); };
     const auto is_kind = [&](const Expr& e, Kind k) { return eq(e, val(s_.kind, k)); };
     const auto is_count = [&](const Expr& e, Count k) { return eq(e, val(s_.count, k)); };
-    const auto is_rank = [&](const Expr& e, Rank k) { return eq(e, val(s_.rank, k)); };
-    const Expr pending_r = apply(e_.vocabulary, f_.pending, {c, ref(r)});
-    const Expr settled = land({is_count(now.queued, zero), lnot(now.deadlocked)});
     auto add = [&](std::string name, std::string words, Expr formula) {
         e_.invariants.push_back(
             InvariantDecl{std::move(name), std::move(words), std::move(formula)});
     };
+    const Var r = e_.vars.fresh(s_.rank, "r");
+    const auto is_rank = [&](const Expr& e, Rank k) { return eq(e, val(s_.rank, k)); };
+    const Expr pending_r = apply(e_.vocabulary, f_.pending, {c, ref(r)});
     add("outcome_ranked",
         "a component has ended exactly when its outcome is no longer running; a running or "
         "completed outcome is ranked result, a failed or cancelled one by its cause",
@@ -462,6 +464,19 @@ void Builder::define_properties() {
         each(land({iff(lnot(is_count(now.reports, zero)),
                        land({now.ended, lnot(is_kind(now.kind, completed))})),
                    lnot(is_count(now.reports, many))})));
+}
+
+// What each shutdown guard keeps true of the flag, the lock and the queue.
+void Builder::define_guard_invariant() {
+    const Var x = e_.vars.fresh(s_.comp, "c");
+    const Expr c = ref(x);
+    const Local now = before(c);
+    const auto each = [&](Expr body) { return forall({x}, std::move(body)); };
+    const auto is_count = [&](const Expr& e, Count k) { return eq(e, val(s_.count, k)); };
+    auto add = [&](std::string name, std::string words, Expr formula) {
+        e_.invariants.push_back(
+            InvariantDecl{std::move(name), std::move(words), std::move(formula)});
+    };
     switch (variants_.shutdown_guard) {
         case pcore::ShutdownGuard::atomic_flag:
             add("guard_discipline",
@@ -486,6 +501,17 @@ void Builder::define_properties() {
                           implies(now.deadlocked, now.lock_held)})));
             break;
     }
+}
+
+void Builder::define_properties() {
+    const Var x = e_.vars.fresh(s_.comp, "c");
+    const Expr c = ref(x);
+    const Local now = before(c);
+    const auto each = [&](Expr body) { return forall({x}, std::move(body)); };
+    const auto is_kind = [&](const Expr& e, Kind k) { return eq(e, val(s_.kind, k)); };
+    const auto is_count = [&](const Expr& e, Count k) { return eq(e, val(s_.count, k)); };
+    const auto is_rank = [&](const Expr& e, Rank k) { return eq(e, val(s_.rank, k)); };
+    const Expr settled = land({is_count(now.queued, zero), lnot(now.deadlocked)});
     const std::vector<std::string> ranking{
         "outcome_ranked",           "queue_shape",      "cause_acts",        "no_cause_quiet",
         "caused_end_not_completed", "strongest_bounds", "strongest_reached", "guard_discipline"};
@@ -605,6 +631,8 @@ Encoding error_propagation_encoding(const pcore::Variants& variants) {
     Builder builder(encoding, variants);
     builder.declare();
     builder.define_actions();
+    builder.define_invariants();
+    builder.define_guard_invariant();
     builder.define_properties();
     const Symbols symbols = builder.symbols();
     const Sorts sorts = builder.sorts();

@@ -108,6 +108,26 @@ void abstract_world(const Symbols& f, const pmodel::World& world, Structure& out
     }
 }
 
+std::string describe(const Symbols& f, const Structure& state, std::uint32_t element, Time time) {
+    std::string line;
+    const std::uint32_t types = state.size(1);
+    for (std::uint32_t k = 0; k < types; ++k) {
+        const std::string type_name = concat("e", std::to_string(k));
+        if (state.get(f.root, {element, k}, time))
+            line += concat(" failed itself with ", type_name, ";");
+        if (state.get(f.carried, {element, k}, time)) {
+            line += concat(" an error ", type_name, " naming it as origin is held;");
+        }
+        for (std::uint32_t o = 0; o < state.size(0); ++o) {
+            if (state.get(f.failed_with, {element, o, k}, time)) {
+                line +=
+                    concat(" ended failed citing ", type_name, " from c", std::to_string(o), ";");
+            }
+        }
+    }
+    return line.empty() ? std::string("no error") : line.substr(1);
+}
+
 }  // namespace
 
 }  // namespace provenance
@@ -192,23 +212,7 @@ Encoding error_provenance_encoding(const pcore::Variants& /*variants*/) {
         sizes[type] = std::max(sizes[type], types);
     };
     e.describe = [f](const Structure& state, std::uint32_t element, Time time) {
-        std::string line;
-        const std::uint32_t types = state.size(1);
-        for (std::uint32_t k = 0; k < types; ++k) {
-            const std::string type_name = concat("e", std::to_string(k));
-            if (state.get(f.root, {element, k}, time))
-                line += concat(" failed itself with ", type_name, ";");
-            if (state.get(f.carried, {element, k}, time)) {
-                line += concat(" an error ", type_name, " naming it as origin is held;");
-            }
-            for (std::uint32_t o = 0; o < state.size(0); ++o) {
-                if (state.get(f.failed_with, {element, o, k}, time)) {
-                    line += concat(" ended failed citing ", type_name, " from c", std::to_string(o),
-                                   ";");
-                }
-            }
-        }
-        return line.empty() ? std::string("no error") : line.substr(1);
+        return describe(f, state, element, time);
     };
     return e;
 }
