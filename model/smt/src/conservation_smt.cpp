@@ -126,6 +126,47 @@ std::string describe(const Symbols& f,
     return line.empty() ? std::string("no put") : line.substr(2);
 }
 
+// The rules of any step of c, for the put x (a and c components).
+Expr step_rules(const Vocabulary& v,
+                const Symbols& f,
+                const Var& x,
+                const Var& a,
+                const Var& c,
+                bool reported) {
+    const auto r = [&](SymbolId symbol, std::vector<Expr> args, Time time = Time::now) {
+        return apply(v, symbol, std::move(args), time);
+    };
+    const auto nx = [&](SymbolId symbol, std::vector<Expr> args) {
+        return r(symbol, std::move(args), Time::next);
+    };
+    const Expr X = ref(x), A = ref(a), C = ref(c);
+    const Expr kept = land({r(f.recorded, {X}), nx(f.recorded, {X})});
+    const Expr live_next = land({nx(f.recorded, {X}), nx(f.outstanding, {X})});
+    std::vector<Expr> rules{
+        // A new record is a put of c whose data left with it.
+        implies(land({lnot(r(f.recorded, {X})), nx(f.recorded, {X})}),
+                land({nx(f.sender, {X, C}), nx(f.outstanding, {X}), nx(f.data_held, {X})})),
+        // Only settled records are dropped; a record keeps its sender; a status only settles.
+        // (settled before, or in this very step: its data or its report was taken).
+        implies(land({r(f.recorded, {X}), lnot(nx(f.recorded, {X}))}),
+                lor({lnot(r(f.outstanding, {X})),
+                     land({r(f.data_held, {X}), lnot(nx(f.data_held, {X}))}),
+                     land({r(f.report_held, {X}), lnot(nx(f.report_held, {X}))})})),
+        implies(kept, forall({a}, iff(nx(f.sender, {X, A}), r(f.sender, {X, A})))),
+        implies(land({kept, lnot(r(f.outstanding, {X}))}), lnot(nx(f.outstanding, {X}))),
+        // A failure report goes only where it settles the put.
+        implies(land({live_next, r(f.report_held, {X}), lnot(nx(f.report_held, {X}))}),
+                nx(f.excused, {X})),
+        // An excuse stays, and only c's own end gives one.
+        implies(land({kept, r(f.excused, {X})}), nx(f.excused, {X})),
+        implies(land({kept, lnot(r(f.excused, {X})), nx(f.excused, {X})}), r(f.sender, {X, C}))};
+    if (reported) {
+        rules.push_back(implies(land({live_next, r(f.data_held, {X}), lnot(nx(f.data_held, {X}))}),
+                                lor({nx(f.report_held, {X}), nx(f.excused, {X})})));
+    }
+    return forall({x}, land(std::move(rules)));
+}
+
 }  // namespace
 
 }  // namespace conservation
@@ -149,9 +190,6 @@ Encoding conservation_encoding(const pcore::Variants& variants) {
     const auto r = [&](SymbolId symbol, std::vector<Expr> args, Time time = Time::now) {
         return apply(v, symbol, std::move(args), time);
     };
-    const auto nx = [&](SymbolId symbol, std::vector<Expr> args) {
-        return r(symbol, std::move(args), Time::next);
-    };
     const Var x = e.vars.fresh(put, "x");
     const Var a = e.vars.fresh(comp, "a");
     const Expr X = ref(x), A = ref(a);
@@ -159,27 +197,6 @@ Encoding conservation_encoding(const pcore::Variants& variants) {
 
     // A step of c (a put, a get, a delivery, an end; the world's frees with it).
     const Var c = e.vars.fresh(comp, "c");
-    const Expr C = ref(c);
-    const Expr kept = land({r(f.recorded, {X}), nx(f.recorded, {X})});
-    const Expr live_next = land({nx(f.recorded, {X}), nx(f.outstanding, {X})});
-    std::vector<Expr> rules{
-        // A new record is a put of c whose data left with it.
-        implies(land({lnot(r(f.recorded, {X})), nx(f.recorded, {X})}),
-                land({nx(f.sender, {X, C}), nx(f.outstanding, {X}), nx(f.data_held, {X})})),
-        // Only settled records are dropped; a record keeps its sender; a status only settles.
-        // (settled before, or in this very step: its data or its report was taken).
-        implies(land({r(f.recorded, {X}), lnot(nx(f.recorded, {X}))}),
-                lor({lnot(r(f.outstanding, {X})),
-                     land({r(f.data_held, {X}), lnot(nx(f.data_held, {X}))}),
-                     land({r(f.report_held, {X}), lnot(nx(f.report_held, {X}))})})),
-        implies(kept, forall({a}, iff(nx(f.sender, {X, A}), r(f.sender, {X, A})))),
-        implies(land({kept, lnot(r(f.outstanding, {X}))}), lnot(nx(f.outstanding, {X}))),
-        // A failure report goes only where it settles the put.
-        implies(land({live_next, r(f.report_held, {X}), lnot(nx(f.report_held, {X}))}),
-                nx(f.excused, {X})),
-        // An excuse stays, and only c's own end gives one.
-        implies(land({kept, r(f.excused, {X})}), nx(f.excused, {X})),
-        implies(land({kept, lnot(r(f.excused, {X})), nx(f.excused, {X})}), r(f.sender, {X, C}))};
     // Data goes only where it is accepted, or with a report back to its sender. Not in the
     // designs where the core drops it: data_message_failed=off (data reaching an exiting
     // component), error_relay=none (a failed component just stops: lifetime.cpp skips
@@ -190,16 +207,12 @@ Encoding conservation_encoding(const pcore::Variants& variants) {
                           variants.error_relay == pcore::ErrorRelay::forward &&
                           variants.transfer_blocks_peer == pcore::OnOff::on &&
                           variants.network == pcore::NetworkOrder::fifo_pair;
-    if (reported) {
-        rules.push_back(implies(land({live_next, r(f.data_held, {X}), lnot(nx(f.data_held, {X}))}),
-                                lor({nx(f.report_held, {X}), nx(f.excused, {X})})));
-    }
     e.actions.push_back(
         ActionDecl{"step",
                    "any step of c: put, get, on_data, report_failed_put, close_all_ports, "
                    "on_data_message_failed, the end of a round",
                    {c},
-                   forall({x}, land(std::move(rules)))});
+                   step_rules(v, f, x, a, c, reported)});
 
     e.invariants.push_back(
         InvariantDecl{"records_have_senders", "every put record names its sender",
