@@ -133,36 +133,34 @@ Expr step_rules(const Vocabulary& v,
                 const Var& a,
                 const Var& c,
                 bool reported) {
-    const auto r = [&](SymbolId symbol, std::vector<Expr> args, Time time = Time::now) {
-        return apply(v, symbol, std::move(args), time);
-    };
-    const auto nx = [&](SymbolId symbol, std::vector<Expr> args) {
-        return r(symbol, std::move(args), Time::next);
-    };
+    const Reader r{v};
     const Expr X = ref(x), A = ref(a), C = ref(c);
-    const Expr kept = land({r(f.recorded, {X}), nx(f.recorded, {X})});
-    const Expr live_next = land({nx(f.recorded, {X}), nx(f.outstanding, {X})});
+    const Expr kept = land({r(f.recorded, {X}), r.next(f.recorded, {X})});
+    const Expr live_next = land({r.next(f.recorded, {X}), r.next(f.outstanding, {X})});
     std::vector<Expr> rules{
         // A new record is a put of c whose data left with it.
-        implies(land({lnot(r(f.recorded, {X})), nx(f.recorded, {X})}),
-                land({nx(f.sender, {X, C}), nx(f.outstanding, {X}), nx(f.data_held, {X})})),
+        implies(
+            land({lnot(r(f.recorded, {X})), r.next(f.recorded, {X})}),
+            land({r.next(f.sender, {X, C}), r.next(f.outstanding, {X}), r.next(f.data_held, {X})})),
         // Only settled records are dropped; a record keeps its sender; a status only settles.
         // (settled before, or in this very step: its data or its report was taken).
-        implies(land({r(f.recorded, {X}), lnot(nx(f.recorded, {X}))}),
+        implies(land({r(f.recorded, {X}), lnot(r.next(f.recorded, {X}))}),
                 lor({lnot(r(f.outstanding, {X})),
-                     land({r(f.data_held, {X}), lnot(nx(f.data_held, {X}))}),
-                     land({r(f.report_held, {X}), lnot(nx(f.report_held, {X}))})})),
-        implies(kept, forall({a}, iff(nx(f.sender, {X, A}), r(f.sender, {X, A})))),
-        implies(land({kept, lnot(r(f.outstanding, {X}))}), lnot(nx(f.outstanding, {X}))),
+                     land({r(f.data_held, {X}), lnot(r.next(f.data_held, {X}))}),
+                     land({r(f.report_held, {X}), lnot(r.next(f.report_held, {X}))})})),
+        implies(kept, forall({a}, iff(r.next(f.sender, {X, A}), r(f.sender, {X, A})))),
+        implies(land({kept, lnot(r(f.outstanding, {X}))}), lnot(r.next(f.outstanding, {X}))),
         // A failure report goes only where it settles the put.
-        implies(land({live_next, r(f.report_held, {X}), lnot(nx(f.report_held, {X}))}),
-                nx(f.excused, {X})),
+        implies(land({live_next, r(f.report_held, {X}), lnot(r.next(f.report_held, {X}))}),
+                r.next(f.excused, {X})),
         // An excuse stays, and only c's own end gives one.
-        implies(land({kept, r(f.excused, {X})}), nx(f.excused, {X})),
-        implies(land({kept, lnot(r(f.excused, {X})), nx(f.excused, {X})}), r(f.sender, {X, C}))};
+        implies(land({kept, r(f.excused, {X})}), r.next(f.excused, {X})),
+        implies(land({kept, lnot(r(f.excused, {X})), r.next(f.excused, {X})}),
+                r(f.sender, {X, C}))};
     if (reported) {
-        rules.push_back(implies(land({live_next, r(f.data_held, {X}), lnot(nx(f.data_held, {X}))}),
-                                lor({nx(f.report_held, {X}), nx(f.excused, {X})})));
+        rules.push_back(
+            implies(land({live_next, r(f.data_held, {X}), lnot(r.next(f.data_held, {X}))}),
+                    lor({r.next(f.report_held, {X}), r.next(f.excused, {X})})));
     }
     return forall({x}, land(std::move(rules)));
 }
@@ -187,9 +185,7 @@ Encoding conservation_encoding(const pcore::Variants& variants) {
                    "its Data is in flight, or waits in a live component's port"),
         v.relation("report_held", {put}, "a DataMessageFailed for it is in flight"),
         v.relation("excused", {put}, "ghost: its sender ended inside the round of the put")};
-    const auto r = [&](SymbolId symbol, std::vector<Expr> args, Time time = Time::now) {
-        return apply(v, symbol, std::move(args), time);
-    };
+    const Reader r{v};
     const Var x = e.vars.fresh(put, "x");
     const Var a = e.vars.fresh(comp, "a");
     const Expr X = ref(x), A = ref(a);

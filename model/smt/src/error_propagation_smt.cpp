@@ -94,6 +94,25 @@ class Builder {
     Expr becomes(const Expr& comp, const Local& after, const Expr& exits) const;
     Expr others_unchanged(const Var& comp) const;
     void add_action(std::string name, std::string handler, std::vector<Var> params, Expr body);
+    void add_invariant(std::string name, std::string words, Expr formula) {
+        e_.invariants.push_back(
+            InvariantDecl{std::move(name), std::move(words), std::move(formula)});
+    }
+    Expr is_kind(const Expr& e, Kind k) const { return eq(e, val(s_.kind, k)); }
+    Expr is_count(const Expr& e, Count k) const { return eq(e, val(s_.count, k)); }
+    Expr is_rank(const Expr& e, Rank k) const { return eq(e, val(s_.rank, k)); }
+    // What the invariants and properties are written over: a component c, bound by
+    // `each(body)` = forall c. body, and its state.
+    struct Each {
+        Var var;
+        Expr c;
+        Local now;
+        Expr operator()(Expr body) const { return forall({var}, std::move(body)); }
+    };
+    Each each_component() {
+        const Var var = e_.vars.fresh(s_.comp, "c");
+        return Each{var, ref(var), before(ref(var))};
+    }
 
     Encoding& e_;
     pcore::Variants variants_;
@@ -404,61 +423,62 @@ void Builder::define_actions() {
 
 // The auxiliary invariants every shutdown guard shares (docs/invariants.md).
 void Builder::define_invariants() {
-    const Var x = e_.vars.fresh(s_.comp, "c");
-    const Expr c = ref(x);
-    const Local now = before(c);
-    const auto each = [&](Expr body) { return forall({x}, std::move(body)); };
-    const auto is_kind = [&](const Expr& e, Kind k) { return eq(e, val(s_.kind, k)); };
-    const auto is_count = [&](const Expr& e, Count k) { return eq(e, val(s_.count, k)); };
-    auto add = [&](std::string name, std::string words, Expr formula) {
-        e_.invariants.push_back(
-            InvariantDecl{std::move(name), std::move(words), std::move(formula)});
-    };
+    const Each each = each_component();
+    const Expr& c = each.c;
+    const Local& now = each.now;
     const Var r = e_.vars.fresh(s_.rank, "r");
-    const auto is_rank = [&](const Expr& e, Rank k) { return eq(e, val(s_.rank, k)); };
     const Expr pending_r = apply(e_.vocabulary, f_.pending, {c, ref(r)});
-    add("outcome_ranked",
+    add_invariant(
+        "outcome_ranked",
         "a component has ended exactly when its outcome is no longer running; a running or "
         "completed outcome is ranked result, a failed or cancelled one by its cause",
         each(land({iff(now.ended, lnot(is_kind(now.kind, running))),
                    iff(lor({is_kind(now.kind, running), is_kind(now.kind, completed)}),
                        is_rank(now.rank, result)),
                    implies(lnot(is_rank(now.rank, result)), eq(now.kind, kind_of(now.rank)))})));
-    add("exit_after_end", "only an ended component exits", each(implies(now.exited, now.ended)));
-    add("queue_shape",
+    add_invariant("exit_after_end", "only an ended component exits",
+                  each(implies(now.exited, now.ended)));
+    add_invariant(
+        "queue_shape",
         "the queued ends are the pending classes, the first of them is one, and none is a result",
         each(land({iff(is_count(now.queued, zero), forall({r}, lnot(pending_r))),
                    implies(lnot(is_count(now.queued, zero)),
                            apply(e_.vocabulary, f_.pending, {c, now.front})),
                    implies(is_count(now.queued, zero), is_rank(now.front, result)),
                    lnot(pending_at(c, result))})));
-    add("cause_acts",
+    add_invariant(
+        "cause_acts",
         "a cause that reached a component has ended it, waits in its handler queue, or found it "
         "deadlocked",
         each(implies(now.has_cause,
                      lor({now.ended, lnot(is_count(now.queued, zero)), now.deadlocked}))));
-    add("no_cause_quiet",
+    add_invariant(
+        "no_cause_quiet",
         "without a cause nothing is queued, nothing is stuck, and the outcome and the ghost say "
         "result",
         each(implies(lnot(now.has_cause),
                      land({is_count(now.queued, zero), is_rank(now.rank, result),
                            is_rank(now.strongest, result), lnot(now.deadlocked)}))));
-    add("caused_end_not_completed",
+    add_invariant(
+        "caused_end_not_completed",
         "a component that a cause reached does not end completed (a result that came first "
         "makes later causes moot)",
         each(implies(land({now.has_cause, now.ended}), lnot(is_kind(now.kind, completed)))));
-    add("strongest_bounds",
+    add_invariant(
+        "strongest_bounds",
         "the strongest cause observed bounds the outcome's class and every queued end's",
         each(implies(now.has_cause,
                      land({rank_le(now.rank, now.strongest),
                            forall({r}, implies(pending_r, rank_le(ref(r), now.strongest)))}))));
-    add("strongest_reached",
+    add_invariant(
+        "strongest_reached",
         "the strongest cause observed is the outcome's class or a queued end's (unless the "
         "component deadlocked taking it)",
         each(implies(land({now.has_cause, lnot(now.deadlocked)}),
                      lor({eq(now.rank, now.strongest),
                           apply(e_.vocabulary, f_.pending, {c, now.strongest})}))));
-    add("handler_reports",
+    add_invariant(
+        "handler_reports",
         "the handler has reported exactly when the component ended with an error or a cancel, "
         "and never twice",
         each(land({iff(lnot(is_count(now.reports, zero)),
@@ -468,30 +488,26 @@ void Builder::define_invariants() {
 
 // What each shutdown guard keeps true of the flag, the lock and the queue.
 void Builder::define_guard_invariant() {
-    const Var x = e_.vars.fresh(s_.comp, "c");
-    const Expr c = ref(x);
-    const Local now = before(c);
-    const auto each = [&](Expr body) { return forall({x}, std::move(body)); };
-    const auto is_count = [&](const Expr& e, Count k) { return eq(e, val(s_.count, k)); };
-    auto add = [&](std::string name, std::string words, Expr formula) {
-        e_.invariants.push_back(
-            InvariantDecl{std::move(name), std::move(words), std::move(formula)});
-    };
+    const Each each = each_component();
+    const Local& now = each.now;
     switch (variants_.shutdown_guard) {
         case pcore::ShutdownGuard::atomic_flag:
-            add("guard_discipline",
+            add_invariant(
+                "guard_discipline",
                 "atomic_flag: nothing is ever queued, the lock is never taken, the flag is set "
                 "exactly by an end",
                 each(land({is_count(now.queued, zero), lnot(now.lock_held), lnot(now.deadlocked),
                            implies(now.flag, now.ended)})));
             break;
         case pcore::ShutdownGuard::none:
-            add("guard_discipline", "none: the lock is never taken; the flag is set by a handler",
-                each(land(
-                    {lnot(now.lock_held), lnot(now.deadlocked), implies(now.flag, now.ended)})));
+            add_invariant("guard_discipline",
+                          "none: the lock is never taken; the flag is set by a handler",
+                          each(land({lnot(now.lock_held), lnot(now.deadlocked),
+                                     implies(now.flag, now.ended)})));
             break;
         case pcore::ShutdownGuard::lock:
-            add("guard_discipline",
+            add_invariant(
+                "guard_discipline",
                 "lock: the lock is held exactly while one end is queued, before the end; a free "
                 "lock with the flag set means the component ended",
                 each(
@@ -504,13 +520,8 @@ void Builder::define_guard_invariant() {
 }
 
 void Builder::define_properties() {
-    const Var x = e_.vars.fresh(s_.comp, "c");
-    const Expr c = ref(x);
-    const Local now = before(c);
-    const auto each = [&](Expr body) { return forall({x}, std::move(body)); };
-    const auto is_kind = [&](const Expr& e, Kind k) { return eq(e, val(s_.kind, k)); };
-    const auto is_count = [&](const Expr& e, Count k) { return eq(e, val(s_.count, k)); };
-    const auto is_rank = [&](const Expr& e, Rank k) { return eq(e, val(s_.rank, k)); };
+    const Each each = each_component();
+    const Local& now = each.now;
     const Expr settled = land({is_count(now.queued, zero), lnot(now.deadlocked)});
     const std::vector<std::string> ranking{
         "outcome_ranked",           "queue_shape",      "cause_acts",        "no_cause_quiet",

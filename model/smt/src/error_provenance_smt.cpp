@@ -147,9 +147,7 @@ Encoding error_provenance_encoding(const pcore::Variants& /*variants*/) {
                    "an error of this origin and type is held somewhere in the world"),
         v.relation("failed_with", {comp, comp, type},
                    "the component's outcome is failed with this origin and type")};
-    const auto rel = [&](SymbolId symbol, std::vector<Expr> args, Time time = Time::now) {
-        return apply(v, symbol, std::move(args), time);
-    };
+    const Reader rel{v};
     const Var a = e.vars.fresh(comp, "a");
     const Var b = e.vars.fresh(comp, "b");
     const Var t = e.vars.fresh(type, "t");
@@ -165,23 +163,22 @@ Encoding error_provenance_encoding(const pcore::Variants& /*variants*/) {
         return land({eq(ref(fails), value(choice, 1)), eq(origin, ref(c)), eq(kind, ref(own))});
     };
     const Expr roots =
-        forall({a, t}, iff(rel(f.root, {ref(a), ref(t)}, Time::next),
+        forall({a, t}, iff(rel.next(f.root, {ref(a), ref(t)}),
                            lor({rel(f.root, {ref(a), ref(t)}), new_root(ref(a), ref(t))})));
     const Expr held =
-        forall({a, t}, implies(rel(f.carried, {ref(a), ref(t)}, Time::next),
+        forall({a, t}, implies(rel.next(f.carried, {ref(a), ref(t)}),
                                lor({rel(f.carried, {ref(a), ref(t)}), new_root(ref(a), ref(t))})));
-    const Expr outcomes =
-        forall({a, b, t},
-               land({implies(neq(ref(a), ref(c)),
-                             iff(rel(f.failed_with, {ref(a), ref(b), ref(t)}, Time::next),
-                                 rel(f.failed_with, {ref(a), ref(b), ref(t)}))),
-                     implies(rel(f.failed_with, {ref(a), ref(b), ref(t)}, Time::next),
-                             lor({rel(f.failed_with, {ref(a), ref(b), ref(t)}),
-                                  rel(f.carried, {ref(b), ref(t)}), new_root(ref(b), ref(t))}))}));
+    const Expr outcomes = forall(
+        {a, b, t},
+        land({implies(neq(ref(a), ref(c)), iff(rel.next(f.failed_with, {ref(a), ref(b), ref(t)}),
+                                               rel(f.failed_with, {ref(a), ref(b), ref(t)}))),
+              implies(rel.next(f.failed_with, {ref(a), ref(b), ref(t)}),
+                      lor({rel(f.failed_with, {ref(a), ref(b), ref(t)}),
+                           rel(f.carried, {ref(b), ref(t)}), new_root(ref(b), ref(t))}))}));
     // What `carried` means: an outcome is one of the places errors are held.
     const Expr outcomes_held =
-        forall({a, b, t}, implies(rel(f.failed_with, {ref(a), ref(b), ref(t)}, Time::next),
-                                  rel(f.carried, {ref(b), ref(t)}, Time::next)));
+        forall({a, b, t}, implies(rel.next(f.failed_with, {ref(a), ref(b), ref(t)}),
+                                  rel.next(f.carried, {ref(b), ref(t)})));
     e.actions.push_back(
         ActionDecl{"step",
                    "any step of c: a handler, a statement, a fault (fail_local records the root)",

@@ -140,6 +140,16 @@ Expr apply(const Vocabulary& vocabulary, SymbolId symbol, std::vector<Expr> args
     return made;
 }
 
+Expr Reader::operator()(SymbolId symbol, std::vector<Expr> args) const {
+    return apply(vocabulary, symbol, std::move(args));
+}
+Expr Reader::next(SymbolId symbol, std::vector<Expr> args) const {
+    return apply(vocabulary, symbol, std::move(args), Time::next);
+}
+Expr Reader::unchanged(SymbolId symbol, const std::vector<Expr>& args) const {
+    return iff(next(symbol, args), (*this)(symbol, args));
+}
+
 Expr eq(Expr a, Expr b) {
     if (a->sort != b->sort) throw std::logic_error("psmt: = between different sorts");
     return node(Op::eq, {std::move(a), std::move(b)});

@@ -73,27 +73,21 @@ void abstract_world(const Symbols& f, const pmodel::World& world, Structure& out
 // The encoding under construction, with the variables its formulas share.
 struct Builder {
     Encoding& e;
+    Reader r;
     Symbols f;
     SortId comp, ctl, choice;
     Var a, b, k, p, n;
     Expr A, B, K, P, N;
 
-    Expr r(SymbolId symbol, std::vector<Expr> args) const {
-        return apply(e.vocabulary, symbol, std::move(args));
-    }
-    Expr nx(SymbolId symbol, std::vector<Expr> args) const {
-        return apply(e.vocabulary, symbol, std::move(args), Time::next);
-    }
-    Expr unchanged(SymbolId symbol, const std::vector<Expr>& args) const {
-        return iff(nx(symbol, args), r(symbol, args));
-    }
     // Ids are only handed out; the entries of others and their ids stay as they were.
     Expr ids() const {
-        return forall({a, k}, land({implies(r(f.issued, {A, K}), nx(f.issued, {A, K})),
-                                    implies(neq(A, P), unchanged(f.issued, {A, K})),
-                                    implies(neq(A, P), unchanged(f.block, {A, K}))}));
+        return forall({a, k}, land({implies(r(f.issued, {A, K}), r.next(f.issued, {A, K})),
+                                    implies(neq(A, P), r.unchanged(f.issued, {A, K})),
+                                    implies(neq(A, P), r.unchanged(f.block, {A, K}))}));
     }
-    Expr others_exist() const { return forall({a}, implies(neq(A, N), unchanged(f.exists, {A}))); }
+    Expr others_exist() const {
+        return forall({a}, implies(neq(A, N), r.unchanged(f.exists, {A})));
+    }
 };
 
 Builder declare(Encoding& e) {
@@ -117,7 +111,14 @@ Builder declare(Encoding& e) {
     const Var k = e.vars.fresh(ctl, "k");
     const Var p = e.vars.fresh(comp, "p");
     const Var n = e.vars.fresh(comp, "n");
-    return Builder{e, f, comp, ctl, choice, a, b, k, p, n, ref(a), ref(b), ref(k), ref(p), ref(n)};
+    return Builder{e,      Reader{e.vocabulary},
+                   f,      comp,
+                   ctl,    choice,
+                   a,      b,
+                   k,      p,
+                   n,      ref(a),
+                   ref(b), ref(k),
+                   ref(p), ref(n)};
 }
 
 // One component, the host, exists; nothing else has happened.
@@ -138,23 +139,23 @@ void add_spawn(Builder& d) {
     const Symbols& f = d.f;
     const Var &a = d.a, &b = d.b, &k = d.k;
     const Expr &A = d.A, &B = d.B, &K = d.K, &P = d.P, &N = d.N;
-    const Expr fresh_k = land({d.nx(f.block, {P, K}), lnot(d.r(f.block, {P, K}))});
+    const Expr fresh_k = land({d.r.next(f.block, {P, K}), lnot(d.r(f.block, {P, K}))});
     const Expr some_block = exists({k}, fresh_k);
     const Expr spawn = land(
         {d.r(f.exists, {P}), lnot(d.r(f.exists, {N})), forall({b}, lnot(d.r(f.spawning, {P, B}))),
-         d.nx(f.exists, {N}), d.others_exist(), d.ids(),
-         forall({k},
-                land({implies(d.r(f.block, {P, K}), d.nx(f.block, {P, K})),
-                      implies(fresh_k, land({lnot(d.r(f.issued, {P, K})), d.nx(f.issued, {P, K})})),
-                      iff(d.nx(f.awaits, {N, K}), fresh_k)})),
-         iff(d.nx(f.waiting, {N}), some_block), iff(d.nx(f.spawning, {P, N}), some_block),
-         iff(d.nx(f.handoff, {P, N}), some_block),
-         forall({a}, implies(neq(A, N), d.unchanged(f.waiting, {A}))),
+         d.r.next(f.exists, {N}), d.others_exist(), d.ids(),
+         forall({k}, land({implies(d.r(f.block, {P, K}), d.r.next(f.block, {P, K})),
+                           implies(fresh_k,
+                                   land({lnot(d.r(f.issued, {P, K})), d.r.next(f.issued, {P, K})})),
+                           iff(d.r.next(f.awaits, {N, K}), fresh_k)})),
+         iff(d.r.next(f.waiting, {N}), some_block), iff(d.r.next(f.spawning, {P, N}), some_block),
+         iff(d.r.next(f.handoff, {P, N}), some_block),
+         forall({a}, implies(neq(A, N), d.r.unchanged(f.waiting, {A}))),
          forall({a, b},
-                implies(lor({neq(A, P), neq(B, N)}),
-                        land({d.unchanged(f.spawning, {A, B}), d.unchanged(f.handoff, {A, B})}))),
-         forall({a, k}, implies(neq(A, N), d.unchanged(f.awaits, {A, K}))),
-         forall({a}, d.unchanged(f.premature, {A}))});
+                implies(lor({neq(A, P), neq(B, N)}), land({d.r.unchanged(f.spawning, {A, B}),
+                                                           d.r.unchanged(f.handoff, {A, B})}))),
+         forall({a, k}, implies(neq(A, N), d.r.unchanged(f.awaits, {A, K}))),
+         forall({a}, d.r.unchanged(f.premature, {A}))});
     d.e.actions.push_back(ActionDecl{"spawn", "run_spawn and start_block", {d.p, d.n}, spawn});
 }
 
@@ -168,29 +169,29 @@ void add_step(Builder& d) {
     const Var schedule = d.e.vars.fresh(d.choice, "schedules");
     const Expr scheduled = land({eq(ref(schedule), value(d.choice, 1)), d.r(f.spawning, {P, N})});
     const Expr this_one = land({scheduled, eq(A, P), eq(B, N)});
-    const Expr step =
-        land({d.r(f.exists, {P}), d.others_exist(), d.unchanged(f.exists, {N}), d.ids(),
-              forall({k}, implies(land({d.nx(f.block, {P, K}), lnot(d.r(f.block, {P, K}))}),
-                                  land({lnot(d.r(f.issued, {P, K})), d.nx(f.issued, {P, K}),
-                                        forall({b}, lnot(d.r(f.spawning, {P, B})))}))),
-              implies(scheduled, forall({k}, lnot(d.nx(f.block, {P, K})))),
-              // Who waits: only the scheduled component changes.
-              forall({a}, iff(d.nx(f.waiting, {A}),
-                              land({d.r(f.waiting, {A}), lnot(land({scheduled, eq(A, N)}))}))),
-              forall({a, b}, iff(d.nx(f.spawning, {A, B}),
-                                 land({d.r(f.spawning, {A, B}), lnot(this_one)}))),
-              forall({a, b},
-                     iff(d.nx(f.handoff, {A, B}), land({d.r(f.handoff, {A, B}), lnot(this_one)}))),
-              // The observers: an Ack to p removes its id from p's hand-offs, as it removes p's
-              // entry; a scheduled component's hand-off is judged and dropped.
-              forall({a, k}, iff(d.nx(f.awaits, {A, K}),
-                                 land({d.r(f.awaits, {A, K}), lnot(land({scheduled, eq(A, N)})),
-                                       implies(d.r(f.handoff, {P, A}), d.nx(f.block, {P, K}))}))),
-              forall({a}, iff(d.nx(f.premature, {A}),
-                              lor({d.r(f.premature, {A}),
-                                   land({scheduled, eq(A, N),
-                                         exists({k}, land({d.r(f.awaits, {N, K}),
-                                                           d.nx(f.block, {P, K})}))})})))});
+    const Expr step = land(
+        {d.r(f.exists, {P}), d.others_exist(), d.r.unchanged(f.exists, {N}), d.ids(),
+         forall({k}, implies(land({d.r.next(f.block, {P, K}), lnot(d.r(f.block, {P, K}))}),
+                             land({lnot(d.r(f.issued, {P, K})), d.r.next(f.issued, {P, K}),
+                                   forall({b}, lnot(d.r(f.spawning, {P, B})))}))),
+         implies(scheduled, forall({k}, lnot(d.r.next(f.block, {P, K})))),
+         // Who waits: only the scheduled component changes.
+         forall({a}, iff(d.r.next(f.waiting, {A}),
+                         land({d.r(f.waiting, {A}), lnot(land({scheduled, eq(A, N)}))}))),
+         forall({a, b},
+                iff(d.r.next(f.spawning, {A, B}), land({d.r(f.spawning, {A, B}), lnot(this_one)}))),
+         forall({a, b},
+                iff(d.r.next(f.handoff, {A, B}), land({d.r(f.handoff, {A, B}), lnot(this_one)}))),
+         // The observers: an Ack to p removes its id from p's hand-offs, as it removes p's
+         // entry; a scheduled component's hand-off is judged and dropped.
+         forall({a, k}, iff(d.r.next(f.awaits, {A, K}),
+                            land({d.r(f.awaits, {A, K}), lnot(land({scheduled, eq(A, N)})),
+                                  implies(d.r(f.handoff, {P, A}), d.r.next(f.block, {P, K}))}))),
+         forall({a}, iff(d.r.next(f.premature, {A}),
+                         lor({d.r(f.premature, {A}),
+                              land({scheduled, eq(A, N),
+                                    exists({k}, land({d.r(f.awaits, {N, K}),
+                                                      d.r.next(f.block, {P, K})}))})})))});
     d.e.actions.push_back(
         ActionDecl{"step",
                    "any other step of p: on_acknowledge, complete_transfer (Schedule), put ports",

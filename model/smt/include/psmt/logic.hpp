@@ -137,6 +137,15 @@ class VarPool {
 [[nodiscard]] Expr ite(Expr condition, Expr then, Expr otherwise);
 [[nodiscard]] Expr forall(std::vector<Var> vars, Expr body);
 [[nodiscard]] Expr exists(std::vector<Var> vars, Expr body);
+// A vocabulary's symbols read in the current state (`r(symbol, args)`), in the next one
+// (`r.next`), or as left alone by a step (`r.unchanged`): the shorthand encodings write with.
+struct Reader {
+    const Vocabulary& vocabulary;
+    [[nodiscard]] Expr operator()(SymbolId symbol, std::vector<Expr> args) const;
+    [[nodiscard]] Expr next(SymbolId symbol, std::vector<Expr> args) const;
+    [[nodiscard]] Expr unchanged(SymbolId symbol, const std::vector<Expr>& args) const;
+};
+
 // The formula with every state symbol read in the next state (an invariant after a step).
 [[nodiscard]] Expr primed(const Expr& formula);
 
