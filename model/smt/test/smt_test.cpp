@@ -141,7 +141,11 @@ INSTANTIATE_TEST_SUITE_P(
                       BrokenDesign{"cancel_precedence=cancel_overrides", "NM-3"},
                       BrokenDesign{"shutdown_guard=none", "NM-5"},
                       BrokenDesign{"shutdown_guard=lock", "DF-1"},
-                      BrokenDesign{"data_message_failed=off", "LC-2"}),
+                      BrokenDesign{"data_message_failed=off", "LC-2"},
+                      BrokenDesign{"leader_holds_refs=off", "LC-1"},
+                      BrokenDesign{"transfer_blocks_peer=off", "LC-1"},
+                      BrokenDesign{"network=unordered", "LC-1"},
+                      BrokenDesign{"error_relay=none", "LC-1"}),
     [](const auto& design) {
         std::string name(design.param.property);
         name.append("_").append(design.param.variant);

@@ -89,5 +89,6 @@ struct Encoding {
 [[nodiscard]] Encoding error_provenance_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding spawn_handoff_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding conservation_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding reference_count_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
