@@ -1,5 +1,6 @@
 #include "psmt/conformance.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <functional>
 #include <unordered_set>
@@ -20,11 +21,12 @@ bool changed_at(const Structure& state, SortId sort, std::uint32_t element) {
         std::vector<std::uint32_t> radices = arg_sizes(state, symbol);
         radices.front() = 1;  // the first argument is `element`
         bool differs = false;
+        std::vector<std::uint32_t> tuple(radices.size());
         for_each_tuple(radices, [&](const auto& rest) {
-            std::vector<std::uint32_t> tuple = rest;
+            if (differs) return;
+            std::copy(rest.begin(), rest.end(), tuple.begin());
             tuple.front() = element;
-            differs = differs ||
-                      state.get(symbol, tuple, Time::now) != state.get(symbol, tuple, Time::next);
+            differs = state.get(symbol, tuple, Time::now) != state.get(symbol, tuple, Time::next);
         });
         if (differs) return true;
     }

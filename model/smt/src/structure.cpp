@@ -1,4 +1,5 @@
 // Finite structures and the evaluation of formulas on them (conformance and the CTI printout).
+#include <array>
 #include <stdexcept>
 
 #include "psmt/logic.hpp"
@@ -15,6 +16,10 @@ Structure::Structure(const Vocabulary& vocabulary, std::vector<std::uint32_t> si
             sizes_[sort] = static_cast<std::uint32_t>(vocabulary.sort(sort).values.size());
         }
     }
+    for (const SymbolDecl& symbol : vocabulary.symbols()) {
+        radices_.emplace_back();
+        for (SortId arg : symbol.args) radices_.back().push_back(sizes_[arg]);
+    }
     for (auto& tables : tables_) {
         for (const SymbolDecl& symbol : vocabulary.symbols()) {
             std::size_t cells = 1;
@@ -29,14 +34,15 @@ std::uint32_t Structure::size(SortId sort) const {
     return sizes_.at(sort);
 }
 
-std::size_t Structure::offset(SymbolId symbol, const std::vector<std::uint32_t>& args) const {
-    const SymbolDecl& decl = vocabulary_->symbol(symbol);
-    if (args.size() != decl.args.size()) throw std::logic_error("psmt: arity of " + decl.name);
+std::size_t Structure::offset(SymbolId symbol, const std::uint32_t* args, std::size_t count) const {
+    const std::vector<std::uint32_t>& radices = radices_[symbol];
+    if (count != radices.size()) {
+        throw std::logic_error("psmt: arity of " + vocabulary_->symbol(symbol).name);
+    }
     std::size_t at = 0;
-    for (std::size_t index = 0; index < args.size(); ++index) {
-        const std::uint32_t bound = sizes_[decl.args[index]];
-        if (args[index] >= bound) throw std::logic_error("psmt: element out of range");
-        at = at * bound + args[index];
+    for (std::size_t index = 0; index < count; ++index) {
+        if (args[index] >= radices[index]) throw std::logic_error("psmt: element out of range");
+        at = at * radices[index] + args[index];
     }
     return at;
 }
@@ -44,14 +50,21 @@ std::size_t Structure::offset(SymbolId symbol, const std::vector<std::uint32_t>&
 std::uint32_t Structure::get(SymbolId symbol,
                              const std::vector<std::uint32_t>& args,
                              Time time) const {
-    return tables_[static_cast<int>(time)][symbol][offset(symbol, args)];
+    return get(symbol, args.data(), args.size(), time);
+}
+
+std::uint32_t Structure::get(SymbolId symbol,
+                             const std::uint32_t* args,
+                             std::size_t count,
+                             Time time) const {
+    return tables_[static_cast<int>(time)][symbol][offset(symbol, args, count)];
 }
 
 void Structure::set(SymbolId symbol,
                     const std::vector<std::uint32_t>& args,
                     std::uint32_t result,
                     Time time) {
-    tables_[static_cast<int>(time)][symbol][offset(symbol, args)] = result;
+    tables_[static_cast<int>(time)][symbol][offset(symbol, args.data(), args.size())] = result;
 }
 
 void Structure::copy_now_to_next() {
@@ -85,10 +98,14 @@ class Evaluator {
             case Op::choice:
                 return formula(*node.kids[0]) ? term(*node.kids[1]) : term(*node.kids[2]);
             case Op::apply: {
-                std::vector<std::uint32_t> args;
-                args.reserve(node.kids.size());
-                for (const Expr& kid : node.kids) args.push_back(term(*kid));
-                return structure_.get(node.index, args, node.time);
+                // Symbols have a few arguments: no allocation on this path, the hottest of
+                // conformance.
+                std::array<std::uint32_t, 8> args{};
+                if (node.kids.size() > args.size()) throw std::logic_error("psmt: arity above 8");
+                for (std::size_t index = 0; index < node.kids.size(); ++index) {
+                    args[index] = term(*node.kids[index]);
+                }
+                return structure_.get(node.index, args.data(), node.kids.size(), node.time);
             }
             default:
                 return formula(node) ? 1 : 0;

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -176,10 +177,32 @@ class Structure {
     [[nodiscard]] bool holds(const Expr& formula,
                              const std::vector<std::pair<Var, std::uint32_t>>& given) const;
 
+    // Braced arguments, `state.set(symbol, {a, b}, 1)`: no allocation (abstractions set every
+    // cell of every state conformance reaches).
+    [[nodiscard]] std::uint32_t get(SymbolId symbol,
+                                    std::initializer_list<std::uint32_t> args,
+                                    Time time = Time::now) const {
+        return get(symbol, args.begin(), args.size(), time);
+    }
+    void set(SymbolId symbol,
+             std::initializer_list<std::uint32_t> args,
+             std::uint32_t result,
+             Time time = Time::now) {
+        tables_[static_cast<int>(time)][symbol][offset(symbol, args.begin(), args.size())] = result;
+    }
+    // The same, for an evaluator that keeps its arguments on the stack.
+    [[nodiscard]] std::uint32_t get(SymbolId symbol,
+                                    const std::uint32_t* args,
+                                    std::size_t count,
+                                    Time time) const;
+
   private:
-    [[nodiscard]] std::size_t offset(SymbolId symbol, const std::vector<std::uint32_t>& args) const;
+    [[nodiscard]] std::size_t offset(SymbolId symbol,
+                                     const std::uint32_t* args,
+                                     std::size_t count) const;
     const Vocabulary* vocabulary_;
-    std::vector<std::uint32_t> sizes_;  // per sort
+    std::vector<std::uint32_t> sizes_;                 // per sort
+    std::vector<std::vector<std::uint32_t>> radices_;  // per symbol: its arguments' sizes
     std::vector<std::vector<std::uint32_t>> tables_[2];
 };
 
