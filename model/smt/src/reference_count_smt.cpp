@@ -393,14 +393,17 @@ void add_invariants(Builder& d) {
         "LC-3",
         "reference counts never go negative, and a component is freed exactly when its count "
         "reaches 0: never before it exited, never while it holds a reference (the observers "
-        "found no LC-3 violation)",
+        "found no LC-3 violation); from local rules of the code that conformance checks on "
+        "every step (docs/invariants.md)",
         forall({a}, lnot(d.r(f.lc3, {A}))),
         {"count_is_census", "census_definitions", "exited_has_no_peer_link",
          "freed_is_unreferenced", "no_lc3_so_far"}});
     d.e.properties.push_back(PropertyDecl{
         "LC-1",
         "no message is delivered to a freed component: none is in flight to one, and the "
-        "observers found none sent to one, left in flight at its free, or a reference taken on one",
+        "observers found none sent to one, left in flight at its free, or a reference taken on "
+        "one; from local rules of the code that conformance checks on every step (rule 4: "
+        "messages stay backed; docs/invariants.md)",
         forall({a, b}, land({lnot(d.r(f.lc1, {A, B})),
                              implies(d.r(f.in_flight, {A, B}), lnot(d.r(f.freed, {B})))})),
         {"count_is_census", "census_definitions", "freed_is_unreferenced", "messages_are_backed",
