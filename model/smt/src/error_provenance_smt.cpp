@@ -10,7 +10,7 @@
 //                 only c's outcome may change, to an error held before or its new root
 //
 // Properties (contract §7): NM-1's attribution of the origin (a failure names a root cause that
-// happened). NM-1's relay-path half needs the messages' routes and is not encoded here.
+// happened). NM-1's relay-path half is relay_path_smt.cpp's.
 // docs/invariants.md has the invariants in words.
 #include <algorithm>
 
@@ -196,7 +196,7 @@ Encoding error_provenance_encoding(const pcore::Variants& /*variants*/) {
     e.properties.push_back(PropertyDecl{
         "NM-1",
         "attribution of the origin: a failed component names a root cause that happened (its "
-        "origin did fail with that type); the relay path is not encoded",
+        "origin did fail with that type); the relay path is the relay-paths encoding's",
         forall({a, b, t}, implies(rel(f.failed_with, {ref(a), ref(b), ref(t)}),
                                   rel(f.root, {ref(b), ref(t)}))),
         {"held_errors_have_roots", "outcomes_are_held"}});

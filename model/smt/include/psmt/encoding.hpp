@@ -90,5 +90,6 @@ struct Encoding {
 [[nodiscard]] Encoding spawn_handoff_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding conservation_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding reference_count_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding relay_path_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
