@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "concat.hpp"
+#include "error_walk.hpp"
 #include "pcore/component.hpp"
 #include "pmodel/world.hpp"
 #include "psmt/encoding.hpp"
@@ -30,57 +31,6 @@ struct Symbols {
     SymbolId root, carried, failed_with;
 };
 
-// Every error the world holds, by (origin, type): what `carried` abstracts.
-class HeldErrors {
-  public:
-    HeldErrors(const Symbols& f, Structure& out, Time time) : f_(f), out_(out), time_(time) {}
-
-    void error(const pcore::ErrorInfo& error) {
-        if (error.type == pcore::builtin_error::cancelled || !error.origin.valid()) return;
-        out_.set(f_.carried, {error.origin.value(), error.type.value()}, 1, time_);
-    }
-    void data(const pcore::Data& data) {
-        for (const pcore::TransferredPort& port : data.ports) {
-            if (port.has_close_error) error(port.close_error);
-            for (const pcore::Data& pending : port.pending) this->data(pending);
-        }
-    }
-    void component(const pcore::ComponentState& state) {
-        if (state.outcome.kind == pcore::OutcomeKind::failed) error(state.outcome.error);
-        for (const pcore::QueuedEnd& queued : state.shutdown.queued) {
-            if (queued.outcome.kind == pcore::OutcomeKind::failed) error(queued.outcome.error);
-        }
-        for (const pcore::Port& port : state.ports) {
-            if (port.has_close_error) error(port.close_error);
-            for (const pcore::Data& pending : port.pending) data(pending);
-        }
-        if (state.round.last_failed) error(state.round.last_error);
-        for (const pcore::SolutionPart& part : state.round.combined) {
-            if (part.failed) error(part.error);
-        }
-    }
-    void message(const pcore::Message& message) {
-        if (const auto* d = std::get_if<pcore::Data>(&message)) {
-            data(*d);
-        } else if (const auto* close = std::get_if<pcore::ClosePort>(&message)) {
-            if (close->has_error) error(close->error);
-        } else if (const auto* failed = std::get_if<pcore::DataMessageFailed>(&message)) {
-            if (failed->has_error) error(failed->error);
-        } else if (const auto* decision = std::get_if<pcore::Decision>(&message)) {
-            if (!decision->solution) error(decision->error);
-        } else if (const auto* submission = std::get_if<pcore::Submission>(&message)) {
-            for (const pcore::SolutionPart& part : submission->parts) {
-                if (part.failed) error(part.error);
-            }
-        }
-    }
-
-  private:
-    const Symbols& f_;
-    Structure& out_;
-    Time time_;
-};
-
 void abstract_world(const Symbols& f, const pmodel::World& world, Structure& out, Time time) {
     const std::uint32_t comps = out.size(0);
     const std::uint32_t types = out.size(1);
@@ -94,17 +44,19 @@ void abstract_world(const Symbols& f, const pmodel::World& world, Structure& out
     for (const pmodel::RootError& root : world.ghost().roots) {
         out.set(f.root, {root.origin.value(), root.type.value()}, 1, time);
     }
-    HeldErrors held(f, out, time);
+    // Every error held anywhere, by (origin, type): what `carried` abstracts. Cancels are not
+    // errors here.
+    ErrorWalk held([&](const pcore::ErrorInfo& error) {
+        if (error.type == pcore::builtin_error::cancelled || !error.origin.valid()) return;
+        out.set(f.carried, {error.origin.value(), error.type.value()}, 1, time);
+    });
+    held.world(world);
     for (std::uint32_t index = 0; index < world.comps().size(); ++index) {
         const pcore::ComponentState& state = world.comps()[index].state;
-        held.component(state);
         const pcore::ErrorInfo& error = state.outcome.error;
         if (state.outcome.kind == pcore::OutcomeKind::failed && error.origin.valid()) {
             out.set(f.failed_with, {index, error.origin.value(), error.type.value()}, 1, time);
         }
-    }
-    for (const pmodel::Link& link : world.links()) {
-        for (const pcore::Message& message : link.queue) held.message(message);
     }
 }
 
