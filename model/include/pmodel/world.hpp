@@ -261,4 +261,10 @@ class World {
     const StepBefore* stepping_ = nullptr;  // the step being applied (nested: the innermost)
 };
 
+// The two-phase-commit window (SY-1, SY-3, SY-4): `comp` was killed from outside after its vote
+// (an injected fault, an os or component cancel), or failed after its vote by the
+// ClosePort(sync) of one that was; it may end while its round commits. Also the SMT encoding's
+// reading of an ended round (model/smt), so that both excuse the same ends.
+[[nodiscard]] bool in_commit_window(const World& world, CompId comp);
+
 }  // namespace pmodel

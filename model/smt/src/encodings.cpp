@@ -17,6 +17,7 @@ std::vector<Encoding> encodings(const pcore::Variants& variants) {
     all.push_back(conservation_encoding(variants));
     all.push_back(reference_count_encoding(variants));
     all.push_back(relay_path_encoding(variants));
+    all.push_back(sync_round_encoding(variants));
     return all;
 }
 

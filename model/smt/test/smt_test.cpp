@@ -145,7 +145,12 @@ INSTANTIATE_TEST_SUITE_P(
                       BrokenDesign{"leader_holds_refs=off", "LC-1"},
                       BrokenDesign{"transfer_blocks_peer=off", "LC-1"},
                       BrokenDesign{"network=unordered", "LC-1"},
-                      BrokenDesign{"error_relay=none", "LC-1"}),
+                      BrokenDesign{"error_relay=none", "LC-1"},
+                      BrokenDesign{"close_port_info=in_sync_flag", "SY-3"},
+                      BrokenDesign{"close_port_info=none", "SY-4"},
+                      BrokenDesign{"round_cancel_after_vote=immediate", "SY-1"},
+                      BrokenDesign{"ordering=none", "SY-5"},
+                      BrokenDesign{"network=unordered", "SY-5"}),
     [](const auto& design) {
         std::string name(design.param.property);
         name.append("_").append(design.param.variant);

@@ -31,22 +31,25 @@ RoundStatus status_of(const SlotGhost& facts, std::uint32_t round) {
     return facts.last_round;
 }
 
-// The two-phase-commit window: a participant killed from outside after its vote (an injected
-// fault, an os or component cancel), or failed after its vote by the ClosePort(sync) of one
-// that was (its failure is that kill's, cascading), may end while its round commits.
-bool in_commit_window(const World& world, CompId comp, int depth = 0) {
-    const SlotGhost& facts = world.slot_ghost(comp);
-    if (!facts.trigger_after_submit || depth > 64) return false;
-    if (facts.trigger == EndTrigger::external) return true;
-    return facts.trigger == EndTrigger::close_port && facts.trigger_from.valid() &&
-           facts.trigger_from != comp && in_commit_window(world, facts.trigger_from, depth + 1);
-}
-
 bool concluded(RoundStatus status) {
     return status == RoundStatus::committed || status == RoundStatus::ended;
 }
 
+// A participant killed from outside after its vote, or failed after its vote by the
+// ClosePort(sync) of one that was (its failure is that kill's, cascading).
+bool window_of(const World& world, CompId comp, int depth) {
+    const SlotGhost& facts = world.slot_ghost(comp);
+    if (!facts.trigger_after_submit || depth > 64) return false;
+    if (facts.trigger == EndTrigger::external) return true;
+    return facts.trigger == EndTrigger::close_port && facts.trigger_from.valid() &&
+           facts.trigger_from != comp && window_of(world, facts.trigger_from, depth + 1);
+}
+
 }  // namespace
+
+bool in_commit_window(const World& world, CompId comp) {
+    return window_of(world, comp, 0);
+}
 
 void World::round_entered(CompId comp) {
     SlotGhost& facts = comps_.ghost_at(comp.value());

@@ -91,5 +91,6 @@ struct Encoding {
 [[nodiscard]] Encoding conservation_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding reference_count_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding relay_path_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding sync_round_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
