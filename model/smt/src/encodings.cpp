@@ -9,6 +9,15 @@ std::uint32_t ElementNames::of(SortId sort, std::vector<std::uint32_t> key) {
     return at->second;
 }
 
+std::vector<std::pair<std::vector<std::uint32_t>, std::uint32_t>> ElementNames::named(
+    SortId sort) const {
+    std::vector<std::pair<std::vector<std::uint32_t>, std::uint32_t>> all;
+    for (const auto& [key, element] : names_) {
+        if (key.first == sort) all.emplace_back(key.second, element);
+    }
+    return all;
+}
+
 std::vector<Encoding> encodings(const pcore::Variants& variants) {
     std::vector<Encoding> all;
     all.push_back(error_propagation_encoding(variants));
@@ -18,6 +27,7 @@ std::vector<Encoding> encodings(const pcore::Variants& variants) {
     all.push_back(reference_count_encoding(variants));
     all.push_back(relay_path_encoding(variants));
     all.push_back(sync_round_encoding(variants));
+    all.push_back(channel_order_encoding(variants));
     return all;
 }
 

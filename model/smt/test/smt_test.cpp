@@ -150,7 +150,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BrokenDesign{"close_port_info=none", "SY-4"},
                       BrokenDesign{"round_cancel_after_vote=immediate", "SY-1"},
                       BrokenDesign{"ordering=none", "SY-5"},
-                      BrokenDesign{"network=unordered", "SY-5"}),
+                      BrokenDesign{"network=unordered", "SY-5"},
+                      BrokenDesign{"transfer_blocks_peer=off", "PT-1"},
+                      BrokenDesign{"network=fifo_channel", "PT-1"}),
     [](const auto& design) {
         std::string name(design.param.property);
         name.append("_").append(design.param.variant);

@@ -50,6 +50,10 @@ struct PropertyDecl {
 class ElementNames {
   public:
     std::uint32_t of(SortId sort, std::vector<std::uint32_t> key);
+    // Every element of `sort` named so far, with its key: in the second state of a step, also
+    // those the first state named and this one no longer mentions.
+    [[nodiscard]] std::vector<std::pair<std::vector<std::uint32_t>, std::uint32_t>> named(
+        SortId sort) const;
 
   private:
     std::map<std::pair<SortId, std::vector<std::uint32_t>>, std::uint32_t> names_;
@@ -92,5 +96,6 @@ struct Encoding {
 [[nodiscard]] Encoding reference_count_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding relay_path_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding sync_round_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding channel_order_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
