@@ -28,6 +28,7 @@ std::vector<Encoding> encodings(const pcore::Variants& variants) {
     all.push_back(relay_path_encoding(variants));
     all.push_back(sync_round_encoding(variants));
     all.push_back(channel_order_encoding(variants));
+    all.push_back(port_wait_encoding(variants));
     return all;
 }
 

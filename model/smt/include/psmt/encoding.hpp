@@ -97,5 +97,6 @@ struct Encoding {
 [[nodiscard]] Encoding relay_path_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding sync_round_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding channel_order_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding port_wait_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt
