@@ -421,14 +421,7 @@ Encoding channel_order_encoding(const pcore::Variants& variants) {
     add_invariants(builder);
     const Symbols f = builder.f;
     const SortId put = builder.put;
-    e.abstraction = [f, put](const pmodel::World& world, ElementNames& names, Structure& out,
-                             Time time) { abstract_world(f, put, world, names, out, time); };
-    e.size_sorts = [put](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
-        sizes[put] += put_count(world);
-    };
-    e.describe = [f](const Structure& state, std::uint32_t c, Time time) {
-        return describe(f, state, c, time);
-    };
+    wire_one_sort(e, f, put, abstract_world, put_count, describe);
     return e;
 }
 

@@ -229,14 +229,7 @@ Encoding conservation_encoding(const pcore::Variants& variants) {
                             lor({r(f.data_held, {X}), r(f.report_held, {X}), r(f.excused, {X})}))),
         {"records_have_senders", "outstanding_is_somewhere"}});
 
-    e.abstraction = [f, put](const pmodel::World& world, ElementNames& names, Structure& out,
-                             Time time) { abstract_world(f, put, world, names, out, time); };
-    e.size_sorts = [put](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
-        sizes[put] += static_cast<std::uint32_t>(data_count(world));
-    };
-    e.describe = [f](const Structure& state, std::uint32_t comp_index, Time time) {
-        return describe(f, state, comp_index, time);
-    };
+    wire_one_sort(e, f, put, abstract_world, data_count, describe);
     return e;
 }
 

@@ -384,14 +384,7 @@ Encoding port_wait_encoding(const pcore::Variants& variants) {
     add_invariants(builder);
     const Symbols f = builder.f;
     const SortId chan = builder.chan;
-    e.abstraction = [f, chan](const pmodel::World& world, ElementNames& names, Structure& out,
-                              Time time) { abstract_world(f, chan, world, names, out, time); };
-    e.size_sorts = [chan](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
-        sizes[chan] += chan_count(world);
-    };
-    e.describe = [f](const Structure& state, std::uint32_t c, Time time) {
-        return describe(f, state, c, time);
-    };
+    wire_one_sort(e, f, chan, abstract_world, chan_count, describe);
     return e;
 }
 

@@ -319,14 +319,7 @@ Encoding relay_path_encoding(const pcore::Variants& /*variants*/) {
     add_invariants(builder);
     const Symbols f = builder.f;
     const SortId err = builder.err;
-    e.abstraction = [f, err](const pmodel::World& world, ElementNames& names, Structure& out,
-                             Time time) { abstract_world(f, err, world, names, out, time); };
-    e.size_sorts = [err](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
-        sizes[err] += value_count(world);
-    };
-    e.describe = [f](const Structure& state, std::uint32_t c, Time time) {
-        return describe(f, state, c, time);
-    };
+    wire_one_sort(e, f, err, abstract_world, value_count, describe);
     return e;
 }
 

@@ -464,14 +464,7 @@ Encoding sync_round_encoding(const pcore::Variants& variants) {
     add_properties(builder);
     const Symbols f = builder.f;
     const SortId round = builder.round;
-    e.abstraction = [f, round](const pmodel::World& world, ElementNames& names, Structure& out,
-                               Time time) { abstract_world(f, round, world, names, out, time); };
-    e.size_sorts = [round](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
-        sizes[round] += round_count(world);
-    };
-    e.describe = [f](const Structure& state, std::uint32_t c, Time time) {
-        return describe(f, state, c, time);
-    };
+    wire_one_sort(e, f, round, abstract_world, round_count, describe);
     return e;
 }
 

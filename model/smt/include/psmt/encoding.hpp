@@ -84,6 +84,25 @@ struct Encoding {
     [[nodiscard]] const InvariantDecl& invariant(const std::string& name) const;
 };
 
+// Fills an encoding's abstraction, size_sorts and describe from its own functions, for an
+// encoding with one open sort besides the components (`sort`: puts, rounds, channels, error
+// values) and a symbol table `f`:
+//   abstract(f, sort, world, names, out, time), count(world) (elements `world` needs), and
+//   describe(f, state, comp, time).
+template <class Symbols, class Abstract, class Count, class Describe>
+void wire_one_sort(
+    Encoding& e, const Symbols& f, SortId sort, Abstract abstract, Count count, Describe describe) {
+    e.abstraction = [f, sort, abstract](const pmodel::World& world, ElementNames& names,
+                                        Structure& out,
+                                        Time time) { abstract(f, sort, world, names, out, time); };
+    e.size_sorts = [sort, count](const pmodel::World& world, std::vector<std::uint32_t>& sizes) {
+        sizes[sort] += static_cast<std::uint32_t>(count(world));
+    };
+    e.describe = [f, describe](const Structure& state, std::uint32_t comp, Time time) {
+        return describe(f, state, comp, time);
+    };
+}
+
 // Every encoded protocol, for these variants (a variant that changes a handler changes its
 // action).
 [[nodiscard]] std::vector<Encoding> encodings(const pcore::Variants& variants);
