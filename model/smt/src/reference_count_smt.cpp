@@ -271,12 +271,30 @@ void add_init(Builder& d) {
 }
 
 // The world's bookkeeping and the local rules of LC-3: creations and exits are for good; the
-// count moves with the handles (rule 1); frees; exits with no peer link (rules 2 and 3); and
+// count moves with the handles (rule 1); frees; exits with no handle (rules 2 and 3); and
 // what the observers can find.
 Expr count_rules(const Builder& d) {
     const Symbols& f = d.f;
     const Var &a = d.a, &b = d.b;
     const Expr &A = d.A, &B = d.B;
+    // Rules 2 and 3 are about every handle (peer links and parts) where a failed component
+    // closes its round; under error_relay=none it exits still holding parts, and they are
+    // about peer links only (what LC-3 needs; DF-2's free part then gets a CTI). Rule 3 rests
+    // on the hand-off's handshake: where a hand-off does not block the peer or the network
+    // reorders, data with ports reaches a component that has exited, which adopts them (a
+    // peer link) to forward them, and LC-3 and DF-2 get a CTI.
+    const pcore::Variants& v = d.variants;
+    const bool handoffs_hold =
+        v.transfer_blocks_peer == pcore::OnOff::on && v.network == pcore::NetworkOrder::fifo_pair;
+    std::vector<Expr> exits;
+    for (SymbolId kept : {f.peer, f.holds}) {
+        if (kept == f.holds && v.error_relay == pcore::ErrorRelay::none) continue;
+        exits.push_back(implies(land({d.r.next(f.exited, {A}), lnot(d.r(f.exited, {A}))}),
+                                lnot(d.r.next(kept, {A, B}))));
+        if (!handoffs_hold) continue;
+        exits.push_back(
+            implies(land({d.r(f.exited, {A}), d.r.next(kept, {A, B})}), d.r(kept, {A, B})));
+    }
     const Expr new_lc3 = land({d.r.next(f.lc3, {A}), lnot(d.r(f.lc3, {A}))});
     const Expr bad_free =
         land({d.r.next(f.freed, {A}), lnot(d.r(f.freed, {A})),
@@ -297,10 +315,7 @@ Expr count_rules(const Builder& d) {
                            implies(d.r(f.lc3, {A}), d.r.next(f.lc3, {A})),
                            // LC-3 is found when a count goes wrong (below 0), or at a bad free.
                            implies(new_lc3, lor({d.r.next(f.miscounted, {A}), bad_free}))})),
-         forall({a, b}, land({implies(land({d.r.next(f.exited, {A}), lnot(d.r(f.exited, {A}))}),
-                                      lnot(d.r.next(f.peer, {A, B}))),
-                              implies(land({d.r(f.exited, {A}), d.r.next(f.peer, {A, B})}),
-                                      d.r(f.peer, {A, B}))}))});
+         forall({a, b}, land(std::move(exits)))});
 }
 
 // LC-1's rules. The stepping components are x and y (a forwarded message steps its receiver in
@@ -376,6 +391,9 @@ void add_invariants(Builder& d) {
         d.definitions(Time::now));
     add("exited_has_no_peer_link", "an exited component has no peer link",
         forall({a, b}, implies(d.r(f.exited, {A}), lnot(d.r(f.peer, {A, B})))));
+    add("exited_holds_nothing",
+        "an exited component holds no handle on another (no peer link, no part of a round)",
+        forall({a, b}, implies(d.r(f.exited, {A}), lnot(d.r(f.holds, {A, B})))));
     add("freed_is_unreferenced",
         "a created component is freed exactly when its count is not positive (the world frees "
         "at 0 in the step that reaches it)",
@@ -408,6 +426,19 @@ void add_invariants(Builder& d) {
                              implies(d.r(f.in_flight, {A, B}), lnot(d.r(f.freed, {B})))})),
         {"count_is_census", "census_definitions", "freed_is_unreferenced", "messages_are_backed",
          "no_lc1_so_far"}});
+    d.e.properties.push_back(PropertyDecl{
+        "DF-2",
+        "free part: an exited component that is not freed is held by a message in flight or by "
+        "a component that has not exited, which can still act and drop its handle (no two "
+        "exited components keep each other alive); the Acks an exiting component awaits are "
+        "DF-1's Ack waits; from local rules of the code that conformance checks on every step "
+        "(rules 2 and 3 about every handle)",
+        forall({a},
+               implies(land({d.r(f.exists, {A}), d.r(f.exited, {A}), lnot(d.r(f.freed, {A}))}),
+                       lor({d.r(f.carried, {A}),
+                            exists({b}, land({d.r(f.holds, {B, A}), lnot(d.r(f.exited, {B}))}))}))),
+        {"count_is_census", "census_definitions", "freed_is_unreferenced",
+         "exited_holds_nothing"}});
 }
 
 std::string describe(const Symbols& f, const Structure& state, std::uint32_t c, Time time) {

@@ -158,7 +158,9 @@ INSTANTIATE_TEST_SUITE_P(
                       BrokenDesign{"network=unordered", "SY-5"},
                       BrokenDesign{"transfer_blocks_peer=off", "PT-1"},
                       BrokenDesign{"network=fifo_channel", "PT-1"},
-                      BrokenDesign{"error_relay=none", "DF-1"}),
+                      BrokenDesign{"error_relay=none", "DF-1"},
+                      BrokenDesign{"error_relay=none", "DF-2"},
+                      BrokenDesign{"network=unordered", "DF-2"}),
     [](const auto& design) {
         std::string name(design.param.property);
         name.append("_").append(design.param.variant);
