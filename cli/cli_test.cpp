@@ -228,6 +228,20 @@ TEST(Cli, StepsMaxGivesExitThree) {
     EXPECT_EQ(run({"simulate", scenario("chain"), "--steps-max", "3"}).code, 3);
 }
 
+// prove exits 0 only on a full proof: a property encoded in part is incomplete (3), and a CTI
+// is a failure (1).
+TEST(Cli, ProveExitsZeroOnlyForWhatIsWhollyProved) {
+    const auto whole = run({"prove", "--property", "LC-1"});
+    EXPECT_EQ(whole.code, 0) << whole.out << whole.err;
+    const auto part = run({"prove", "--property", "DF-2"});
+    EXPECT_EQ(part.code, 3) << part.out << part.err;
+    EXPECT_NE(part.out.find("DF-2  holds"), std::string::npos) << part.out;
+    EXPECT_NE(part.out.find("encoded in part: DF-2"), std::string::npos) << part.out;
+    const auto broken = run({"prove", "--property", "DF-2", "--variant", "error_relay=none"});
+    EXPECT_EQ(broken.code, 1) << broken.out << broken.err;
+    EXPECT_NE(broken.out.find("counterexample to induction"), std::string::npos) << broken.out;
+}
+
 TEST(Cli, HelpAndListings) {
     EXPECT_EQ(run({"--help"}).code, 0);
     const auto sub = run({"simulate", "--help"});

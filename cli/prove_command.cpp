@@ -60,7 +60,12 @@ json report_json(const std::vector<psmt::PropertyResult>& results,
                  const std::vector<psmt::Encoding>& encodings,
                  const pcore::Variants& variants,
                  const std::vector<std::string>& not_encoded,
+                 const std::vector<psmt::PartlyEncoded>& partial,
                  int exit_code) {
+    json partly = json::array();
+    for (const psmt::PartlyEncoded& part : partial) {
+        partly.push_back({{"id", part.id}, {"encoded", part.encoded}, {"not_yet", part.not_yet}});
+    }
     json properties = json::array();
     for (const psmt::PropertyResult& result : results) {
         json invariants = json::array();
@@ -97,7 +102,20 @@ json report_json(const std::vector<psmt::PropertyResult>& results,
             {"variants", ptrace::variants_json(variants)},
             {"properties", properties},
             {"not_encoded", not_encoded},
+            {"partly_encoded", partly},
             {"exit_code", exit_code}};
+}
+
+// The requested properties the encodings state only in part.
+std::vector<psmt::PartlyEncoded> partly_encoded(const std::vector<std::string>& requested) {
+    std::vector<psmt::PartlyEncoded> partly;
+    for (const psmt::PartlyEncoded& part : psmt::partly_encoded()) {
+        if (requested.empty() ||
+            std::find(requested.begin(), requested.end(), part.id) != requested.end()) {
+            partly.push_back(part);
+        }
+    }
+    return partly;
 }
 
 // The requested properties that no encoding states (in contract order).
@@ -240,16 +258,23 @@ int prove(const ProveOptions& options, std::ostream& out, std::ostream& err) {
         for (const std::string& id : missing) out << ' ' << id;
         out << '\n';
     }
+    const std::vector<psmt::PartlyEncoded> partly = partly_encoded(options.properties);
+    for (const psmt::PartlyEncoded& part : partly) {
+        out << "encoded in part: " << part.id << " (proved above: " << part.encoded
+            << "; no verdict yet: " << part.not_yet << ")\n";
+        unknown = true;
+    }
     const int code = failed ? exit_violation : unknown ? exit_incomplete : exit_ok;
     out << "verdict: "
         << (failed    ? "a property's invariant is not inductive (counterexample above)"
-            : unknown ? "incomplete (a query unknown or timed out, or a property not encoded)"
+            : unknown ? "incomplete (a query unknown or timed out, or a property not encoded or "
+                        "encoded in part)"
                       : "every property proved for any number of components")
         << '\n';
     if (!options.report.empty()) {
         ptrace::write_text_atomic(
             options.report,
-            report_json(results, encodings, variants, missing, code).dump(2) + "\n");
+            report_json(results, encodings, variants, missing, partly, code).dump(2) + "\n");
     }
     return code;
 }

@@ -32,4 +32,16 @@ std::vector<Encoding> encodings(const pcore::Variants& variants) {
     return all;
 }
 
+const std::vector<PartlyEncoded>& partly_encoded() {
+    static const std::vector<PartlyEncoded> parts{
+        {"DF-1",
+         "the failure handler (error propagation) and port waits (a peer that ended fails the "
+         "wait with its ClosePort)",
+         "the Acks a hand-off or an exit awaits, a decision awaited from a leader, a creator's "
+         "Schedule"},
+        {"DF-2", "the free part: an exited component is held by something that can still act",
+         "the Ack part: an exiting component gets the Acks of its ClosePorts"}};
+    return parts;
+}
+
 }  // namespace psmt
