@@ -50,4 +50,13 @@ transfer-overtaking network=unordered PT-1
 round-cancel-after-vote round_cancel_after_vote=immediate SY-1
 out-of-order-after-hand-off ordering=none SY-5
 ROWS
+# Findings (scenarios/findings, kept out of the per-scenario campaigns): puts of ports that
+# carry each other's destinations hang as an application deadlock (seed 3: the cycle m1 -> m2
+# -> m1), and with a crash an exit stalls behind one (DF-2, the default design).
+findings=scenarios/findings/crossing-put-hand-offs.json
+rm -rf "$scratch/x"
+"$bin" simulate "$findings" --runs 1 --seed 3 --keep-traces all --trace-out "$scratch/x" >/dev/null
+cp "$scratch/x/crossing-put-hand-offs-seed-3.json" traces/corpus/
+"$bin" check "$findings" --faults crash:1 \
+    --trace-out traces/violations/violation-default-crossing-put-hand-offs-crash.json >/dev/null || true
 echo "corpus: $(ls traces/corpus | wc -l) traces, violations: $(ls traces/violations | wc -l)"

@@ -27,6 +27,7 @@ std::vector<std::string> sweep_scenarios() {
     std::vector<std::string> names;
     for (const auto& entry :
          std::filesystem::directory_iterator(std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios")) {
+        if (entry.path().extension() != ".json") continue;  // scenarios/findings: not a scenario
         const std::string name = entry.path().stem().string();
         // The benchmarks are far too large for a sweep of every design.
         if (name.rfind("ring-", 0) == 0 || name.rfind("bench-", 0) == 0) continue;

@@ -274,6 +274,29 @@ StepResult step(const ComponentState& state, const StepContext& context, const I
     return result;
 }
 
+namespace {
+
+// A put of ports waits, its Acks in, while its own put port's peer end moves (transfer_ready):
+// on the mover, whose Unblock names the new owner. That mover may be the putter itself, when
+// the bundle carries the put port's own peer end (data addressed to an end it carries), or a
+// putter whose bundle carries ours: such waits never end (an application deadlock).
+void add_put_port_wait(const ComponentState& state, WaitsFor& waits) {
+    const PendingTransfer& transfer = state.transfer;
+    if (!transfer.active || transfer.is_spawn || !transfer.put_port.valid() ||
+        transfer.put_port.value() >= state.ports.size()) {
+        return;
+    }
+    const Port& put_port = state.ports[transfer.put_port.value()];
+    if (put_port.closed || !put_port.blocked) return;
+    waits.reason += ", and for the Unblock of its put port's peer end";
+    if (std::find(waits.comps.begin(), waits.comps.end(), put_port.peer_comp) ==
+        waits.comps.end()) {
+        waits.comps.push_back(put_port.peer_comp);  // itself included: a wait on itself
+    }
+}
+
+}  // namespace
+
 WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario) {
     WaitsFor waits;
     auto add = [&](CompId comp) {
@@ -316,6 +339,7 @@ WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario
             waits.reason = state.mode == Mode::transferring ? "waits for hand-off Acks"
                                                             : "waits for ClosePort Acks";
             for (const ControlEntry& entry : state.control) add(entry.awaited_from);
+            add_put_port_wait(state, waits);
             break;
         case Mode::sync_end:
             if (state.round.highest != state.self) {

@@ -82,9 +82,10 @@ int index_of_port(const std::vector<PortId>& ports, PortId port) {
 // that both gave up would each wait for the other's: DF-2).
 void release_own_ends(Step& step, const std::vector<PortId>& bundle) {
     for (PortId moving : bundle) {
+        // Closed or not: an end the ending sender closed with everything else (both ends ours,
+        // so no ClosePort) still leaves its peer waiting, and the exit waits for that peer.
         const Port& port = step.port(moving);
-        if (!port.closed && port.peer_comp == step.state.self &&
-            index_of_port(bundle, port.peer_port) < 0) {
+        if (port.peer_comp == step.state.self && index_of_port(bundle, port.peer_port) < 0) {
             step.port(port.peer_port).blocked = false;
         }
     }

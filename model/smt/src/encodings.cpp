@@ -29,18 +29,23 @@ std::vector<Encoding> encodings(const pcore::Variants& variants) {
     all.push_back(sync_round_encoding(variants));
     all.push_back(channel_order_encoding(variants));
     all.push_back(port_wait_encoding(variants));
+    all.push_back(ack_wait_encoding(variants));
     return all;
 }
 
 const std::vector<PartlyEncoded>& partly_encoded() {
     static const std::vector<PartlyEncoded> parts{
         {"DF-1",
-         "the failure handler (error propagation) and port waits (a peer that ended fails the "
-         "wait with its ClosePort)",
-         "the Acks a hand-off or an exit awaits, a decision awaited from a leader, a creator's "
-         "Schedule"},
-        {"DF-2", "the free part: an exited component is held by something that can still act",
-         "the Ack part: an exiting component gets the Acks of its ClosePorts"}};
+         "the failure handler (error propagation), port waits (a peer that ended fails the wait "
+         "with its ClosePort) and Ack waits (a hand-off's Blocks, a creator's Schedule; Unblocks, "
+         "up to cycles of puts of ports that carry each other's destinations: application "
+         "deadlocks)",
+         "a decision awaited from a leader"},
+        {"DF-2",
+         "the free part (an exited component is held by something that can still act) and the "
+         "Ack part (with nothing in flight an exit waits only on a cycle of puts of ports)",
+         "exits stalled behind such a cycle: the design neither rejects nor breaks it, and the "
+         "observers report it (an application deadlock, and DF-2 for an exit behind it)"}};
     return parts;
 }
 

@@ -1,4 +1,5 @@
 // Finite structures and the evaluation of formulas on them (conformance and the CTI printout).
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -65,6 +66,14 @@ void Structure::set(SymbolId symbol,
                     std::uint32_t result,
                     Time time) {
     tables_[static_cast<int>(time)][symbol][offset(symbol, args.data(), args.size())] = result;
+}
+
+void Structure::clear(Time time) {
+    auto& tables = tables_[static_cast<int>(time)];
+    for (SymbolId symbol = 0; symbol < tables.size(); ++symbol) {
+        if (vocabulary_->symbol(symbol).rigid()) continue;
+        std::fill(tables[symbol].begin(), tables[symbol].end(), 0U);
+    }
 }
 
 void Structure::copy_now_to_next() {

@@ -126,5 +126,6 @@ struct PartlyEncoded {
 [[nodiscard]] Encoding sync_round_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding channel_order_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding port_wait_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding ack_wait_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt

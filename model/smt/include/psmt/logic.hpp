@@ -167,6 +167,8 @@ class Structure {
              const std::vector<std::uint32_t>& args,
              std::uint32_t result,
              Time time = Time::now);
+    // Every state symbol false (0) in `time` (an abstraction then sets what holds).
+    void clear(Time time);
     // The next state becomes a copy of the current one (then set what a step changed).
     void copy_now_to_next();
     // Whether the two states agree on every symbol.
