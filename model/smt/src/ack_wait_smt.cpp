@@ -39,6 +39,7 @@
 #include <set>
 
 #include "concat.hpp"
+#include "message_target.hpp"
 #include "pcore/component.hpp"
 #include "pmodel/world.hpp"
 #include "psmt/encoding.hpp"
@@ -66,21 +67,6 @@ Key entry_key(pcore::CompId requester, std::uint32_t control_id) {
 }
 Key chan_key(pcore::ChannelId channel) {
     return {channel.creator, channel.serial};
-}
-
-// The port a message's target names at its receiver (the core's resolve), or null.
-const pcore::Port* port_at(const pmodel::World& world,
-                           pcore::CompId receiver,
-                           const pcore::PortRef& target) {
-    if (receiver.value() >= world.comps().size()) return nullptr;
-    const auto& ports = world.comps()[receiver.value()].state.ports;
-    if (!target.via.valid()) {
-        return target.port.value() < ports.size() ? &ports[target.port.value()] : nullptr;
-    }
-    for (const pcore::Port& port : ports) {
-        if (port.adopted_from == target.via && port.adopted_port == target.port) return &port;
-    }
-    return nullptr;
 }
 
 void carried_channels(const pcore::Data& data, std::set<pcore::ChannelId>& out) {

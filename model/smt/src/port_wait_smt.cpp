@@ -29,6 +29,7 @@
 #include <set>
 
 #include "concat.hpp"
+#include "message_target.hpp"
 #include "pcore/component.hpp"
 #include "pmodel/world.hpp"
 #include "psmt/encoding.hpp"
@@ -41,7 +42,7 @@ namespace port_wait {
 namespace {
 
 struct Symbols {
-    SymbolId ended, inbound, blocked, other_at, travels, closing;
+    SymbolId ended, inbound, blocked, other_at, travels, closing, unblocking;
 };
 
 std::vector<std::uint32_t> chan_key(pcore::ChannelId channel) {
@@ -107,6 +108,23 @@ std::set<pcore::ChannelId> closing_channels(const pmodel::World& world) {
     return closing;
 }
 
+// The channels an Unblock in flight is about (by the end its target names at the receiver): a
+// holder whose ClosePort waits for its end to unblock sends it once the Unblock arrives, even
+// when an old owner of the moved end forwards the Unblock to it first.
+std::set<pcore::ChannelId> unblocking_channels(const pmodel::World& world) {
+    std::set<pcore::ChannelId> unblocking;
+    for (const pmodel::Link& link : world.links()) {
+        for (const pcore::Message& message : link.queue) {
+            const auto* unblock = std::get_if<pcore::PeerChangeUnblockPort>(&message);
+            if (unblock == nullptr) continue;
+            if (const pcore::Port* port = port_at(world, link.to, unblock->target)) {
+                unblocking.insert(port->channel);
+            }
+        }
+    }
+    return unblocking;
+}
+
 // Where the other end of `port` is: its holder, or kTravels, or kNowhere.
 constexpr std::int64_t kTravels = -1;
 constexpr std::int64_t kNowhere = -2;
@@ -139,7 +157,10 @@ void clear(const Symbols& f, Structure& out, Time time) {
             for (std::uint32_t e = 0; e < comps; ++e) out.set(f.other_at, {a, ch, e}, 0, time);
         }
     }
-    for (std::uint32_t ch = 0; ch < chans; ++ch) out.set(f.closing, {ch}, 0, time);
+    for (std::uint32_t ch = 0; ch < chans; ++ch) {
+        out.set(f.closing, {ch}, 0, time);
+        out.set(f.unblocking, {ch}, 0, time);
+    }
 }
 
 void abstract_world(const Symbols& f,
@@ -158,6 +179,9 @@ void abstract_world(const Symbols& f,
     for (pcore::ChannelId channel : closing_channels(world)) {
         out.set(f.closing, {names.of(chan, chan_key(channel))}, 1, time);
     }
+    for (pcore::ChannelId channel : unblocking_channels(world)) {
+        out.set(f.unblocking, {names.of(chan, chan_key(channel))}, 1, time);
+    }
     for (std::uint32_t index = 0; index < count; ++index) {
         const bool live = world.comps()[index].state.outcome.kind == pcore::OutcomeKind::running;
         out.set(f.ended, {index}, live ? 0 : 1, time);
@@ -175,6 +199,7 @@ void abstract_world(const Symbols& f,
 
 std::uint32_t chan_count(const pmodel::World& world) {
     std::set<pcore::ChannelId> channels = closing_channels(world);
+    channels.merge(unblocking_channels(world));
     for (const pmodel::CompSlot& slot : world.comps()) {
         for (const pcore::Port& port : slot.state.ports) channels.insert(port.channel);
     }
@@ -219,7 +244,7 @@ struct Builder {
     [[nodiscard]] Expr answered(Time time, const Expr& comp, const Expr& channel) const {
         return lor(
             {at(time, f.inbound, {comp}), at(time, f.travels, {comp, channel}),
-             at(time, f.closing, {channel}),
+             at(time, f.closing, {channel}), at(time, f.unblocking, {channel}),
              exists({h}, land({at(time, f.other_at, {comp, channel, H}),
                                lor({lnot(at(time, f.ended, {H})), at(time, f.inbound, {H})})}))});
     }
@@ -230,6 +255,7 @@ struct Builder {
             land({implies(at(time, f.travels, {C, CH}),
                           land({at(time, f.blocked, {C, CH}), somewhere(time)})),
                   implies(at(time, f.closing, {CH}), somewhere(time)),
+                  implies(at(time, f.unblocking, {CH}), somewhere(time)),
                   implies(at(time, f.other_at, {C, CH, Z}),
                           land({at(time, f.blocked, {C, CH}), lnot(at(time, f.travels, {C, CH}))})),
                   implies(at(time, f.blocked, {C, CH}), lnot(at(time, f.ended, {C})))}));
@@ -251,7 +277,9 @@ Builder declare(Encoding& e) {
                      "the other end of the channel it is blocked on is held by the third"),
         voc.relation("travels", {comp, chan},
                      "the other end of the channel it is blocked on is in a message in flight"),
-        voc.relation("closing", {chan}, "a ClosePort for the channel is in flight")};
+        voc.relation("closing", {chan}, "a ClosePort for the channel is in flight"),
+        voc.relation("unblocking", {chan},
+                     "an Unblock for an end of the channel is in flight (forwarded or not)")};
     VarPool& vars = e.vars;
     const Var c = vars.fresh(comp, "c"), z = vars.fresh(comp, "z"), h = vars.fresh(comp, "h");
     const Var k = vars.fresh(comp, "k"), ch = vars.fresh(chan, "ch");
@@ -270,9 +298,10 @@ Builder declare(Encoding& e) {
 // Nothing in flight, no one blocked, no one ended.
 void add_init(Builder& d) {
     const Symbols& f = d.f;
-    d.e.init = forall({d.c, d.ch}, land({lnot(d.r(f.ended, {d.C})), lnot(d.r(f.inbound, {d.C})),
-                                         lnot(d.r(f.blocked, {d.C, d.CH})),
-                                         lnot(d.r(f.closing, {d.CH})), d.definitions(Time::now)}));
+    d.e.init =
+        forall({d.c, d.ch}, land({lnot(d.r(f.ended, {d.C})), lnot(d.r(f.inbound, {d.C})),
+                                  lnot(d.r(f.blocked, {d.C, d.CH})), lnot(d.r(f.closing, {d.CH})),
+                                  lnot(d.r(f.unblocking, {d.CH})), d.definitions(Time::now)}));
 }
 
 // The frame: what a step of x (and y) leaves alone, and where ClosePorts and ends go.
@@ -290,9 +319,17 @@ Expr frame_rules(const Builder& d, const Rules& rules) {
         unmoved.push_back(implies(land({r(f.closing, {CH}), lnot(r.next(f.closing, {CH}))}),
                                   lnot(r(f.blocked, {C, CH}))));
     }
+    // An Unblock is taken by the end it names (its holder, whose deferred ClosePort then goes,
+    // or the waiter itself) or forwarded: the waits on its channel stay answered.
+    Expr unblocked = truth();
+    if (rules.handoffs_hold) {
+        unblocked = implies(land({r(f.unblocking, {CH}), lnot(r.next(f.unblocking, {CH})),
+                                  r.next(f.blocked, {C, CH})}),
+                            d.answered(Time::next, C, CH));
+    }
     return forall(
         {d.c, d.ch, d.z},
-        land({implies(lnot(d.stepping(C)), land(std::move(unmoved))),
+        land({unblocked, implies(lnot(d.stepping(C)), land(std::move(unmoved))),
               implies(land({lnot(d.stepping(C)), lnot(d.stepping(Z)), r(f.other_at, {C, CH, Z})}),
                       r.next(f.other_at, {C, CH, Z}))}));
 }
@@ -362,6 +399,7 @@ std::string describe(const Symbols& f, const Structure& state, std::uint32_t c, 
             }
         }
         if (state.get(f.closing, {ch}, time)) line += " (a ClosePort for it in flight)";
+        if (state.get(f.unblocking, {ch}, time)) line += " (an Unblock for it in flight)";
     }
     return line;
 }
