@@ -320,9 +320,10 @@ Expr frame_rules(const Builder& d, const Rules& rules) {
                                   lnot(r(f.blocked, {C, CH}))));
     }
     // An Unblock is taken by the end it names (its holder, whose deferred ClosePort then goes,
-    // or the waiter itself) or forwarded: the waits on its channel stay answered.
+    // or the waiter itself) or forwarded: the waits on its channel stay answered (like the
+    // waiter and holder rules, not where a failed component stops without a word).
     Expr unblocked = truth();
-    if (rules.handoffs_hold) {
+    if (rules.handoffs_hold && rules.answered_locally) {
         unblocked = implies(land({r(f.unblocking, {CH}), lnot(r.next(f.unblocking, {CH})),
                                   r.next(f.blocked, {C, CH})}),
                             d.answered(Time::next, C, CH));
