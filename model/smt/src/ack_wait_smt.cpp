@@ -280,31 +280,28 @@ struct Builder {
     Var q, c, k, j, h, x, y;
     Expr Q, C, K, J, H, X, Y;
 
-    [[nodiscard]] Expr at(Time time, SymbolId symbol, std::vector<Expr> args) const {
-        return time == Time::now ? r(symbol, std::move(args)) : r.next(symbol, std::move(args));
-    }
     [[nodiscard]] Expr stepping(const Expr& comp) const { return lor({eq(comp, X), eq(comp, Y)}); }
     [[nodiscard]] Expr quiet(Time time) const {
-        return forall({k}, lnot(at(time, f.inbound, {K})));
+        return forall({k}, lnot(r.at(time, f.inbound, {K})));
     }
     // Entry q will be answered: its Acknowledge (or a crossing ClosePort) is on its way, its
     // request is in flight, a Block of it is held, or a ClosePort of it waits for its port.
     [[nodiscard]] Expr answered(Time time, const Expr& entry) const {
-        return lor({at(time, f.acked, {entry}), exists({k}, at(time, f.asked, {entry, K})),
-                    exists({k}, at(time, f.held, {entry, K})), at(time, f.deferred, {entry})});
+        return lor({r.at(time, f.acked, {entry}), exists({k}, r.at(time, f.asked, {entry, K})),
+                    exists({k}, r.at(time, f.held, {entry, K})), r.at(time, f.deferred, {entry})});
     }
     // A hand-off in progress at mover that waits for something: the Acks of its Blocks, or
     // (a put of ports) its own put port's Unblock.
     [[nodiscard]] Expr mover_waits(Time time, const Expr& mover, bool puts) const {
-        std::vector<Expr> waits{exists({q}, land({at(time, f.open, {Q}), at(time, f.block, {Q}),
-                                                  at(time, f.req, {Q, mover})}))};
-        if (puts) waits.push_back(exists({h}, at(time, f.put_wait, {mover, H})));
+        std::vector<Expr> waits{exists({q}, land({r.at(time, f.open, {Q}), r.at(time, f.block, {Q}),
+                                                  r.at(time, f.req, {Q, mover})}))};
+        if (puts) waits.push_back(exists({h}, r.at(time, f.put_wait, {mover, H})));
         return lor(std::move(waits));
     }
     // A component waiting for its creator will be scheduled: its creator's spawn hand-off still
     // awaits the Acks of its Blocks (the last one schedules it).
     [[nodiscard]] Expr scheduled(Time time, const Expr& created) const {
-        return exists({j}, land({at(time, f.spawns, {J, created}), mover_waits(time, J, false)}));
+        return exists({j}, land({r.at(time, f.spawns, {J, created}), mover_waits(time, J, false)}));
     }
     // A blocked end of ch will be settled: an Unblock or ClosePort for ch in flight, the
     // other end travelling in data, or a hand-off moving an end of ch still waiting (for the
@@ -312,50 +309,53 @@ struct Builder {
     // can only be a cycle, an application deadlock).
     [[nodiscard]] Expr settled(Time time, const Expr& channel) const {
         return lor(
-            {exists({j}, at(time, f.settle, {channel, J})),
-             exists({j}, at(time, f.travels, {channel, J})),
-             exists({j}, land({at(time, f.moving, {channel, J}), mover_waits(time, J, true)}))});
+            {exists({j}, r.at(time, f.settle, {channel, J})),
+             exists({j}, r.at(time, f.travels, {channel, J})),
+             exists({j}, land({r.at(time, f.moving, {channel, J}), mover_waits(time, J, true)}))});
     }
     // A held Block: its holder's end of the entry's channel is blocked, and an Unblock or
     // ClosePort for that channel is on its way.
     [[nodiscard]] Expr hold_settled(Time time, const Expr& entry, const Expr& holder) const {
-        return forall({h}, implies(at(time, f.echan, {entry, H}),
-                                   land({at(time, f.unblock_wait, {holder, H}),
-                                         exists({j}, at(time, f.settle, {H, J}))})));
+        return forall({h}, implies(r.at(time, f.echan, {entry, H}),
+                                   land({r.at(time, f.unblock_wait, {holder, H}),
+                                         exists({j}, r.at(time, f.settle, {H, J}))})));
     }
     // What the relations are: messages in flight are inbound; entries' channels, kinds,
     // holds and deferrals are of open entries; a deferred ClosePort waits on a blocked end.
     [[nodiscard]] Expr definitions(Time time) const {
-        const Expr messages =
-            forall({q, c}, land({implies(at(time, f.asked, {Q, C}), at(time, f.inbound, {C})),
-                                 implies(land({at(time, f.acked, {Q}), at(time, f.req, {Q, C})}),
-                                         at(time, f.inbound, {C}))}));
-        const Expr channels =
-            forall({h, c}, land({implies(at(time, f.settle, {H, C}), at(time, f.inbound, {C})),
-                                 implies(at(time, f.travels, {H, C}), at(time, f.inbound, {C}))}));
+        const Expr messages = forall(
+            {q, c}, land({implies(r.at(time, f.asked, {Q, C}), r.at(time, f.inbound, {C})),
+                          implies(land({r.at(time, f.acked, {Q}), r.at(time, f.req, {Q, C})}),
+                                  r.at(time, f.inbound, {C}))}));
+        const Expr channels = forall(
+            {h, c}, land({implies(r.at(time, f.settle, {H, C}), r.at(time, f.inbound, {C})),
+                          implies(r.at(time, f.travels, {H, C}), r.at(time, f.inbound, {C}))}));
         const Expr entries = forall(
             {q},
-            land({implies(at(time, f.block, {Q}), at(time, f.open, {Q})),
-                  implies(exists({h}, at(time, f.echan, {Q, H})), at(time, f.open, {Q})),
-                  implies(exists({k}, at(time, f.held, {Q, K})),
-                          land({at(time, f.block, {Q}), exists({h}, at(time, f.echan, {Q, H}))})),
-                  implies(
-                      at(time, f.deferred, {Q}),
-                      land({at(time, f.open, {Q}), lnot(at(time, f.block, {Q})),
-                            exists({c, h}, land({at(time, f.req, {Q, C}), at(time, f.echan, {Q, H}),
-                                                 at(time, f.unblock_wait, {C, H})}))})),
-                  // One requester per entry.
-                  implies(lor({at(time, f.open, {Q}), at(time, f.acked, {Q}),
-                               at(time, f.deferred, {Q}), exists({k}, at(time, f.asked, {Q, K})),
-                               exists({k}, at(time, f.held, {Q, K}))}),
-                          exists({c}, at(time, f.req, {Q, C}))),
-                  forall({c, k}, implies(land({at(time, f.req, {Q, C}), at(time, f.req, {Q, K})}),
-                                         eq(C, K)))}));
+            land(
+                {implies(r.at(time, f.block, {Q}), r.at(time, f.open, {Q})),
+                 implies(exists({h}, r.at(time, f.echan, {Q, H})), r.at(time, f.open, {Q})),
+                 implies(
+                     exists({k}, r.at(time, f.held, {Q, K})),
+                     land({r.at(time, f.block, {Q}), exists({h}, r.at(time, f.echan, {Q, H}))})),
+                 implies(r.at(time, f.deferred, {Q}),
+                         land({r.at(time, f.open, {Q}), lnot(r.at(time, f.block, {Q})),
+                               exists({c, h},
+                                      land({r.at(time, f.req, {Q, C}), r.at(time, f.echan, {Q, H}),
+                                            r.at(time, f.unblock_wait, {C, H})}))})),
+                 // One requester per entry.
+                 implies(lor({r.at(time, f.open, {Q}), r.at(time, f.acked, {Q}),
+                              r.at(time, f.deferred, {Q}), exists({k}, r.at(time, f.asked, {Q, K})),
+                              exists({k}, r.at(time, f.held, {Q, K}))}),
+                         exists({c}, r.at(time, f.req, {Q, C}))),
+                 forall({c, k},
+                        implies(land({r.at(time, f.req, {Q, C}), r.at(time, f.req, {Q, K})}),
+                                eq(C, K)))}));
         const Expr modes =
-            forall({c}, land({implies(at(time, f.exiting, {C}), at(time, f.waiting, {C})),
-                              forall({h}, implies(at(time, f.put_wait, {C, H}),
-                                                  land({at(time, f.unblock_wait, {C, H}),
-                                                        at(time, f.waiting, {C})})))}));
+            forall({c}, land({implies(r.at(time, f.exiting, {C}), r.at(time, f.waiting, {C})),
+                              forall({h}, implies(r.at(time, f.put_wait, {C, H}),
+                                                  land({r.at(time, f.unblock_wait, {C, H}),
+                                                        r.at(time, f.waiting, {C})})))}));
         return land({messages, channels, entries, modes});
     }
 };

@@ -30,6 +30,7 @@ std::vector<Encoding> encodings(const pcore::Variants& variants) {
     all.push_back(channel_order_encoding(variants));
     all.push_back(port_wait_encoding(variants));
     all.push_back(ack_wait_encoding(variants));
+    all.push_back(decision_wait_encoding(variants));
     return all;
 }
 
@@ -37,10 +38,12 @@ const std::vector<PartlyEncoded>& partly_encoded() {
     static const std::vector<PartlyEncoded> parts{
         {"DF-1",
          "the failure handler (error propagation), port waits (a peer that ended fails the wait "
-         "with its ClosePort) and Ack waits (a hand-off's Blocks, a creator's Schedule; Unblocks, "
-         "up to cycles of puts of ports that carry each other's destinations: application "
-         "deadlocks)",
-         "a decision awaited from a leader"},
+         "with its ClosePort), Ack waits (a hand-off's Blocks, a creator's Schedule, Unblocks) "
+         "and decision waits (a voted participant's wait for its leader's decision, a leader's "
+         "waits for parts and accepts)",
+         "waits behind a cycle of puts of ports that carry each other's destinations: the Ack "
+         "waits proof leaves them (an application deadlock the observers report), and the design "
+         "neither rejects nor breaks them (an open question of the seed)"},
         {"DF-2",
          "the free part (an exited component is held by something that can still act) and the "
          "Ack part (with nothing in flight an exit waits only on a cycle of puts of ports)",

@@ -146,6 +146,9 @@ Expr Reader::operator()(SymbolId symbol, std::vector<Expr> args) const {
 Expr Reader::next(SymbolId symbol, std::vector<Expr> args) const {
     return apply(vocabulary, symbol, std::move(args), Time::next);
 }
+Expr Reader::at(Time time, SymbolId symbol, std::vector<Expr> args) const {
+    return apply(vocabulary, symbol, std::move(args), time);
+}
 Expr Reader::unchanged(SymbolId symbol, const std::vector<Expr>& args) const {
     return iff(next(symbol, args), (*this)(symbol, args));
 }

@@ -234,31 +234,32 @@ struct Builder {
     Var c, z, h, k, ch, x, y;
     Expr C, Z, H, K, CH, X, Y;
 
-    [[nodiscard]] Expr at(Time time, SymbolId symbol, std::vector<Expr> args) const {
-        return time == Time::now ? r(symbol, std::move(args)) : r.next(symbol, std::move(args));
-    }
     [[nodiscard]] Expr stepping(const Expr& comp) const { return lor({eq(comp, X), eq(comp, Y)}); }
-    [[nodiscard]] Expr somewhere(Time time) const { return exists({k}, at(time, f.inbound, {K})); }
+    [[nodiscard]] Expr somewhere(Time time) const {
+        return exists({k}, r.at(time, f.inbound, {K}));
+    }
     // c's wait on ch will be answered: a message to c, the other end travelling, a ClosePort
     // for ch, or the other end's holder live or with a message to take.
     [[nodiscard]] Expr answered(Time time, const Expr& comp, const Expr& channel) const {
         return lor(
-            {at(time, f.inbound, {comp}), at(time, f.travels, {comp, channel}),
-             at(time, f.closing, {channel}), at(time, f.unblocking, {channel}),
-             exists({h}, land({at(time, f.other_at, {comp, channel, H}),
-                               lor({lnot(at(time, f.ended, {H})), at(time, f.inbound, {H})})}))});
+            {r.at(time, f.inbound, {comp}), r.at(time, f.travels, {comp, channel}),
+             r.at(time, f.closing, {channel}), r.at(time, f.unblocking, {channel}),
+             exists({h},
+                    land({r.at(time, f.other_at, {comp, channel, H}),
+                          lor({lnot(r.at(time, f.ended, {H})), r.at(time, f.inbound, {H})})}))});
     }
     // What the relations are.
     [[nodiscard]] Expr definitions(Time time) const {
         return forall(
             {c, ch, z},
-            land({implies(at(time, f.travels, {C, CH}),
-                          land({at(time, f.blocked, {C, CH}), somewhere(time)})),
-                  implies(at(time, f.closing, {CH}), somewhere(time)),
-                  implies(at(time, f.unblocking, {CH}), somewhere(time)),
-                  implies(at(time, f.other_at, {C, CH, Z}),
-                          land({at(time, f.blocked, {C, CH}), lnot(at(time, f.travels, {C, CH}))})),
-                  implies(at(time, f.blocked, {C, CH}), lnot(at(time, f.ended, {C})))}));
+            land({implies(r.at(time, f.travels, {C, CH}),
+                          land({r.at(time, f.blocked, {C, CH}), somewhere(time)})),
+                  implies(r.at(time, f.closing, {CH}), somewhere(time)),
+                  implies(r.at(time, f.unblocking, {CH}), somewhere(time)),
+                  implies(
+                      r.at(time, f.other_at, {C, CH, Z}),
+                      land({r.at(time, f.blocked, {C, CH}), lnot(r.at(time, f.travels, {C, CH}))})),
+                  implies(r.at(time, f.blocked, {C, CH}), lnot(r.at(time, f.ended, {C})))}));
     }
 };
 

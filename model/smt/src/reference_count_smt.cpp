@@ -485,11 +485,7 @@ Encoding reference_count_encoding(const pcore::Variants& variants) {
     add_step(builder);
     add_invariants(builder);
     const Symbols f = builder.f;
-    e.abstraction = [f](const pmodel::World& world, ElementNames& /*names*/, Structure& out,
-                        Time time) { abstract_world(f, world, out, time); };
-    e.describe = [f](const Structure& state, std::uint32_t c, Time time) {
-        return describe(f, state, c, time);
-    };
+    wire_comps(e, f, abstract_world, describe);
     return e;
 }
 

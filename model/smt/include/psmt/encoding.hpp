@@ -103,6 +103,17 @@ void wire_one_sort(
     };
 }
 
+// The same for an encoding whose only open sort is the components: abstract(f, world, out,
+// time) and describe(f, state, comp, time).
+template <class Symbols, class Abstract, class Describe>
+void wire_comps(Encoding& e, const Symbols& f, Abstract abstract, Describe describe) {
+    e.abstraction = [f, abstract](const pmodel::World& world, ElementNames& /*names*/,
+                                  Structure& out, Time time) { abstract(f, world, out, time); };
+    e.describe = [f, describe](const Structure& state, std::uint32_t comp, Time time) {
+        return describe(f, state, comp, time);
+    };
+}
+
 // Every encoded protocol, for these variants (a variant that changes a handler changes its
 // action).
 [[nodiscard]] std::vector<Encoding> encodings(const pcore::Variants& variants);
@@ -127,5 +138,6 @@ struct PartlyEncoded {
 [[nodiscard]] Encoding channel_order_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding port_wait_encoding(const pcore::Variants& variants);
 [[nodiscard]] Encoding ack_wait_encoding(const pcore::Variants& variants);
+[[nodiscard]] Encoding decision_wait_encoding(const pcore::Variants& variants);
 
 }  // namespace psmt

@@ -144,6 +144,8 @@ struct Reader {
     const Vocabulary& vocabulary;
     [[nodiscard]] Expr operator()(SymbolId symbol, std::vector<Expr> args) const;
     [[nodiscard]] Expr next(SymbolId symbol, std::vector<Expr> args) const;
+    // In the state `time` names (a formula written once for both states).
+    [[nodiscard]] Expr at(Time time, SymbolId symbol, std::vector<Expr> args) const;
     [[nodiscard]] Expr unchanged(SymbolId symbol, const std::vector<Expr>& args) const;
 };
 
