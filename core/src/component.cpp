@@ -295,6 +295,16 @@ void add_put_port_wait(const ComponentState& state, WaitsFor& waits) {
     }
 }
 
+// Whoever should accept a put of the round (the putter cannot know who that is: the getter end
+// may be moving): the part names where the putter's port led at its vote; our own port knows
+// better once an Unblock has named the getter end's new holder.
+CompId put_acceptor(const ComponentState& state, const ChannelEntry& put) {
+    if (put.comp == state.self && put.port.value() < state.ports.size()) {
+        return state.ports[put.port.value()].peer_comp;
+    }
+    return put.peer_comp;
+}
+
 }  // namespace
 
 WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario) {
@@ -347,30 +357,9 @@ WaitsFor waits_for(const ComponentState& state, const CompiledScenario& scenario
                 add(state.round.highest);
             } else {
                 waits.reason = "leads the round and waits for submissions";
-                const auto& parts = state.round.combined;
-                auto submitted = [&](CompId comp) {
-                    return std::any_of(parts.begin(), parts.end(), [&](const SolutionPart& part) {
-                        return part.submitter == comp;
-                    });
-                };
-                for (const SolutionPart& part : parts) {
-                    for (CompId peer : part.peers) {
-                        if (!submitted(peer)) add(peer);
-                    }
-                    for (const ChannelEntry& entry : part.entries) {
-                        if (entry.kind != PortKind::putter) continue;
-                        const bool twin =
-                            std::any_of(parts.begin(), parts.end(), [&](const SolutionPart& other) {
-                                return std::any_of(other.entries.begin(), other.entries.end(),
-                                                   [&](const ChannelEntry& getter) {
-                                                       return getter.kind == PortKind::getter &&
-                                                              getter.peer_comp == entry.comp &&
-                                                              getter.peer_port == entry.port;
-                                                   });
-                            });
-                        if (!twin) add(entry.peer_comp);  // whoever should accept our put
-                    }
-                }
+                const LeaderWaits leader = leader_waits(state.round, state.self);
+                for (CompId peer : leader.parts) add(peer);
+                for (const ChannelEntry& put : leader.puts) add(put_acceptor(state, put));
             }
             break;
         case Mode::exited:

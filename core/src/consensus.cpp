@@ -686,3 +686,38 @@ void on_decision(Step& step, const Decision& message) {
 }
 
 }  // namespace pcore::detail
+
+namespace pcore {
+
+// Follows evaluate: a failed leader decides at once; else every peer listed by a submitter not
+// known failed must be accounted for; then, with no failure known, every accepted put needs its
+// putter's part and every put a getter that accepts it (unless the getter end was held idle).
+LeaderWaits leader_waits(const RoundState& round, CompId self) {
+    using namespace detail;
+    LeaderWaits waits;
+    const bool failed_leader = std::any_of(
+        round.combined.begin(), round.combined.end(),
+        [&](const SolutionPart& part) { return part.submitter == self && part.failed; });
+    if (!has_part(round, self) || failed_leader) return waits;
+    bool any_failed = false;
+    for (const SolutionPart& part : round.combined) {
+        any_failed = any_failed || part.failed || !part.failed_peers.empty();
+        if (submitter_failed(round, part.submitter)) continue;
+        for (CompId peer : part.peers) {
+            if (!accounted(round, peer) && peer != self) insert_sorted(waits.parts, peer);
+        }
+    }
+    if (!waits.parts.empty() || any_failed) return waits;
+    for (const SolutionPart& part : round.combined) {
+        for (const ChannelEntry& entry : part.entries) {
+            if (entry.kind == PortKind::getter) {
+                if (!has_part(round, entry.peer_comp)) insert_sorted(waits.parts, entry.peer_comp);
+            } else if (!has_getter_twin(round, entry) && !held_idle(round, entry)) {
+                waits.puts.push_back(entry);
+            }
+        }
+    }
+    return waits;
+}
+
+}  // namespace pcore

@@ -339,6 +339,16 @@ struct StepResult {
 inline constexpr const char* os_canceller_name = "os";
 
 // What the component waits for, if it cannot run (DF-1 and the wait-for graph).
+// What a leader in its sync_end still waits for, as its evaluate sees it: the parts of listed
+// peers not yet accounted for (a submitter known failed lists no one it must wait for), and,
+// once everyone listed is in and no failure is known, the putters of accepted puts that have
+// not submitted (in `parts`) and the puts no getter has accepted yet (`puts`).
+struct LeaderWaits {
+    std::vector<CompId> parts;  // sorted
+    std::vector<ChannelEntry> puts;
+};
+[[nodiscard]] LeaderWaits leader_waits(const RoundState& round, CompId self);
+
 struct WaitsFor {
     std::vector<CompId> comps;
     std::string reason;

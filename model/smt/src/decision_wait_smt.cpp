@@ -1,31 +1,36 @@
-// Decision waits, symbolically (core: waits_for's sync_end cases; send_towards_leader, merge_part,
-// evaluate and decide; the parts a failed leader or a cut-off participant decides at once; the
-// failed part a participant submits when it ends inside the round, and the failed_peers a
-// ClosePort adds): DF-1's decision part for any number of components.
+// Decision waits, symbolically (core: waits_for's sync_end cases and leader_waits, which follows
+// evaluate; send_towards_leader, merge_part and decide; the parts a failed leader or a cut-off
+// participant decides at once; the failed part a participant submits when it ends inside the
+// round; the failed_peers a ClosePort adds and the port record a moved end carries): DF-1's
+// decision part for any number of components.
 //
-//   c voted, waits for the decision of w (w = the leader it knows of)
-//     c's part travels towards the leader, hop by hop ...... it lands, its holder answers for it
-//     c's part is held by h: h live, or h has a message to take (an ended leader decides the
-//       parts it holds at once, and answers a late part)
+//   c voted, waits for the decision of w (the leader it knows of)
+//     c's part travels towards the leader, hop by hop ...... it lands; its holder answers
+//     c's part is held by h that can act (an ended leader decides the parts it holds at once)
 //     w decides -------> Decision in flight to c
-//   l leads, waits for the part of p (or for the getter that accepts its put)
-//     p's part travels, or is held by a live hop ......... it reaches l
-//     p ended: its ClosePort, or a part naming it failed, is on its way; or l knows of it
+//   l leads, waits for the part of p, or for the holder of a getter end to accept a put
+//     p's part travels, or is held by another that can act ........ it reaches l
+//     p ended: its ClosePort or a part naming it failed is on its way, l or another that can
+//       act knows it, or the submitter that listed p ended and its failure is on its way
 //
-// The words: a blocked component always has a message in flight, or a live peer that
-// can still act, that will unblock or fail it. At a quiet state (nothing in flight) every
-// component waiting for a decision has its part at a live component or waits for a live leader,
-// and every leader waits only on live peers or on peers it knows failed.
+// Can act: live, or a message to take, or a ClosePort that waits for an Unblock, or a queued
+// failure handler. The words: a blocked component always has a message in flight, or a
+// live peer that can still act, that will unblock or fail it. Safety, at a quiet state (nothing
+// in flight): every such wait is on a component that can act, or on a part or a failure that
+// another component that can act holds.
 //
 // One action, a step of x (and of y, a receiver a forwarded message steps at once), bounded by
 // local rules of the code, each checked by conformance on every step:
-//   frame:    a component that does not step keeps its waits, its end, the parts it holds and
-//             what it knows failed, and takes no message;
+//   frame:    a component that does not step keeps its waits, its end, its deferred ClosePorts
+//             and queued handler, what it knows failed, and the messages on their way to it;
 //   waiter:   a stepping component's own waits are answered after its step;
-//   answerer: the waits on a stepping component, on the parts it holds or held, and on a part
-//             or a failure notice a step took out of flight, are answered after the step.
-// With error_relay=none a failed component stops without a word (no waiter or answerer rule):
-// DF-1 gets a CTI.
+//   answerer: a wait whose answer the step touched (the awaited one, a holder of the part, one
+//             that knows of the failure, or the lister stepped; a part or failure news left
+//             flight) is answered after the step.
+// Where a failed component stops without a word (error_relay=none), data to an ending component
+// vanishes (data_message_failed=off), or data reaches an old holder that ended
+// (transfer_blocks_peer=off, network other than fifo_pair), there is no waiter or answerer
+// rule, and DF-1 gets a CTI.
 #include <algorithm>
 #include <optional>
 
@@ -47,30 +52,14 @@ struct Symbols {
 };
 
 // The waits of a live component in its sync_end: the observers' edge to the leader it knows of
-// (waits_for), or, for a leader, the listed peers that did not submit (waits_for) and the
-// holders of the getter ends its parts' puts wait for (waits_for names the putter's hint, which
-// may be an old holder: the end moved on).
+// (waits_for), or, for a leader, what its evaluate still needs (pcore::leader_waits): the parts
+// of peers not accounted for, and for each put not accepted the holder of its getter end (the
+// observers name the putter's hint, which may be an old holder of an end that moved on).
 struct SyncWaits {
     std::vector<pcore::CompId> decision, part, accept;
     // (submitter, peer): a wait for a peer's part because another submitter's part lists it.
     std::vector<std::pair<pcore::CompId, pcore::CompId>> listed;
 };
-
-bool submitted(const pcore::RoundState& round, pcore::CompId comp) {
-    return std::any_of(round.combined.begin(), round.combined.end(),
-                       [&](const pcore::SolutionPart& part) { return part.submitter == comp; });
-}
-
-bool twinned(const pcore::RoundState& round, const pcore::ChannelEntry& putter) {
-    return std::any_of(
-        round.combined.begin(), round.combined.end(), [&](const pcore::SolutionPart& part) {
-            return std::any_of(
-                part.entries.begin(), part.entries.end(), [&](const pcore::ChannelEntry& getter) {
-                    return getter.kind == pcore::PortKind::getter &&
-                           getter.peer_comp == putter.comp && getter.peer_port == putter.port;
-                });
-        });
-}
 
 // The component holding the getter end of a putter entry's channel (not a moved entry).
 std::optional<pcore::CompId> getter_holder(const pmodel::World& world,
@@ -89,56 +78,20 @@ std::optional<pcore::CompId> getter_holder(const pmodel::World& world,
     return std::nullopt;
 }
 
-// A submitter the leader knows failed: its part failed, or a ClosePort said so (core:
-// submitter_failed); the failure cascade stands in for a part (core: accounted).
-bool known_failed(const pcore::RoundState& round, pcore::CompId comp) {
-    return std::any_of(
-        round.combined.begin(), round.combined.end(), [&](const pcore::SolutionPart& part) {
-            return (part.submitter == comp && part.failed) ||
-                   std::binary_search(part.failed_peers.begin(), part.failed_peers.end(), comp);
-        });
-}
-
-bool held_idle(const pcore::RoundState& round, const pcore::ChannelEntry& putter) {
-    return std::any_of(round.combined.begin(), round.combined.end(),
-                       [&](const pcore::SolutionPart& part) {
-                           return std::any_of(part.idle_getters.begin(), part.idle_getters.end(),
-                                              [&](const pcore::ChannelEntry& getter) {
-                                                  return getter.peer_comp == putter.comp &&
-                                                         getter.peer_port == putter.port;
-                                              });
-                       });
-}
-
-// What the leader's evaluate waits for: the listed peers of submitters not known failed, until
-// each submitted or is known failed; with no failure known, the putter of every accepted put
-// and the holder of the getter end of every put not accepted (unless held idle).
 void leader_waits(const pmodel::World& world, const pcore::ComponentState& state, SyncWaits& out) {
-    const pcore::RoundState& round = state.round;
-    bool any_failed = false;
-    for (const pcore::SolutionPart& part : round.combined) {
-        any_failed = any_failed || part.failed || !part.failed_peers.empty();
-        if (known_failed(round, part.submitter)) continue;
+    const pcore::LeaderWaits waits = pcore::leader_waits(state.round, state.self);
+    out.part = waits.parts;
+    for (const pcore::SolutionPart& part : state.round.combined) {
+        if (part.submitter == state.self) continue;
         for (pcore::CompId peer : part.peers) {
-            if (!submitted(round, peer) && !known_failed(round, peer) && peer != state.self) {
-                out.part.push_back(peer);
-                if (part.submitter != state.self) out.listed.emplace_back(part.submitter, peer);
+            if (std::binary_search(waits.parts.begin(), waits.parts.end(), peer)) {
+                out.listed.emplace_back(part.submitter, peer);
             }
         }
     }
-    if (any_failed) return;
-    for (const pcore::SolutionPart& part : round.combined) {
-        for (const pcore::ChannelEntry& entry : part.entries) {
-            if (entry.kind == pcore::PortKind::getter) {
-                if (!submitted(round, entry.peer_comp) && entry.peer_comp != state.self) {
-                    out.part.push_back(entry.peer_comp);
-                }
-                continue;
-            }
-            if (twinned(round, entry) || held_idle(round, entry)) continue;
-            const std::optional<pcore::CompId> holder = getter_holder(world, entry);
-            if (holder && *holder != state.self) out.accept.push_back(*holder);
-        }
+    for (const pcore::ChannelEntry& put : waits.puts) {
+        const std::optional<pcore::CompId> holder = getter_holder(world, put);
+        if (holder && *holder != state.self) out.accept.push_back(*holder);
     }
 }
 
