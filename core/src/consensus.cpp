@@ -214,9 +214,47 @@ bool held_idle(const RoundState& round, const ChannelEntry& putter) {
     });
 }
 
+bool failed_leader(const RoundState& round, CompId self) {
+    return std::any_of(round.combined.begin(), round.combined.end(), [&](const SolutionPart& part) {
+        return part.submitter == self && part.failed;
+    });
+}
+
+// A peer that failed inside the round fails the round (SY-4), part or no part.
+bool any_failure(const RoundState& round) {
+    return std::any_of(round.combined.begin(), round.combined.end(), [](const SolutionPart& part) {
+        return part.failed || !part.failed_peers.empty();
+    });
+}
+
+// Whether every getter entry agrees with its putter's mapping and every put has a getter twin
+// (a put whose getter end's holder voted without accepting it has none: no solution).
+bool puts_agree(const RoundState& round) {
+    for (const SolutionPart& part : round.combined) {
+        for (const ChannelEntry& entry : part.entries) {
+            if (entry.kind == PortKind::putter) {
+                if (!has_getter_twin(round, entry)) return false;
+                continue;
+            }
+            bool twin = false;
+            for (const SolutionPart& other : round.combined) {
+                if (other.submitter != entry.peer_comp) continue;
+                for (const ChannelEntry& putter : other.entries) {
+                    if (putter.kind != PortKind::putter || putter.port != entry.peer_port) continue;
+                    if (putter.mapping != entry.mapping) return false;
+                    twin = true;
+                }
+            }
+            if (!twin) return false;
+        }
+    }
+    return true;
+}
+
 // Every channel end needs its twin: a putter entry waits for the getter that will accept it
 // (the putter cannot know who that is: its port may be moving), a getter entry names the
 // putter it heard from. With a failed part the round fails as soon as everyone listed is in.
+// What it still waits for is pcore::leader_waits (the observers' wait edges too).
 Verdict evaluate(const RoundState& round, CompId self) {
     if (!has_part(round, self)) {
         // Cut off after our own part left: the round has failed (the neighbour on the way to
@@ -228,48 +266,11 @@ Verdict evaluate(const RoundState& round, CompId self) {
     // the verdict cannot change, and a part still on its way comes from a neighbour whose
     // Ack (behind it on the same link) keeps us alive to answer it (late parts, on_submission).
     // Waiting instead could wait forever for a participant whose failure never reaches us.
-    if (std::any_of(round.combined.begin(), round.combined.end(), [&](const SolutionPart& part) {
-            return part.submitter == self && part.failed;
-        })) {
-        return Verdict::failure;
-    }
-    bool any_failed = false;
-    for (const SolutionPart& part : round.combined) {
-        // A peer that failed inside the round fails the round (SY-4), part or no part.
-        any_failed = any_failed || part.failed || !part.failed_peers.empty();
-        if (submitter_failed(round, part.submitter)) continue;
-        for (CompId peer : part.peers) {
-            if (!accounted(round, peer)) return Verdict::incomplete;
-        }
-    }
-    if (any_failed) return Verdict::failure;
-    bool agree = true;
-    for (const SolutionPart& part : round.combined) {
-        for (const ChannelEntry& entry : part.entries) {
-            if (entry.kind == PortKind::getter) {
-                if (!has_part(round, entry.peer_comp)) return Verdict::incomplete;
-                bool twin = false;
-                for (const SolutionPart& other : round.combined) {
-                    if (other.submitter != entry.peer_comp) continue;
-                    for (const ChannelEntry& putter : other.entries) {
-                        if (putter.kind == PortKind::putter && putter.port == entry.peer_port) {
-                            twin = true;
-                            agree = agree && putter.mapping == entry.mapping;
-                        }
-                    }
-                }
-                agree = agree && twin;
-                continue;
-            }
-            if (has_getter_twin(round, entry)) continue;
-            // Everyone listed is in: if the getter end's holder voted without accepting, the
-            // put is never accepted in this round (no solution); else its accepter is still
-            // to come (the putter cannot know who that is: the getter end may be moving).
-            if (!held_idle(round, entry)) return Verdict::incomplete;
-            agree = false;
-        }
-    }
-    return agree ? Verdict::solution : Verdict::failure;
+    if (failed_leader(round, self)) return Verdict::failure;
+    const LeaderWaits waits = leader_waits(round, self);
+    if (!waits.parts.empty() || !waits.puts.empty()) return Verdict::incomplete;
+    if (any_failure(round)) return Verdict::failure;
+    return puts_agree(round) ? Verdict::solution : Verdict::failure;
 }
 
 // The root cause among failed parts: a part that failed on its own error, else the first.
@@ -695,19 +696,14 @@ namespace pcore {
 LeaderWaits leader_waits(const RoundState& round, CompId self) {
     using namespace detail;
     LeaderWaits waits;
-    const bool failed_leader = std::any_of(
-        round.combined.begin(), round.combined.end(),
-        [&](const SolutionPart& part) { return part.submitter == self && part.failed; });
-    if (!has_part(round, self) || failed_leader) return waits;
-    bool any_failed = false;
+    if (!has_part(round, self) || failed_leader(round, self)) return waits;
     for (const SolutionPart& part : round.combined) {
-        any_failed = any_failed || part.failed || !part.failed_peers.empty();
         if (submitter_failed(round, part.submitter)) continue;
         for (CompId peer : part.peers) {
             if (!accounted(round, peer) && peer != self) insert_sorted(waits.parts, peer);
         }
     }
-    if (!waits.parts.empty() || any_failed) return waits;
+    if (!waits.parts.empty() || any_failure(round)) return waits;
     for (const SolutionPart& part : round.combined) {
         for (const ChannelEntry& entry : part.entries) {
             if (entry.kind == PortKind::getter) {
