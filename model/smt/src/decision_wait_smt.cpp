@@ -35,6 +35,7 @@
 #include <optional>
 
 #include "concat.hpp"
+#include "message_target.hpp"
 #include "pcore/component.hpp"
 #include "pmodel/world.hpp"
 #include "psmt/encoding.hpp"
@@ -61,21 +62,13 @@ struct SyncWaits {
     std::vector<std::pair<pcore::CompId, pcore::CompId>> listed;
 };
 
-// The component holding the getter end of a putter entry's channel (not a moved entry).
-std::optional<pcore::CompId> getter_holder(const pmodel::World& world,
+// The component holding the getter end of a putter entry's channel.
+std::optional<std::uint32_t> getter_holder(const pmodel::World& world,
                                            const pcore::ChannelEntry& putter) {
     if (putter.comp.value() >= world.comps().size()) return std::nullopt;
     const auto& ports = world.comps()[putter.comp.value()].state.ports;
     if (putter.port.value() >= ports.size()) return std::nullopt;
-    const pcore::ChannelId channel = ports[putter.port.value()].channel;
-    for (std::uint32_t holder = 0; holder < world.comps().size(); ++holder) {
-        for (const pcore::Port& end : world.comps()[holder].state.ports) {
-            if (end.channel == channel && end.kind == pcore::PortKind::getter && !end.moved) {
-                return pcore::CompId(holder);
-            }
-        }
-    }
-    return std::nullopt;
+    return end_holder(world, ports[putter.port.value()].channel, pcore::PortKind::getter);
 }
 
 void leader_waits(const pmodel::World& world, const pcore::ComponentState& state, SyncWaits& out) {
@@ -90,8 +83,8 @@ void leader_waits(const pmodel::World& world, const pcore::ComponentState& state
         }
     }
     for (const pcore::ChannelEntry& put : waits.puts) {
-        const std::optional<pcore::CompId> holder = getter_holder(world, put);
-        if (holder && *holder != state.self) out.accept.push_back(*holder);
+        const std::optional<std::uint32_t> holder = getter_holder(world, put);
+        if (holder && *holder != state.self.value()) out.accept.emplace_back(*holder);
     }
 }
 
@@ -285,8 +278,7 @@ Builder declare(Encoding& e) {
                      "live, voted, and waits for the decision of the second, the leader it knows "
                      "of (waits_for)"),
         voc.relation("awaits_part", {comp, comp},
-                     "live, leads its round, and waits for the second's part or for it to accept "
-                     "a put (waits_for)"),
+                     "live, leads its round, and waits for the second's part (leader_waits)"),
         voc.relation("awaits_accept", {comp, comp},
                      "live, leads its round, and a put of its parts waits for the second, the "
                      "holder of the getter end, to accept it"),

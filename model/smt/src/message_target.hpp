@@ -3,6 +3,8 @@
 // receiver has no such port (a stale target, only on the weaker networks).
 #pragma once
 
+#include <optional>
+
 #include "pcore/component.hpp"
 #include "pmodel/world.hpp"
 
@@ -20,6 +22,19 @@ inline const pcore::Port* port_at(const pmodel::World& world,
         if (port.adopted_from == target.via && port.adopted_port == target.port) return &port;
     }
     return nullptr;
+}
+
+// The component whose ports hold the end of `channel` of this kind (a moved entry is not a
+// holder); none while the end travels in a message or has gone.
+inline std::optional<std::uint32_t> end_holder(const pmodel::World& world,
+                                               pcore::ChannelId channel,
+                                               pcore::PortKind kind) {
+    for (std::uint32_t holder = 0; holder < world.comps().size(); ++holder) {
+        for (const pcore::Port& end : world.comps()[holder].state.ports) {
+            if (end.channel == channel && end.kind == kind && !end.moved) return holder;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace psmt

@@ -131,10 +131,8 @@ constexpr std::int64_t kNowhere = -2;
 
 std::int64_t other_end(const pmodel::World& world, const pcore::Port& port) {
     const pcore::PortKind kind = opposite(port.kind);
-    for (std::uint32_t holder = 0; holder < world.comps().size(); ++holder) {
-        for (const pcore::Port& end : world.comps()[holder].state.ports) {
-            if (end.channel == port.channel && end.kind == kind && !end.moved) return holder;
-        }
+    if (const std::optional<std::uint32_t> holder = end_holder(world, port.channel, kind)) {
+        return *holder;
     }
     for (const pmodel::Link& link : world.links()) {
         for (const pcore::Message& message : link.queue) {
