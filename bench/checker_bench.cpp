@@ -14,18 +14,22 @@
 
 namespace {
 
-enum class Reduction { none, partial_order, symmetry };
+enum class Reduction { none, partial_order, symmetry, dead_fields };
 
 void run_check(benchmark::State& state,
-               const char* scenario_name,
+               const std::string& scenario_path,
                std::uint64_t max_states,
-               Reduction reduction = Reduction::none) {
-    const auto scenario = pscenario::load_scenario_file(std::string(PROTOCHECK_SOURCE_DIR) +
-                                                        "/scenarios/" + scenario_name + ".json");
+               Reduction reduction,
+               unsigned threads) {
+    const auto scenario = pscenario::load_scenario_file(
+        scenario_path.find('/') == std::string::npos
+            ? std::string(PROTOCHECK_SOURCE_DIR) + "/scenarios/" + scenario_path + ".json"
+            : scenario_path);
     pcheck::CheckOptions options;
     options.partial_order = reduction == Reduction::partial_order;
     options.symmetry = reduction == Reduction::symmetry;
-    options.threads = static_cast<unsigned>(state.range(0));
+    options.dead_fields = reduction == Reduction::dead_fields;
+    options.threads = threads;
     options.max_states = max_states;
     std::uint64_t states = 0;
     std::uint64_t transitions = 0;
@@ -51,21 +55,39 @@ void run_check(benchmark::State& state,
 }
 
 void BM_CheckChainLeaderCrash(benchmark::State& state) {
-    run_check(state, "chain-leader-crash", 0);
+    run_check(state, "chain-leader-crash", 0, Reduction::dead_fields,
+              static_cast<unsigned>(state.range(0)));
 }
 void BM_CheckBenchChain5Prefix(benchmark::State& state) {
-    run_check(state, "bench-chain-5", 500000);
+    run_check(state, "bench-chain-5", 500000, Reduction::dead_fields,
+              static_cast<unsigned>(state.range(0)));
 }
 
 // The reductions on the scenario made for them (1,204,739 states unreduced) and on the
 // benchmark prefix, where they find little: their cost per state shows there.
 void BM_CheckIndependentPipelines(benchmark::State& state) {
-    run_check(state, "independent-pipelines", 0, static_cast<Reduction>(state.range(1)));
+    run_check(state, "independent-pipelines", 0, static_cast<Reduction>(state.range(1)),
+              static_cast<unsigned>(state.range(0)));
 }
 void BM_CheckBenchChain5PrefixReduced(benchmark::State& state) {
-    run_check(state, "bench-chain-5", 300000, static_cast<Reduction>(state.range(1)));
+    run_check(state, "bench-chain-5", 300000, static_cast<Reduction>(state.range(1)),
+              static_cast<unsigned>(state.range(0)));
 }
 
+// The ring of ../shared/bench/spin-ring (bench/scenarios/spin-ring-N.json, the same protocol as
+// its ring.pml for SPIN), plain (reduction 0) and with dead fields (3, the default).
+void BM_CheckSpinRing(benchmark::State& state) {
+    run_check(state,
+              std::string(PROTOCHECK_SOURCE_DIR) + "/bench/scenarios/spin-ring-" +
+                  std::to_string(state.range(0)) + ".json",
+              0, static_cast<Reduction>(state.range(1)), 1);
+}
+
+BENCHMARK(BM_CheckSpinRing)
+    ->ArgsProduct({{3, 4}, {0, 3}})
+    ->ArgNames({"n", "reduction"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_CheckIndependentPipelines)
     ->ArgsProduct({{1}, {0, 1, 2}})
     ->ArgNames({"threads", "reduction"})

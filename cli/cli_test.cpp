@@ -132,6 +132,29 @@ TEST(Cli, CheckReductions) {
     EXPECT_NE(bounded.err.find("--por and --max-depth"), std::string::npos) << bounded.err;
 }
 
+// Dead fields are merged by default and said so; --keep-dead-fields gives the plain search.
+// --breakdown prints where the states come from and puts it in the report.
+TEST(Cli, CheckDeadFieldsAndBreakdown) {
+    const std::string dir = temp_dir("dead-fields");
+    const auto merged =
+        run({"check", scenario("chain"), "--breakdown", "100000", "--report", dir + "/r.json"});
+    EXPECT_EQ(merged.code, 0) << merged.out << merged.err;
+    EXPECT_NE(merged.out.find("states: 8886,"), std::string::npos) << merged.out;
+    EXPECT_NE(merged.out.find("dead fields: "), std::string::npos) << merged.out;
+    EXPECT_NE(merged.out.find("round.combined: 1983"), std::string::npos) << merged.out;
+    const nlohmann::json report = nlohmann::json::parse(slurp(dir + "/r.json"));
+    EXPECT_TRUE(report.at("dead_field_reduction").get<bool>());
+    EXPECT_EQ(report.at("breakdown").at("states").get<std::uint64_t>(), 8886u);
+    EXPECT_EQ(report.at("breakdown").at("fields").at(0).at("field"), "round.combined");
+    const auto plain = run({"check", scenario("chain"), "--keep-dead-fields"});
+    EXPECT_EQ(plain.code, 0) << plain.out << plain.err;
+    EXPECT_NE(plain.out.find("states: 9054,"), std::string::npos) << plain.out;
+    EXPECT_EQ(plain.out.find("dead fields: "), std::string::npos) << plain.out;
+    const auto zero = run({"check", scenario("chain"), "--breakdown", "0"});
+    EXPECT_EQ(zero.code, 2) << zero.out << zero.err;
+    EXPECT_NE(zero.err.find("--breakdown"), std::string::npos) << zero.err;
+}
+
 TEST(Cli, BadFaultCountsAndKindsAreInputErrors) {
     const auto kind = run({"simulate", scenario("chain"), "--faults", "crash:1,flood:2"});
     EXPECT_EQ(kind.code, 2);

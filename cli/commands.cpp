@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "breakdown_output.hpp"
 #include "command_common.hpp"
 #include "export_command.hpp"
 #include "interrupt.hpp"
@@ -54,6 +55,8 @@ struct CheckCommandOptions {
     bool html = false;  // the viewer beside the counterexample
     bool partial_order = false;
     bool symmetry = false;
+    bool keep_dead_fields = false;  // the key keeps every field (no dead-field merging)
+    std::uint64_t breakdown = 0;    // states the breakdown looks at; 0: none
     // Seconds between progress lines on stderr; 0: none. Unset (< 0): every 10 s when stderr is
     // a terminal (contract §3).
     double progress = -1;
@@ -84,6 +87,7 @@ json checkpoint_header(const pmodel::Scenario& scenario,
             {"strict", options.strict},
             {"por", options.partial_order},
             {"symmetry", options.symmetry},
+            {"dead_fields", !options.keep_dead_fields},
             {"max_depth", options.max_depth}};
 }
 
@@ -117,6 +121,9 @@ bool load_resumed(CheckCommandOptions& options,
         options.strict = header.at("strict").get<bool>();
         options.partial_order = header.at("por").get<bool>();
         options.symmetry = header.at("symmetry").get<bool>();
+        // Checkpoints written before dead fields were merged searched with every field.
+        options.keep_dead_fields =
+            !header.contains("dead_fields") || !header.at("dead_fields").get<bool>();
         const json& depth = header.at("max_depth");
         if (!depth.is_number_unsigned() || depth.get<std::uint64_t>() > UINT32_MAX) {
             err << "protocheck: " << commit << ": $.header.max_depth: expected 0 to 4294967295\n";
@@ -207,6 +214,7 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
     }
     check.partial_order = options.partial_order;
     check.symmetry = options.symmetry;
+    check.dead_fields = !options.keep_dead_fields;
     std::error_code no_temp;
     check.scratch_dir = std::filesystem::temp_directory_path(no_temp).string();
     if (no_temp) check.scratch_dir = "/tmp";
@@ -281,6 +289,10 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
                             "spawn order)")
             << '\n';
     }
+    if (check.dead_fields && !symmetric) {
+        out << "dead fields: states equal but for bookkeeping no later step reads count once "
+               "(--keep-dead-fields: off)\n";
+    }
     if (options.partial_order) {
         out << "partial-order reduction: " << result.reduced_states
             << " state(s) expanded with a persistent subset of their actions ("
@@ -308,6 +320,12 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
             << '\n';
         properties[id] = {{"status", status}};
         if (status == "bounded") properties[id]["depth"] = result.depth;
+    }
+
+    json breakdown = nullptr;
+    if (options.breakdown > 0) {
+        breakdown = print_breakdown(
+            pcheck::breakdown(scenario, check.variants, check.faults, options.breakdown), out);
     }
 
     std::string trace_written;
@@ -377,6 +395,8 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
             {"reduced_states", result.reduced_states},
             {"persistent_subset_states", result.persistent_subsets},
             {"symmetry_reduction", symmetric},
+            {"dead_field_reduction", check.dead_fields && !symmetric},
+            {"breakdown", breakdown},
             {"fingerprint_collision_probability", result.collision_probability},
             {"properties", properties},
             {"counterexample_steps", result.counterexample.size()},
@@ -481,8 +501,8 @@ void add_checkpoint_flags(CLI::App& command, CheckCommandOptions& options, CLI::
             ->type_name("DIR");
     // A resumed search is the checkpoint's: what shapes its state space comes from there.
     resume->excludes(&scenario);
-    for (const char* shaped :
-         {"--faults", "--variant", "--strict", "--por", "--symmetry", "--max-depth"}) {
+    for (const char* shaped : {"--faults", "--variant", "--strict", "--por", "--symmetry",
+                               "--keep-dead-fields", "--max-depth"}) {
         resume->excludes(command.get_option(shaped));
     }
 }
@@ -532,6 +552,16 @@ CLI::App* add_check_command(CLI::App& app, CheckCommandOptions& options) {
     command->add_flag("--symmetry", options.symmetry,
                       "symmetry reduction: states equal up to a renaming of interchangeable "
                       "components (same definition, never interacting) count once");
+    command->add_flag("--keep-dead-fields", options.keep_dead_fields,
+                      "count states that differ only in bookkeeping no later step reads apart "
+                      "(by default they count once: same verdicts, fewer states)");
+    command
+        ->add_option("--breakdown", options.breakdown,
+                     "after the search, count for each field of a component's state how many of "
+                     "the first STATES states reached differ from another only there, with new "
+                     "states per layer and per action kind (docs/checker.md)")
+        ->type_name("STATES")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
     add_checkpoint_flags(*command, options, *scenario);
     command->footer(std::string(exit_codes_help) +
                     " SIGINT or SIGTERM stops the search (at the layer's end with --checkpoint), "

@@ -20,6 +20,7 @@
 #include "layer_pool.hpp"
 #include "mapped_memory.hpp"
 #include "pcheck/checkpoint.hpp"
+#include "pcheck/dead_fields.hpp"
 #include "pcheck/reduction.hpp"
 #include "pcheck/state_store.hpp"
 #include "pcheck/symmetry.hpp"
@@ -202,7 +203,9 @@ class Search {
           // otherwise update one shared counter from every thread. scenario_ keeps it alive.
           borrowed_scenario_(std::shared_ptr<const pmodel::Scenario>(), scenario.get()),
           options_(options),
-          symmetric_(options.symmetry && pcheck::symmetry_allowed(*scenario)) {}
+          symmetric_(options.symmetry && pcheck::symmetry_allowed(*scenario)) {
+        if (options.dead_fields && !symmetric_) dead_fields_.emplace(*scenario->compiled);
+    }
 
     CheckResult run() {
         const auto started = std::chrono::steady_clock::now();
@@ -599,9 +602,11 @@ class Search {
         return Reached::new_state;
     }
 
-    // The visited set's key: the state's own fingerprint, or its orbit's under --symmetry.
+    // The visited set's key: the state's own fingerprint, or its orbit's under --symmetry, or
+    // its fingerprint without its dead fields (the default; pcheck/dead_fields.hpp).
     std::uint64_t fingerprint_of(const World& world, pcheck::SymmetryScratch& scratch) const {
-        return symmetric_ ? pcheck::canonical_fingerprint(world, scratch) : world.fingerprint();
+        if (symmetric_) return pcheck::canonical_fingerprint(world, scratch);
+        return dead_fields_ ? dead_fields_->fingerprint(world) : world.fingerprint();
     }
 
     void watch_bounds() {
@@ -890,6 +895,7 @@ class Search {
     std::shared_ptr<const pmodel::Scenario> borrowed_scenario_;
     CheckOptions options_;
     bool symmetric_ = false;
+    std::optional<pcheck::DeadFields> dead_fields_;
     FingerprintSet visited_;
     FingerprintSet next_layer_;  // --por: the next layer's states until the layer ends
     StateStore store_;           // every distinct part of the states met, once; remembered steps

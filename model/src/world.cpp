@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cassert>
 #include <deque>
+#include <functional>
 #include <sstream>
 #include <utility>
+
+#include "pmodel/world_parts.hpp"
 
 namespace pmodel {
 
@@ -636,16 +639,24 @@ std::uint64_t World::slot_hash(std::size_t index) const {
     return hash;
 }
 
+std::uint64_t hash_slot(const CompSlot& slot) {
+    return hash_encoding([&](pcore::ByteWriter& out) { encode_slot(out, slot); });
+}
+
+std::uint64_t World::entry_hash_with(std::size_t index, std::uint64_t slot) const {
+    return hash_encoding([&](pcore::ByteWriter& out) {
+        out.u64(slot);
+        out.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
+        out.boolean(comps_.freed(index));
+        encode(out, comps_.ghost(index));
+    });
+}
+
 std::uint64_t World::entry_hash(std::size_t index) const {
     std::uint64_t entry = comps_.cached_entry_hash(index);
     if (entry == 0) {
         const std::uint64_t slot = slot_hash(index);  // first: hash_encoding is not reentrant
-        entry = hash_encoding([&](pcore::ByteWriter& out) {
-            out.u64(slot);
-            out.u32(static_cast<std::uint32_t>(comps_.refcount(index)));
-            out.boolean(comps_.freed(index));
-            encode(out, comps_.ghost(index));
-        });
+        entry = entry_hash_with(index, slot);
         comps_.cache_entry_hash(index, entry);
     }
     return entry;
@@ -654,11 +665,16 @@ std::uint64_t World::entry_hash(std::size_t index) const {
 std::uint64_t World::fingerprint() const {
     // Each component's encoding is hashed once and cached until the component changes (a step
     // touches one to three of them), so a successor state costs the hash of what it changed.
+    return fingerprint_over([this](std::size_t index) { return entry_hash(index); });
+}
+
+std::uint64_t World::fingerprint_over(
+    const std::function<std::uint64_t(std::size_t)>& entry_hash_of) const {
     // The fingerprint hashes the component hashes with the links and monitors.
     thread_local pcore::ByteWriter out;
     out.clear();
     out.u32(static_cast<std::uint32_t>(comps_.size()));
-    for (std::size_t index = 0; index < comps_.size(); ++index) out.u64(entry_hash(index));
+    for (std::size_t index = 0; index < comps_.size(); ++index) out.u64(entry_hash_of(index));
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));
     for (const Link& link : links_) {

@@ -48,6 +48,10 @@ struct CheckOptions {
     // Symmetry reduction (pcheck/symmetry.hpp): states equal up to a renaming of
     // interchangeable components count once. Ignored where the scenario does not allow it.
     bool symmetry = false;
+    // Dead fields (pcheck/dead_fields.hpp): states equal but for bookkeeping no future step
+    // reads count once. Same verdicts and shortest counterexamples; on by default, not with
+    // `symmetry` (whose canonical key is used instead).
+    bool dead_fields = true;
     std::string scratch_dir;  // where the parent log goes (default: the temp directory)
     // Polled while the search runs (a signal handler sets it). Without checkpoints the search
     // stops at once, as for --max-states; with them it first finishes the layer and writes a

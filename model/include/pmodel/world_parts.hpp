@@ -6,11 +6,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "pmodel/world.hpp"
 
 namespace pmodel {
+
+// The hash of a slot's encoding, as the world caches it for its own slots.
+[[nodiscard]] std::uint64_t hash_slot(const CompSlot& slot);
 
 class WorldParts {
   public:
@@ -38,6 +42,17 @@ class WorldParts {
         return world.queue_hash(link);
     }
     static std::uint64_t ghost_hash(const World& world) { return world.ghost_hash(); }
+    // For a search that leaves parts of a slot out of its key (pcheck::DeadFields): the entry
+    // hash with another slot hash, and the fingerprint from such entry hashes.
+    static std::uint64_t entry_hash_with(const World& world,
+                                         std::size_t index,
+                                         std::uint64_t slot_hash) {
+        return world.entry_hash_with(index, slot_hash);
+    }
+    static std::uint64_t fingerprint_over(
+        const World& world, const std::function<std::uint64_t(std::size_t)>& entry_hash_of) {
+        return world.fingerprint_over(entry_hash_of);
+    }
     // The ghost's cached hash, written back with a ghost taken from the store.
     static void set_ghost_hash(World& world, std::uint64_t hash) { world.ghost_hash_ = hash; }
 };

@@ -1,0 +1,57 @@
+// Dead fields: bookkeeping of a component that no future step reads, left out of the
+// checker's key so that states differing only in it count once (SPIN's dead variable
+// elimination, for our protocol state).
+//
+// Purpose: the ring of `../shared/bench/spin-ring` had 57,102 states at N=3 where one round
+// and an exit need far fewer; 49 % of them differed from another state only in notifications
+// of a leader buffered after the component's last round, and 18 % only in the route to a
+// leader of a round already over (docs/checker.md, "Where the states come from"). Two fields,
+// two rules:
+//
+//   round.leader_via   dead while no round is active: round_begin sets it before any read
+//                      (every read of the route is inside an active round).
+//   round.buffered     dead once the component can accept no more data in a round: it ended
+//                      (it buffers nothing and accepts nothing), or no round is active and
+//                      no `sync` is ahead of its program counter (buffered notifications are
+//                      replayed only when a round accepts data, and dropped stale when one
+//                      concludes).
+//
+// Why merging is sound: two states equal but for dead fields have the same enabled actions,
+// and each action takes them to states equal but for dead fields, with the same violations
+// (a bisimulation; `Properties.DeadFieldsNeverChangeAStep` checks it on random reachable
+// states of every bundled scenario and design). So every verdict, and the length of the
+// shortest counterexample, is the same; the checker keeps the first state it meets and its
+// counterexamples are real paths of real states, whose trace fingerprints are the worlds' own.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "pcore/component.hpp"
+#include "pcore/program.hpp"
+#include "pmodel/world.hpp"
+
+namespace pcheck {
+
+class DeadFields {
+  public:
+    explicit DeadFields(const pcore::CompiledScenario& scenario);
+
+    // Whether `state` holds a dead field with a value other than its reset one.
+    [[nodiscard]] bool any(const pcore::ComponentState& state) const;
+    // Resets the dead fields of `state`.
+    void clear(pcore::ComponentState& state) const;
+    // The world's fingerprint with every component's dead fields reset (equal to
+    // World::fingerprint when there are none).
+    [[nodiscard]] std::uint64_t fingerprint(const pmodel::World& world) const;
+
+  private:
+    // Whether a sync block can still begin: per definition, per program counter (one past the
+    // last instruction included).
+    [[nodiscard]] bool sync_ahead(const pcore::ComponentState& state) const;
+    [[nodiscard]] bool buffered_dead(const pcore::ComponentState& state) const;
+
+    std::vector<std::vector<bool>> sync_ahead_;
+};
+
+}  // namespace pcheck

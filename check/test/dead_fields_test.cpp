@@ -1,0 +1,136 @@
+// Dead fields (pcheck/dead_fields.hpp): on whole state spaces, every reachable state and its
+// dead-field reset take the same steps to states equal but for dead fields, with the same
+// violations; the rules name the fields they should; and the states they save are pinned.
+// The same bisimulation on random states of every scenario and design is a RapidCheck property
+// (property-tests/dead_fields_properties.cpp).
+#include "pcheck/dead_fields.hpp"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <set>
+
+#include "bundled.hpp"
+#include "pcheck/breakdown.hpp"
+#include "pcheck/checker.hpp"
+#include "pmodel/world_parts.hpp"
+
+namespace {
+
+using ptest::bundled;
+
+std::vector<std::string> properties_of(const pmodel::World& world) {
+    std::vector<std::string> ids;
+    for (const pmodel::Violation& violation : world.violations()) ids.push_back(violation.property);
+    return ids;
+}
+
+// Every reachable state of `name` (with `faults`) that has dead fields set, against its reset:
+// the same enabled actions, successors equal but for dead fields, the same violations. Returns
+// how many states had dead fields.
+std::size_t expect_one_step_bisimilar(const std::string& name, pmodel::FaultBudget faults) {
+    const auto scenario = bundled(name);
+    const pcheck::DeadFields dead(*scenario->compiled);
+    std::set<std::uint64_t> seen;
+    std::deque<pmodel::World> frontier{pmodel::World(scenario, {}, faults)};
+    seen.insert(frontier.front().fingerprint());
+    std::vector<pmodel::Action> actions;
+    std::vector<pmodel::Action> reset_actions;
+    std::size_t with_dead = 0;
+    while (!frontier.empty()) {
+        const pmodel::World world = std::move(frontier.front());
+        frontier.pop_front();
+        world.enabled_actions(actions);
+        pmodel::World reset = world;
+        bool any = false;
+        for (std::size_t index = 0; index < world.comps().size(); ++index) {
+            if (!dead.any(world.comps()[index].state)) continue;
+            dead.clear(pmodel::WorldParts::comps(reset).mutable_at(index).state);
+            any = true;
+        }
+        with_dead += any ? 1 : 0;
+        reset.enabled_actions(reset_actions);
+        EXPECT_EQ(actions, reset_actions) << name;
+        for (const pmodel::Action& action : actions) {
+            pmodel::World next = world;
+            next.apply(action);
+            if (any) {
+                pmodel::World reset_next = reset;
+                reset_next.apply(action);
+                EXPECT_EQ(dead.fingerprint(next), dead.fingerprint(reset_next))
+                    << name << ": " << world.describe(action);
+                EXPECT_EQ(properties_of(next), properties_of(reset_next)) << name;
+            }
+            if (seen.insert(next.fingerprint()).second) frontier.push_back(std::move(next));
+        }
+    }
+    return with_dead;
+}
+
+// leader-news-between-rounds holds notifications of a leader between two rounds of one
+// component: a rule that forgot them there (a buffer is dead only when no sync block is ahead)
+// fails here. chain has routes to leaders of rounds that are over.
+TEST(DeadFields, EveryReachableStateStepsLikeItsReset) {
+    EXPECT_GT(expect_one_step_bisimilar("leader-news-between-rounds", {}), 0u);
+    EXPECT_GT(expect_one_step_bisimilar("chain", {}), 0u);
+    EXPECT_GT(expect_one_step_bisimilar("chain-leader-crash", {}), 0u);
+}
+
+// What each rule leaves alone: an active round's route, a buffer with a sync block ahead.
+TEST(DeadFields, LiveFieldsAreKept) {
+    const auto scenario = bundled("leader-news-between-rounds");
+    const pcheck::DeadFields dead(*scenario->compiled);
+    const std::uint32_t host = scenario->compiled->main_definition;
+    pcore::ComponentState state;
+    state.definition = host;  // the host: two sync blocks ahead at pc 0
+    state.round.active = true;
+    state.round.leader_via = pcore::CompId(2);
+    state.round.buffered.push_back({});
+    EXPECT_FALSE(dead.any(state));
+    state.round.active = false;  // between rounds: the route is dead, the buffer is not
+    EXPECT_TRUE(dead.any(state));
+    dead.clear(state);
+    EXPECT_FALSE(state.round.leader_via.valid());
+    EXPECT_EQ(state.round.buffered.size(), 1u);
+    state.pc = static_cast<std::uint32_t>(
+        scenario->compiled->definitions[host].program.code.size());  // past the end
+    EXPECT_TRUE(dead.any(state));
+    dead.clear(state);
+    EXPECT_TRUE(state.round.buffered.empty());
+}
+
+// The states the rules save, pinned (StateCounts pins the plain search).
+TEST(DeadFields, SavedStatesArePinned) {
+    pcheck::CheckOptions options;
+    const pcheck::CheckResult chain = pcheck::check(bundled("chain"), options);
+    EXPECT_EQ(chain.verdict, pcheck::Verdict::pass);
+    EXPECT_EQ(chain.states, 8886u);         // 9,054 plain
+    EXPECT_EQ(chain.terminal_states, 18u);  // 24 plain
+}
+
+// check --breakdown (pcheck/breakdown.hpp) counts the states the checker keys, by layer and by
+// action kind, and names the fields states differ in: on chain, the parts a leader holds.
+TEST(Breakdown, CountsTheCheckersStatesAndNamesTheFieldsTheyDifferIn) {
+    const auto scenario = bundled("chain");
+    const pcheck::Breakdown whole = pcheck::breakdown(scenario, {}, {}, 1000000);
+    EXPECT_TRUE(whole.complete);
+    EXPECT_EQ(whole.states, pcheck::check(scenario, {}).states);
+    std::uint64_t by_depth = 0;
+    for (const std::uint64_t count : whole.states_by_depth) by_depth += count;
+    EXPECT_EQ(by_depth, whole.states);
+    std::uint64_t by_action = 0;
+    for (const std::uint64_t count : whole.states_by_action) by_action += count;
+    EXPECT_EQ(by_action + 1, whole.states);  // all but the initial state
+    ASSERT_FALSE(whole.fields.empty());
+    EXPECT_EQ(whole.fields.front().field, "round.combined");
+    EXPECT_EQ(whole.fields.front().states, 1983u);
+    for (std::size_t index = 1; index < whole.fields.size(); ++index) {
+        EXPECT_GE(whole.fields[index - 1].states, whole.fields[index].states);
+    }
+    // Bounded: the first states only, and it says so.
+    const pcheck::Breakdown first = pcheck::breakdown(scenario, {}, {}, 500);
+    EXPECT_FALSE(first.complete);
+    EXPECT_EQ(first.states, 500u);
+}
+
+}  // namespace
