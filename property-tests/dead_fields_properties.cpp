@@ -51,8 +51,9 @@ std::vector<std::string> properties_of(const pmodel::World& world) {
 bool clear_dead(const pcheck::DeadFields& dead, pmodel::World& world) {
     bool any = false;
     for (std::size_t index = 0; index < world.comps().size(); ++index) {
-        if (!dead.any(world.comps()[index].state)) continue;
-        dead.clear(pmodel::WorldParts::comps(world).mutable_at(index).state);
+        const bool freed = world.freed(pmodel::CompId(static_cast<std::uint32_t>(index)));
+        if (!dead.any(world.comps()[index].state, freed)) continue;
+        dead.clear(pmodel::WorldParts::comps(world).mutable_at(index).state, freed);
         any = true;
     }
     return any;

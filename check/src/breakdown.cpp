@@ -24,54 +24,70 @@ const std::vector<FieldMask>& field_masks() {
     static const std::vector<FieldMask> masks = [] {
         std::vector<FieldMask> all;
 #define PROTOCHECK_FIELD(path) \
-    all.push_back({#path, [](pcore::ComponentState& s) { s.path = decltype(s.path){}; }});
+    all.push_back({#path, [](pcore::ComponentState& s) { s.path = decltype(s.path){}; }})
 #define PROTOCHECK_PORT_FIELD(field)                                       \
     all.push_back({"port." #field, [](pcore::ComponentState& s) {          \
                        for (pcore::Port & port : s.ports) port.field = {}; \
-                   }});
-        PROTOCHECK_FIELD(pc)
-        PROTOCHECK_FIELD(mode) PROTOCHECK_FIELD(in_sync) PROTOCHECK_FIELD(slots) PROTOCHECK_FIELD(
-            peers) PROTOCHECK_FIELD(channel_counter) PROTOCHECK_FIELD(next_control_id)
-            PROTOCHECK_FIELD(control) PROTOCHECK_FIELD(transfer) PROTOCHECK_FIELD(
-                round.active) PROTOCHECK_FIELD(round.completed) PROTOCHECK_FIELD(round.highest)
-                PROTOCHECK_FIELD(round.leader_via) PROTOCHECK_FIELD(round.orphaned) PROTOCHECK_FIELD(
-                    round
-                        .last_failed) PROTOCHECK_FIELD(round
-                                                           .last_error) PROTOCHECK_FIELD(round
-                                                                                             .mapping_counter)
-                    PROTOCHECK_FIELD(round.peers) PROTOCHECK_FIELD(round.submitted) PROTOCHECK_FIELD(
-                        round.cancel_after_vote) PROTOCHECK_FIELD(round.failed_peers)
-                        PROTOCHECK_FIELD(round.combined) PROTOCHECK_FIELD(round.buffered) PROTOCHECK_FIELD(
-                            round
-                                .owed_notifications) PROTOCHECK_FIELD(outcome) PROTOCHECK_FIELD(shutdown)
-                            PROTOCHECK_PORT_FIELD(kind) PROTOCHECK_PORT_FIELD(peer_comp) PROTOCHECK_PORT_FIELD(
-                                peer_port) PROTOCHECK_PORT_FIELD(channel) PROTOCHECK_PORT_FIELD(closed)
-                                PROTOCHECK_PORT_FIELD(blocked) PROTOCHECK_PORT_FIELD(
-                                    transferring) PROTOCHECK_PORT_FIELD(moved) PROTOCHECK_PORT_FIELD(holds_ref)
-                                    PROTOCHECK_PORT_FIELD(close_sent) PROTOCHECK_PORT_FIELD(
-                                        close_deferred) PROTOCHECK_PORT_FIELD(close_control_id)
-                                        PROTOCHECK_PORT_FIELD(has_close_error) PROTOCHECK_PORT_FIELD(
-                                            closer_failed_in_round) PROTOCHECK_PORT_FIELD(close_in_sync)
-                                            PROTOCHECK_PORT_FIELD(close_rounds) PROTOCHECK_PORT_FIELD(
-                                                close_error) PROTOCHECK_PORT_FIELD(rounds_completed)
-                                                PROTOCHECK_PORT_FIELD(mapping) PROTOCHECK_PORT_FIELD(
-                                                    used_in_round) PROTOCHECK_PORT_FIELD(accepted_peer_comp)
-                                                    PROTOCHECK_PORT_FIELD(accepted_peer_port)
-                                                        PROTOCHECK_PORT_FIELD(
-                                                            pending) PROTOCHECK_PORT_FIELD(moved_to)
-                                                            PROTOCHECK_PORT_FIELD(moved_to_port)
-                                                                PROTOCHECK_PORT_FIELD(adopted_from)
-                                                                    PROTOCHECK_PORT_FIELD(
-                                                                        adopted_port)
-                                                                        PROTOCHECK_PORT_FIELD(
-                                                                            adopted_used_by)
-                                                                            PROTOCHECK_PORT_FIELD(
-                                                                                next_put_seq)
-                                                                                PROTOCHECK_PORT_FIELD(
-                                                                                    deferred_blocks)
+                   }})
+        PROTOCHECK_FIELD(pc);
+        PROTOCHECK_FIELD(mode);
+        PROTOCHECK_FIELD(in_sync);
+        PROTOCHECK_FIELD(slots);
+        PROTOCHECK_FIELD(peers);
+        PROTOCHECK_FIELD(channel_counter);
+        PROTOCHECK_FIELD(next_control_id);
+        PROTOCHECK_FIELD(control);
+        PROTOCHECK_FIELD(transfer);
+        PROTOCHECK_FIELD(round.active);
+        PROTOCHECK_FIELD(round.completed);
+        PROTOCHECK_FIELD(round.highest);
+        PROTOCHECK_FIELD(round.leader_via);
+        PROTOCHECK_FIELD(round.orphaned);
+        PROTOCHECK_FIELD(round.last_failed);
+        PROTOCHECK_FIELD(round.last_error);
+        PROTOCHECK_FIELD(round.mapping_counter);
+        PROTOCHECK_FIELD(round.peers);
+        PROTOCHECK_FIELD(round.submitted);
+        PROTOCHECK_FIELD(round.cancel_after_vote);
+        PROTOCHECK_FIELD(round.failed_peers);
+        PROTOCHECK_FIELD(round.combined);
+        PROTOCHECK_FIELD(round.buffered);
+        PROTOCHECK_FIELD(round.owed_notifications);
+        PROTOCHECK_FIELD(outcome);
+        PROTOCHECK_FIELD(shutdown);
+        PROTOCHECK_PORT_FIELD(kind);
+        PROTOCHECK_PORT_FIELD(peer_comp);
+        PROTOCHECK_PORT_FIELD(peer_port);
+        PROTOCHECK_PORT_FIELD(channel);
+        PROTOCHECK_PORT_FIELD(closed);
+        PROTOCHECK_PORT_FIELD(blocked);
+        PROTOCHECK_PORT_FIELD(transferring);
+        PROTOCHECK_PORT_FIELD(moved);
+        PROTOCHECK_PORT_FIELD(holds_ref);
+        PROTOCHECK_PORT_FIELD(close_sent);
+        PROTOCHECK_PORT_FIELD(close_deferred);
+        PROTOCHECK_PORT_FIELD(close_control_id);
+        PROTOCHECK_PORT_FIELD(has_close_error);
+        PROTOCHECK_PORT_FIELD(closer_failed_in_round);
+        PROTOCHECK_PORT_FIELD(close_in_sync);
+        PROTOCHECK_PORT_FIELD(close_rounds);
+        PROTOCHECK_PORT_FIELD(close_error);
+        PROTOCHECK_PORT_FIELD(rounds_completed);
+        PROTOCHECK_PORT_FIELD(mapping);
+        PROTOCHECK_PORT_FIELD(used_in_round);
+        PROTOCHECK_PORT_FIELD(accepted_peer_comp);
+        PROTOCHECK_PORT_FIELD(accepted_peer_port);
+        PROTOCHECK_PORT_FIELD(pending);
+        PROTOCHECK_PORT_FIELD(moved_to);
+        PROTOCHECK_PORT_FIELD(moved_to_port);
+        PROTOCHECK_PORT_FIELD(adopted_from);
+        PROTOCHECK_PORT_FIELD(adopted_port);
+        PROTOCHECK_PORT_FIELD(adopted_used_by);
+        PROTOCHECK_PORT_FIELD(next_put_seq);
+        PROTOCHECK_PORT_FIELD(deferred_blocks);
 #undef PROTOCHECK_FIELD
 #undef PROTOCHECK_PORT_FIELD
-                                                                                    return all;
+        return all;
     }();
     return masks;
 }
@@ -113,10 +129,11 @@ class MaskedKeys {
   private:
     std::uint64_t masked(const pmodel::World& world, std::size_t index, std::uint32_t field) {
         const std::uint64_t own = pmodel::WorldParts::slot_hash(world, index);
-        auto [at, fresh] = memo_.try_emplace({own, field}, 0);
+        const bool freed = world.freed(pmodel::CompId(static_cast<std::uint32_t>(index)));
+        auto [at, fresh] = memo_.try_emplace({own, field * 2 + (freed ? 1 : 0)}, 0);
         if (fresh) {
             pmodel::CompSlot slot = world.comps()[index];
-            dead_.clear(slot.state);
+            dead_.clear(slot.state, freed);
             field_masks()[field].reset(slot.state);
             at->second = pmodel::hash_slot(slot);
         }

@@ -1,6 +1,6 @@
 #include "pcheck/dead_fields.hpp"
 
-#include <unordered_map>
+#include <array>
 
 #include "pmodel/world_parts.hpp"
 
@@ -70,33 +70,101 @@ bool DeadFields::buffered_dead(const pcore::ComponentState& state) const {
     return !state.round.active && !state.in_sync && !sync_ahead(state);
 }
 
-bool DeadFields::any(const pcore::ComponentState& state) const {
+namespace {
+
+// A freed component's state as the key sees it: what the observers and reports read of it.
+pcore::ComponentState freed_remains(const pcore::ComponentState& state) {
+    pcore::ComponentState remains;
+    remains.self = state.self;
+    remains.creator = state.creator;
+    remains.definition = state.definition;
+    remains.pc = state.pc;
+    remains.mode = state.mode;
+    remains.outcome = state.outcome;
+    remains.shutdown = state.shutdown;
+    return remains;
+}
+
+// Whether a freed component's state is its remains already (the cheap fields first).
+bool only_remains(const pcore::ComponentState& state) {
+    const pcore::ComponentState fresh;
+    return state.ports.empty() && state.slots.empty() && state.peers.empty() &&
+           state.control.empty() && state.channel_counter == fresh.channel_counter &&
+           state.next_control_id == fresh.next_control_id && state.in_sync == fresh.in_sync &&
+           state.transfer == fresh.transfer && state.round == fresh.round;
+}
+
+}  // namespace
+
+bool DeadFields::any(const pcore::ComponentState& state, bool freed) const {
+    if (freed) return !only_remains(state);
     if (!state.round.active && state.round.leader_via.valid()) return true;
     return !state.round.buffered.empty() && buffered_dead(state);
 }
 
-void DeadFields::clear(pcore::ComponentState& state) const {
+void DeadFields::clear(pcore::ComponentState& state, bool freed) const {
+    if (freed) {
+        state = freed_remains(state);
+        return;
+    }
     if (!state.round.active) state.round.leader_via = pcore::CompId::none();
     if (buffered_dead(state)) state.round.buffered.clear();
 }
 
+namespace {
+
+// splitmix64's finaliser: every bit of the result depends on every bit of `value`.
+std::uint64_t mix(std::uint64_t value) {
+    value ^= value >> 30;
+    value *= 0xBF58476D1CE4E5B9ULL;
+    value ^= value >> 27;
+    value *= 0x94D049BB133111EBULL;
+    return value ^ (value >> 31);
+}
+
+}  // namespace
+
+std::uint64_t DeadFields::entry_key(const pmodel::World& world, std::size_t index) const {
+    // An entry's key depends on its content only (slot, count, freed flag, facts): remembered
+    // by its entry hash (never 0) in a direct-mapped table, so that the many states sharing a
+    // finished component clear and hash it once, and look it up in one probe.
+    struct Remembered {
+        std::uint64_t entry = 0;
+        std::uint64_t key = 0;
+    };
+    constexpr std::size_t table_size = 1u << 13;
+    thread_local std::array<Remembered, table_size> remembered{};
+    const std::uint64_t entry = pmodel::WorldParts::entry_hash(world, index);
+    const pmodel::CompSlot& slot = world.comps()[index];
+    const bool freed = world.freed(pmodel::CompId(static_cast<std::uint32_t>(index)));
+    if (!any(slot.state, freed)) return entry;
+    Remembered& at = remembered[entry & (table_size - 1)];
+    if (at.entry != entry) {
+        pmodel::CompSlot cleared = slot;
+        clear(cleared.state, freed);
+        const std::uint64_t slot_hash = pmodel::hash_slot(cleared);
+        at = Remembered{entry, pmodel::WorldParts::entry_hash_with(world, index, slot_hash)};
+    }
+    return at.key;
+}
+
 std::uint64_t DeadFields::fingerprint(const pmodel::World& world) const {
-    // A slot's key hash depends on its content only: remembered by its content hash, so that
-    // the many states sharing a finished component clear and hash it once.
-    thread_local std::unordered_map<std::uint64_t, std::uint64_t> cleared_hashes;
-    if (cleared_hashes.size() > (1u << 16)) cleared_hashes.clear();
-    return pmodel::WorldParts::fingerprint_over(world, [&](std::size_t index) {
-        const pmodel::CompSlot& slot = world.comps()[index];
-        if (!any(slot.state)) return pmodel::WorldParts::entry_hash(world, index);
-        const std::uint64_t own = pmodel::WorldParts::slot_hash(world, index);
-        auto [at, fresh] = cleared_hashes.try_emplace(own, 0);
-        if (fresh) {
-            pmodel::CompSlot cleared = slot;
-            clear(cleared.state);
-            at->second = pmodel::hash_slot(cleared);
-        }
-        return pmodel::WorldParts::entry_hash_with(world, index, at->second);
-    });
+    // A sum of the parts' hashes, each mixed with its position: the parts' hashes are cached
+    // (a step changes one to three of them), so a key costs a few multiplications per part
+    // rather than hashing a buffer of them (World::fingerprint, which traces record).
+    std::uint64_t key = mix((static_cast<std::uint64_t>(world.comps().size()) << 32) ^
+                            world.links().size() ^ 0x2545F4914F6CDD1DULL);
+    for (std::size_t index = 0; index < world.comps().size(); ++index) {
+        key += mix(entry_key(world, index) ^ (0x9E3779B97F4A7C15ULL * (index + 1)));
+    }
+    for (const pmodel::Link& link : world.links()) {
+        const std::uint64_t where =
+            (static_cast<std::uint64_t>(link.from.value()) << 32) | link.to.value();
+        key +=
+            mix(pmodel::WorldParts::queue_hash(world, link) ^ mix(where ^ 0xC2B2AE3D27D4EB4FULL));
+    }
+    key += mix(pmodel::WorldParts::ghost_hash(world) ^ 0x165667B19E3779F9ULL);
+    return key != 0 ? key : 1;
 }
 
 }  // namespace pcheck

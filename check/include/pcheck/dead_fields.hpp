@@ -5,8 +5,8 @@
 // Purpose: the ring of `../shared/bench/spin-ring` had 57,102 states at N=3 where one round
 // and an exit need far fewer; 49 % of them differed from another state only in notifications
 // of a leader buffered after the component's last round, and 18 % only in the route to a
-// leader of a round already over (docs/checker.md, "Where the states come from"). Two fields,
-// two rules:
+// leader of a round already over (docs/checker.md, "Where the states come from"). Three
+// rules:
 //
 //   round.leader_via   dead while no round is active: round_begin sets it before any read
 //                      (every read of the route is inside an active round).
@@ -15,6 +15,11 @@
 //                      no `sync` is ahead of its program counter (buffered notifications are
 //                      replayed only when a round accepts data, and dropped stale when one
 //                      concludes).
+//   a freed component  everything but its identity, definition, program counter, mode,
+//                      outcome and failure-handler state: it never steps again (nothing is
+//                      delivered to it, it never runs) and the observers read only its
+//                      outcome (NM, EXPECT) of it; its ports, handles, control entries and
+//                      round are dead.
 //
 // Why merging is sound: two states equal but for dead fields have the same enabled actions,
 // and each action takes them to states equal but for dead fields, with the same violations
@@ -37,12 +42,14 @@ class DeadFields {
   public:
     explicit DeadFields(const pcore::CompiledScenario& scenario);
 
-    // Whether `state` holds a dead field with a value other than its reset one.
-    [[nodiscard]] bool any(const pcore::ComponentState& state) const;
+    // Whether `state` (of a component the world freed, or not) holds a dead field with a value
+    // other than its reset one.
+    [[nodiscard]] bool any(const pcore::ComponentState& state, bool freed) const;
     // Resets the dead fields of `state`.
-    void clear(pcore::ComponentState& state) const;
-    // The world's fingerprint with every component's dead fields reset (equal to
-    // World::fingerprint when there are none).
+    void clear(pcore::ComponentState& state, bool freed) const;
+    // The checker's key of a world: a 64-bit fingerprint of it with every component's dead
+    // fields reset (its own combination of the world's cached part hashes, not
+    // World::fingerprint).
     [[nodiscard]] std::uint64_t fingerprint(const pmodel::World& world) const;
 
   private:
@@ -50,6 +57,8 @@ class DeadFields {
     // last instruction included).
     [[nodiscard]] bool sync_ahead(const pcore::ComponentState& state) const;
     [[nodiscard]] bool buffered_dead(const pcore::ComponentState& state) const;
+    // Component `index`'s part of the key: its entry hash, with its dead fields reset.
+    [[nodiscard]] std::uint64_t entry_key(const pmodel::World& world, std::size_t index) const;
 
     std::vector<std::vector<bool>> sync_ahead_;
 };
