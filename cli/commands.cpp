@@ -556,12 +556,14 @@ CLI::App* add_check_command(CLI::App& app, CheckCommandOptions& options) {
                       "count states that differ only in bookkeeping no later step reads apart "
                       "(by default they count once: same verdicts, fewer states)");
     command
-        ->add_option("--breakdown", options.breakdown,
-                     "after the search, count for each field of a component's state how many of "
-                     "the first STATES states reached differ from another only there, with new "
-                     "states per layer and per action kind (docs/checker.md)")
+        ->add_option(
+            "--breakdown", options.breakdown,
+            "after the search, count for each field of a component's state how many of "
+            "the first STATES states reached differ from another only there, with new "
+            "states per layer and per action kind (docs/checker.md); at most 5000000, about 0.5 KB "
+            "of memory a state")
         ->type_name("STATES")
-        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{5000000}));  // ~0.5 KB a state
     add_checkpoint_flags(*command, options, *scenario);
     command->footer(std::string(exit_codes_help) +
                     " SIGINT or SIGTERM stops the search (at the layer's end with --checkpoint), "
