@@ -16,7 +16,6 @@
 #include "pcheck/dead_fields.hpp"
 #include "pmodel/variant_names.hpp"
 #include "pmodel/world.hpp"
-#include "pmodel/world_parts.hpp"
 #include "pscenario/loader.hpp"
 #include "scenario_generator.hpp"
 
@@ -45,18 +44,6 @@ std::vector<std::string> properties_of(const pmodel::World& world) {
     for (const pmodel::Violation& violation : world.violations()) ids.push_back(violation.property);
     std::sort(ids.begin(), ids.end());
     return ids;
-}
-
-// `world` with the dead fields of every component reset; whether there were any.
-bool clear_dead(const pcheck::DeadFields& dead, pmodel::World& world) {
-    bool any = false;
-    for (std::size_t index = 0; index < world.comps().size(); ++index) {
-        const bool freed = world.freed(pmodel::CompId(static_cast<std::uint32_t>(index)));
-        if (!dead.any(world.comps()[index].state, freed)) continue;
-        dead.clear(pmodel::WorldParts::comps(world).mutable_at(index).state, freed);
-        any = true;
-    }
-    return any;
 }
 
 // Each action from `a` and from `b`: the same successors up to dead fields, the same violations.
@@ -112,7 +99,7 @@ bool bisimilar_from_a_random_state(const std::shared_ptr<const pmodel::Scenario>
             if (actions.empty()) break;
             world.apply(actions[uniform(actions.size())]);
             cleared = world;
-            found = step >= skip && clear_dead(dead, cleared);
+            found = step >= skip && dead.clear(cleared);
         }
     }
     if (!found) return false;

@@ -101,11 +101,10 @@ class MaskedKeys {
 
     void record(const pmodel::World& world) {
         for (std::uint32_t field = 0; field < keys_.size(); ++field) {
-            keys_[field].push_back(
-                pmodel::WorldParts::fingerprint_over(world, [&](std::size_t index) {
-                    return pmodel::WorldParts::entry_hash_with(world, index,
-                                                               masked(world, index, field));
-                }));
+            keys_[field].push_back(key_of_parts(world, [&](std::size_t index) {
+                return pmodel::WorldParts::entry_hash_with(world, index,
+                                                           masked(world, index, field));
+            }));
         }
     }
 

@@ -111,18 +111,16 @@ void DeadFields::clear(pcore::ComponentState& state, bool freed) const {
     if (buffered_dead(state)) state.round.buffered.clear();
 }
 
-namespace {
-
-// splitmix64's finaliser: every bit of the result depends on every bit of `value`.
-std::uint64_t mix(std::uint64_t value) {
-    value ^= value >> 30;
-    value *= 0xBF58476D1CE4E5B9ULL;
-    value ^= value >> 27;
-    value *= 0x94D049BB133111EBULL;
-    return value ^ (value >> 31);
+bool DeadFields::clear(pmodel::World& world) const {
+    bool any_reset = false;
+    for (std::size_t index = 0; index < world.comps().size(); ++index) {
+        const bool freed = world.freed(pmodel::CompId(static_cast<std::uint32_t>(index)));
+        if (!any(world.comps()[index].state, freed)) continue;
+        clear(pmodel::WorldParts::comps(world).mutable_at(index).state, freed);
+        any_reset = true;
+    }
+    return any_reset;
 }
-
-}  // namespace
 
 std::uint64_t DeadFields::entry_key(const pmodel::World& world, std::size_t index) const {
     // An entry's key depends on its content only (slot, count, freed flag, facts): remembered
@@ -149,22 +147,7 @@ std::uint64_t DeadFields::entry_key(const pmodel::World& world, std::size_t inde
 }
 
 std::uint64_t DeadFields::fingerprint(const pmodel::World& world) const {
-    // A sum of the parts' hashes, each mixed with its position: the parts' hashes are cached
-    // (a step changes one to three of them), so a key costs a few multiplications per part
-    // rather than hashing a buffer of them (World::fingerprint, which traces record).
-    std::uint64_t key = mix((static_cast<std::uint64_t>(world.comps().size()) << 32) ^
-                            world.links().size() ^ 0x2545F4914F6CDD1DULL);
-    for (std::size_t index = 0; index < world.comps().size(); ++index) {
-        key += mix(entry_key(world, index) ^ (0x9E3779B97F4A7C15ULL * (index + 1)));
-    }
-    for (const pmodel::Link& link : world.links()) {
-        const std::uint64_t where =
-            (static_cast<std::uint64_t>(link.from.value()) << 32) | link.to.value();
-        key +=
-            mix(pmodel::WorldParts::queue_hash(world, link) ^ mix(where ^ 0xC2B2AE3D27D4EB4FULL));
-    }
-    key += mix(pmodel::WorldParts::ghost_hash(world) ^ 0x165667B19E3779F9ULL);
-    return key != 0 ? key : 1;
+    return key_of_parts(world, [&](std::size_t index) { return entry_key(world, index); });
 }
 
 }  // namespace pcheck

@@ -13,7 +13,6 @@
 #include "bundled.hpp"
 #include "pcheck/breakdown.hpp"
 #include "pcheck/checker.hpp"
-#include "pmodel/world_parts.hpp"
 
 namespace {
 
@@ -42,13 +41,7 @@ std::size_t expect_one_step_bisimilar(const std::string& name, pmodel::FaultBudg
         frontier.pop_front();
         world.enabled_actions(actions);
         pmodel::World reset = world;
-        bool any = false;
-        for (std::size_t index = 0; index < world.comps().size(); ++index) {
-            const bool freed = world.freed(pmodel::CompId(static_cast<std::uint32_t>(index)));
-            if (!dead.any(world.comps()[index].state, freed)) continue;
-            dead.clear(pmodel::WorldParts::comps(reset).mutable_at(index).state, freed);
-            any = true;
-        }
+        const bool any = dead.clear(reset);
         with_dead += any ? 1 : 0;
         reset.enabled_actions(reset_actions);
         EXPECT_EQ(actions, reset_actions) << name;

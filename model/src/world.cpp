@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <deque>
-#include <functional>
 #include <sstream>
 #include <utility>
 
@@ -665,16 +664,11 @@ std::uint64_t World::entry_hash(std::size_t index) const {
 std::uint64_t World::fingerprint() const {
     // Each component's encoding is hashed once and cached until the component changes (a step
     // touches one to three of them), so a successor state costs the hash of what it changed.
-    return fingerprint_over([this](std::size_t index) { return entry_hash(index); });
-}
-
-std::uint64_t World::fingerprint_over(
-    const std::function<std::uint64_t(std::size_t)>& entry_hash_of) const {
     // The fingerprint hashes the component hashes with the links and monitors.
     thread_local pcore::ByteWriter out;
     out.clear();
     out.u32(static_cast<std::uint32_t>(comps_.size()));
-    for (std::size_t index = 0; index < comps_.size(); ++index) out.u64(entry_hash_of(index));
+    for (std::size_t index = 0; index < comps_.size(); ++index) out.u64(entry_hash(index));
     // Links (only those with messages are kept) and monitors, by their cached hashes too.
     out.u32(static_cast<std::uint32_t>(links_.size()));
     for (const Link& link : links_) {

@@ -35,8 +35,40 @@
 #include "pcore/component.hpp"
 #include "pcore/program.hpp"
 #include "pmodel/world.hpp"
+#include "pmodel/world_parts.hpp"
 
 namespace pcheck {
+
+// splitmix64's finaliser: every bit of the result depends on every bit of `value`.
+[[nodiscard]] inline std::uint64_t mix64(std::uint64_t value) {
+    value ^= value >> 30;
+    value *= 0xBF58476D1CE4E5B9ULL;
+    value ^= value >> 27;
+    value *= 0x94D049BB133111EBULL;
+    return value ^ (value >> 31);
+}
+
+// A key of `world` from its parts: the sum of their hashes, each mixed with its position, the
+// component entries' hashes given by `entry_key(index)`, the links' and the observers' record's
+// as the world caches them. The parts' hashes are cached (a step changes one to three of them),
+// so a key costs a few multiplications per part rather than hashing a buffer of them
+// (World::fingerprint, which traces record). Never 0 (the visited set's empty slot).
+template <typename EntryKey>
+[[nodiscard]] std::uint64_t key_of_parts(const pmodel::World& world, EntryKey entry_key) {
+    std::uint64_t key = mix64((static_cast<std::uint64_t>(world.comps().size()) << 32) ^
+                              world.links().size() ^ 0x2545F4914F6CDD1DULL);
+    for (std::size_t index = 0; index < world.comps().size(); ++index) {
+        key += mix64(entry_key(index) ^ (0x9E3779B97F4A7C15ULL * (index + 1)));
+    }
+    for (const pmodel::Link& link : world.links()) {
+        const std::uint64_t where =
+            (static_cast<std::uint64_t>(link.from.value()) << 32) | link.to.value();
+        key += mix64(pmodel::WorldParts::queue_hash(world, link) ^
+                     mix64(where ^ 0xC2B2AE3D27D4EB4FULL));
+    }
+    key += mix64(pmodel::WorldParts::ghost_hash(world) ^ 0x165667B19E3779F9ULL);
+    return key != 0 ? key : 1;
+}
 
 class DeadFields {
   public:
@@ -47,9 +79,9 @@ class DeadFields {
     [[nodiscard]] bool any(const pcore::ComponentState& state, bool freed) const;
     // Resets the dead fields of `state`.
     void clear(pcore::ComponentState& state, bool freed) const;
-    // The checker's key of a world: a 64-bit fingerprint of it with every component's dead
-    // fields reset (its own combination of the world's cached part hashes, not
-    // World::fingerprint).
+    // Resets the dead fields of every component of `world`; whether there were any.
+    bool clear(pmodel::World& world) const;
+    // The checker's key of a world: key_of_parts with every component's dead fields reset.
     [[nodiscard]] std::uint64_t fingerprint(const pmodel::World& world) const;
 
   private:

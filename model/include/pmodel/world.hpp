@@ -18,7 +18,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -237,11 +236,9 @@ class World {
     // The hash of a component's entry: its slot hash, count, freed flag and facts (cached).
     [[nodiscard]] std::uint64_t entry_hash(std::size_t index) const;
     // The entry hash of component `index` were its slot's hash `slot` (count, freed flag and
-    // facts as they are), and the fingerprint from entry hashes given per component: a search
-    // that ignores parts of a slot (check/: dead fields) hashes the rest the same way.
+    // facts as they are): a search that ignores parts of a slot (check/: dead fields) hashes
+    // the rest the same way.
     [[nodiscard]] std::uint64_t entry_hash_with(std::size_t index, std::uint64_t slot) const;
-    [[nodiscard]] std::uint64_t fingerprint_over(
-        const std::function<std::uint64_t(std::size_t)>& entry_hash_of) const;
     [[nodiscard]] std::uint64_t ghost_hash() const;
     Ghost& edit_ghost();
     void check_expectations();

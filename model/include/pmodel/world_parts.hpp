@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "pmodel/world.hpp"
@@ -43,15 +42,11 @@ class WorldParts {
     }
     static std::uint64_t ghost_hash(const World& world) { return world.ghost_hash(); }
     // For a search that leaves parts of a slot out of its key (pcheck::DeadFields): the entry
-    // hash with another slot hash, and the fingerprint from such entry hashes.
+    // hash with another slot hash.
     static std::uint64_t entry_hash_with(const World& world,
                                          std::size_t index,
                                          std::uint64_t slot_hash) {
         return world.entry_hash_with(index, slot_hash);
-    }
-    static std::uint64_t fingerprint_over(
-        const World& world, const std::function<std::uint64_t(std::size_t)>& entry_hash_of) {
-        return world.fingerprint_over(entry_hash_of);
     }
     // The ghost's cached hash, written back with a ghost taken from the store.
     static void set_ghost_hash(World& world, std::uint64_t hash) { world.ghost_hash_ = hash; }
