@@ -73,12 +73,15 @@ TEST(Cli, CheckExitCodesReportAndCounterexample) {
     const auto pass = run({"check", scenario("error-before-sync"), "--report", dir + "/pass.json"});
     EXPECT_EQ(pass.code, 0) << pass.out << pass.err;
     const std::string report = slurp(dir + "/pass.json");
-    for (const char* field :
-         {"\"states\"", "\"transitions\"", "\"depth\"", "\"seconds\"", "\"states_per_second\"",
-          "\"generated_states_per_second\"", "\"bytes_per_state\"",
-          "\"fingerprint_collision_probability\"", "\"NM-4\""}) {
+    for (const char* field : {"\"states\"", "\"transitions\"", "\"depth\"", "\"seconds\"",
+                              "\"states_per_second\"", "\"generated_states_per_second\"",
+                              "\"bytes_per_state\"", "\"fingerprint_collision_probability\"",
+                              "\"NM-4\"", "\"peak_frontier_bytes\"", "\"peak_resident_bytes\""}) {
         EXPECT_NE(report.find(field), std::string::npos) << field;
     }
+    const auto figures = nlohmann::json::parse(report);
+    EXPECT_GT(figures.at("peak_frontier_bytes").get<std::uint64_t>(), 0u);
+    EXPECT_GT(figures.at("peak_resident_bytes").get<std::uint64_t>(), 0u);
     const auto violation = run({"check", scenario("rayfed-cross-silo-normal-task-error"),
                                 "--variant", "error_relay=none", "--trace-out", dir + "/ce.json"});
     EXPECT_EQ(violation.code, 1) << violation.out;

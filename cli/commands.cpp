@@ -276,6 +276,20 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
     out << "visited set: " << result.visited_bytes << " bytes (" << bytes_per_state
         << " per state), fingerprint collision probability " << result.collision_probability
         << '\n';
+    if (result.peak_frontier > 0) {
+        out << "memory: peak layer " << result.peak_frontier << " states in "
+            << result.peak_frontier_bytes << " bytes ("
+            << static_cast<double>(result.peak_frontier_bytes) /
+                   static_cast<double>(result.peak_frontier)
+            << " per state); peak resident " << result.peak_resident_bytes << " bytes";
+        if (result.states > 0) {
+            out << " ("
+                << static_cast<double>(result.peak_resident_bytes) /
+                       static_cast<double>(result.states)
+                << " per visited state)";
+        }
+        out << '\n';
+    }
     out << "application deadlocks (wait-for cycles, "
         << (options.strict ? "violations with --strict" : "reported only")
         << "): " << result.deadlock_states << " terminal state(s)";
@@ -389,6 +403,8 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
             {"bytes_per_state", bytes_per_state},
             {"visited_set_bytes", result.visited_bytes},
             {"peak_frontier_states", result.peak_frontier},
+            {"peak_frontier_bytes", result.peak_frontier_bytes},
+            {"peak_resident_bytes", result.peak_resident_bytes},
             {"distinct_component_states", result.distinct_slots},
             {"memoised_steps", result.memoised_steps},
             {"partial_order_reduction", options.partial_order},

@@ -121,8 +121,8 @@ TEST(Properties, SharingStatePartsChangesNoState) {
             if (shared.violations().empty()) {
                 // Through the checker's frontier form and back; the path goes on from the
                 // unpacked world, whose entries remember their packed form until they change.
-                std::vector<std::byte> packed(store.packed_size(shared));
-                store.pack(shared, packed.data());
+                std::vector<std::byte> packed;
+                store.pack(shared, packed);
                 pmodel::World unpacked = shared;
                 store.unpack(unpacked, packed.data());
                 RC_ASSERT(unpacked == plain);

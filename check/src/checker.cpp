@@ -8,10 +8,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <tuple>
 
@@ -124,8 +126,7 @@ class ParentLog {
 // so they are faulted in once per search, not once per layer.
 class PackedArena {
   public:
-    std::byte* allocate(std::size_t bytes) {
-        bytes = (bytes + 7) & ~std::size_t{7};  // packed fields are 8-byte aligned
+    std::byte* allocate(std::size_t bytes) {  // unaligned: packed states are read bytewise
         while (current_ < blocks_.size() && used_ + bytes > blocks_[current_].size()) {
             ++current_;
             used_ = 0;
@@ -137,25 +138,37 @@ class PackedArena {
         }
         std::byte* at = blocks_[current_].data() + used_;
         used_ += bytes;
+        packed_ += bytes;
         return at;
     }
     // Every state packed so far is dropped; the blocks stay for the next layer.
     void reset() {
         current_ = 0;
         used_ = 0;
+        packed_ = 0;
     }
+    // Bytes of the states packed since the last reset.
+    [[nodiscard]] std::size_t packed_bytes() const { return packed_; }
 
   private:
     static constexpr std::size_t block_size = MappedMemory::huge_page;
     std::vector<MappedMemory> blocks_;
     std::size_t current_ = 0;
     std::size_t used_ = 0;
+    std::size_t packed_ = 0;
 };
 
+// A frontier state: its index (four bytes) and then its packed form (StateStore::pack), in its
+// lane's arena.
 struct Node {
-    const std::byte* state = nullptr;  // packed, in its lane's arena
+    const std::byte* state = nullptr;
     std::uint64_t fingerprint = 0;
-    std::uint32_t index = 0;
+    [[nodiscard]] std::uint32_t index() const {
+        std::uint32_t index = 0;
+        std::memcpy(&index, state, sizeof index);
+        return index;
+    }
+    [[nodiscard]] const std::byte* packed() const { return state + sizeof(std::uint32_t); }
 };
 
 // A violation and the transition that reached it: monitors judge transitions (a message sent
@@ -186,6 +199,16 @@ struct alignas(64) Lane {
         cursor.store(0);
     }
 };
+
+// The most resident memory this process had so far (VmHWM), or 0 where /proc does not say.
+std::uint64_t peak_resident_bytes() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    }
+    return 0;
+}
 
 std::uint64_t resident_bytes() {
     std::ifstream statm("/proc/self/statm");
@@ -257,6 +280,14 @@ class Search {
             for (const Lane& lane : lanes) total += lane.nodes.size();
             return total;
         };
+        // What a layer's states take: their packed forms and their nodes.
+        auto layer_bytes = [](const std::vector<Lane>& lanes) {
+            std::size_t total = 0;
+            for (const Lane& lane : lanes) {
+                total += lane.arena.packed_bytes() + lane.nodes.size() * sizeof(Node);
+            }
+            return total;
+        };
         // Each thread keeps its scratch (and the states it builds) across layers.
         std::vector<std::unique_ptr<Worker>> workers(threads);
         LayerPool pool(static_cast<unsigned>(threads));
@@ -297,6 +328,8 @@ class Search {
         while (layer_size(frontier) > 0) {
             result.peak_frontier =
                 std::max<std::uint64_t>(result.peak_frontier, layer_size(frontier));
+            result.peak_frontier_bytes =
+                std::max<std::uint64_t>(result.peak_frontier_bytes, layer_bytes(frontier));
             pool.run(expand_layer);
             if (options_.partial_order) {
                 FingerprintSet::Writer writer(visited_);
@@ -454,15 +487,18 @@ class Search {
     static constexpr std::uint32_t index_block = 1024;
 
     void push(Lane& lane, const World& world, std::uint64_t fingerprint, std::uint32_t index) {
-        std::byte* packed = lane.arena.allocate(store_.packed_size(world));
-        store_.pack(world, packed);
-        lane.nodes.push_back(Node{packed, fingerprint, index});
+        thread_local std::vector<std::byte> bytes;
+        store_.pack(world, bytes);
+        std::byte* at = lane.arena.allocate(sizeof index + bytes.size());
+        std::memcpy(at, &index, sizeof index);
+        std::memcpy(at + sizeof index, bytes.data(), bytes.size());
+        lane.nodes.push_back(Node{at, fingerprint});
     }
 
     void expand(const Node& node, Worker& work, Lane& next) {
         World& parent = work.parent.has_value() ? *work.parent : work.parent.emplace(*prototype_);
-        store_.unpack(parent, node.state);
-        const Expanding from{parent, node.index};
+        store_.unpack(parent, node.packed());
+        const Expanding from{parent, node.index()};
         std::vector<Action>& actions = work.actions;
         parent.enabled_actions(actions);
         std::vector<std::uint32_t>& chosen = work.chosen;
@@ -640,6 +676,7 @@ class Search {
         result.memoised_steps = store_.remembered_steps();
         result.reduced_states = reduced_.load();
         result.persistent_subsets = subsets_.load();
+        result.peak_resident_bytes = peak_resident_bytes();
         const double n = static_cast<double>(result.states);
         result.collision_probability = std::min(1.0, n * n / std::ldexp(1.0, 65));
         if (!found.empty()) {
@@ -715,7 +752,7 @@ class Search {
         counters.first_deadlock_fingerprint = first_deadlock_fingerprint_;
         for (const Lane& lane : layer) {
             for (const Node& node : lane.nodes) {
-                contents.frontier.push_back(FrontierEntry{node.index, node.fingerprint});
+                contents.frontier.push_back(FrontierEntry{node.index(), node.fingerprint});
             }
         }
         try {

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "bundled.hpp"
+#include "pcheck/part_directory.hpp"
 #include "pscenario/loader.hpp"
 
 namespace {
@@ -80,17 +83,51 @@ TEST(StateStore, PackedStatesUnpackToTheSameState) {
         (void)world.fingerprint();
         store.share_parts(world);
         if (!world.violations().empty()) break;
-        std::vector<std::byte> packed(store.packed_size(world));
-        store.pack(world, packed.data());
+        std::vector<std::byte> packed;
+        store.pack(world, packed);
         pmodel::World unpacked(scenario, {});
         unpacked.use_cache(store);
         store.unpack(unpacked, packed.data());
+        // The lean frontier (issue 18): varints of part numbers, never the parts' addresses.
+        ASSERT_LE(packed.size(), 3 + 8 + 3 * world.comps().size() + 7 * world.links().size())
+            << "step " << steps;
         ASSERT_TRUE(unpacked == plain) << "step " << steps;
         ASSERT_EQ(unpacked.fingerprint(), plain.fingerprint()) << "step " << steps;
         world = unpacked;
     }
     EXPECT_GT(steps, 20u);
     EXPECT_GT(store.remembered_steps(), 0u);
+}
+
+// Part numbers are dense and name what was added, across the directory's growing chunks and
+// with two threads adding at once (the checker's threads pack states concurrently).
+TEST(PartDirectory, NumbersNameWhatWasAddedAcrossChunksAndThreads) {
+    pcheck::PartDirectory<std::uint64_t> directory;
+    constexpr std::uint64_t per_thread = 5000;  // past the first two chunks (1024, 2048)
+    std::vector<std::uint32_t> numbers[2];
+    auto add = [&](int thread) {
+        for (std::uint64_t value = 0; value < per_thread; ++value) {
+            numbers[thread].push_back(
+                directory.add(value * 2 + static_cast<std::uint64_t>(thread)));
+        }
+    };
+    std::thread other(add, 1);
+    add(0);
+    other.join();
+    ASSERT_EQ(directory.size(), 2 * per_thread);
+    std::vector<bool> seen(2 * per_thread, false);
+    for (int thread = 0; thread < 2; ++thread) {
+        for (std::uint64_t value = 0; value < per_thread; ++value) {
+            const std::uint32_t number = numbers[thread][value];
+            ASSERT_LT(number, 2 * per_thread);
+            ASSERT_FALSE(seen[number]) << "number " << number << " given twice";
+            seen[number] = true;
+            ASSERT_EQ(directory.at(number), value * 2 + static_cast<std::uint64_t>(thread));
+        }
+    }
+    const std::uint32_t numbered =
+        directory.add_with([](std::uint32_t number) { return std::uint64_t{number} + 7; });
+    EXPECT_EQ(directory.at(numbered), std::uint64_t{numbered} + 7);
 }
 
 }  // namespace

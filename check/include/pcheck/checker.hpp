@@ -85,11 +85,15 @@ struct CheckResult {
     std::uint32_t depth = 0;
     std::uint64_t deadlock_states = 0;
     std::optional<pmodel::AppDeadlock> first_deadlock;
-    double seconds = 0;                // search time, before a resume included
-    std::uint64_t checkpoints = 0;     // checkpoints written by this run
-    std::uint64_t visited_bytes = 0;   // the fingerprint table
-    std::uint64_t peak_frontier = 0;   // states waiting in one layer, at most
-    std::uint64_t distinct_slots = 0;  // distinct component states met (collapse compression)
+    double seconds = 0;               // search time, before a resume included
+    std::uint64_t checkpoints = 0;    // checkpoints written by this run
+    std::uint64_t visited_bytes = 0;  // the fingerprint table
+    std::uint64_t peak_frontier = 0;  // states waiting in one layer, at most
+    // The bytes that layer's states took (packed, with their nodes), at most; since the start
+    // of this run (a resumed run counts from the resume).
+    std::uint64_t peak_frontier_bytes = 0;
+    std::uint64_t peak_resident_bytes = 0;  // the process's most resident memory (VmHWM)
+    std::uint64_t distinct_slots = 0;       // distinct component states met (collapse compression)
     std::uint64_t reduced_states = 0;  // --por: states expanded with a proper persistent subset
     // --por: states that had one (the cycle proviso expands some of them in full after all)
     std::uint64_t persistent_subsets = 0;

@@ -13,6 +13,7 @@
 
 #include "pcheck/intern_table.hpp"
 #include "pcheck/memo.hpp"
+#include "pcheck/part_directory.hpp"
 #include "pmodel/step_cache.hpp"
 #include "pmodel/world.hpp"
 
@@ -23,6 +24,11 @@ using pcore::CompId;
 // An interned link queue and its content hash; queue null (hash 0) for no messages.
 struct InternedQueue {
     const std::vector<Message>* queue = nullptr;
+    std::uint64_t hash = 0;
+};
+// The monitors' interned record and its hash.
+struct InternedGhost {
+    const pmodel::Ghost* ghost = nullptr;
     std::uint64_t hash = 0;
 };
 
@@ -56,12 +62,12 @@ class StateStore final : public pmodel::StepCache {
     // the store's equal ones, inserting those that are new. Call after world.fingerprint(),
     // which computes the hashes it uses.
     void share_parts(World& world);
-    // The frontier form of a state: the addresses of its interned parts (each component's
-    // entry is interned whole) and its small fields as plain bytes, no allocation. Only for a
-    // world without violations whose parts are all the store's (after share_parts). unpack()
-    // overwrites a world of the same search (scenario, variants, fault budget) with one.
-    [[nodiscard]] std::size_t packed_size(const World& world) const;
-    void pack(const World& world, std::byte* out);
+    // The frontier form of a state, written to `out` (cleared first): varints naming its
+    // interned parts by number (each component's entry is interned whole) and its small
+    // fields. Only for a world without violations whose parts are all the store's (after
+    // share_parts). unpack() overwrites a world of the same search (scenario, variants, fault
+    // budget) with one; it reads exactly the bytes pack() wrote.
+    void pack(const World& world, std::vector<std::byte>& out);
     void unpack(World& world, const std::byte* in) const;
 
     [[nodiscard]] std::uint64_t distinct_slots() const { return slots_.size(); }
@@ -90,6 +96,16 @@ class StateStore final : public pmodel::StepCache {
   private:
     // `messages` interned in queues_, with their content hash.
     InternedQueue intern_queue(std::shared_ptr<std::vector<Message>> messages);
+    // The numbers pack() writes for a world's parts (each found or given once per part).
+    std::uint32_t entry_number(const World& world, std::size_t index);
+    std::uint32_t queue_number(const World& world, const pmodel::Link& link);
+    std::uint32_t ghost_number(const World& world);
+
+    // A component entry of packed states and its number; the slot's note points here.
+    struct NumberedEntry {
+        const EntryValue* entry = nullptr;
+        std::uint32_t number = 0;
+    };
 
     InternTable<CompSlot> slots_;
     InternTable<std::vector<Message>> queues_;
@@ -97,10 +113,16 @@ class StateStore final : public pmodel::StepCache {
     StepMemo steps_;
     PartMemo<TakeKey, InternedQueue> taken_;
     PartMemo<AppendKey, InternedQueue> appended_;
-    // Component entries of packed states, by content: a frontier state holds an address per
-    // component instead of the entry (8 bytes instead of 64).
+    // Component entries of packed states, by content, and their numbers: a frontier state
+    // holds a number per component instead of the entry (one to three bytes instead of 64).
     InternTable<EntryValue> entries_;
-    PartMemo<EntryValue, const EntryValue*> packed_entries_;
+    PartMemo<EntryValue, const NumberedEntry*> packed_entries_;
+    PartDirectory<NumberedEntry> entry_numbers_;
+    // Queues and monitor records by number, and the numbers by address.
+    PartDirectory<InternedQueue> queue_directory_;
+    PartMemo<const std::vector<Message>*, std::uint32_t> queue_numbers_;
+    PartDirectory<InternedGhost> ghost_directory_;
+    PartMemo<const pmodel::Ghost*, std::uint32_t> ghost_numbers_;
 };
 
 }  // namespace pcheck
