@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -498,7 +499,7 @@ class Search {
     void expand(const Node& node, Worker& work, Lane& next) {
         World& parent = work.parent.has_value() ? *work.parent : work.parent.emplace(*prototype_);
         store_.unpack(parent, node.packed());
-        const Expanding from{parent, node.index()};
+        const Expanding from{parent, node.index(), node.fingerprint};
         std::vector<Action>& actions = work.actions;
         parent.enabled_actions(actions);
         std::vector<std::uint32_t>& chosen = work.chosen;
@@ -536,10 +537,11 @@ class Search {
 
     enum class Reached { new_state, next_layer, earlier_layer };
 
-    // The state being expanded, unpacked, and its index.
+    // The state being expanded, unpacked, its index and its key in the visited set.
     struct Expanding {
         const World& world;
         std::uint32_t index;
+        std::uint64_t key;
     };
 
     // Applies one action of `node`: where it led.
@@ -557,7 +559,8 @@ class Search {
             child = node.world;
             child.apply(work.actions[choice], work.applied);
         }
-        return settle(node.index, choice, child, fingerprint_of(child, work.symmetry), work, next);
+        return settle(node.index, choice, child, successor_key(node, child, work.symmetry), work,
+                      next);
     }
 
     // Every action of `node` (no reduction). All successors are built and fingerprinted and
@@ -574,7 +577,7 @@ class Search {
             World& child = batch.children[choice];
             child = node.world;
             child.apply(work.actions[choice], work.applied);
-            batch.fingerprints[choice] = fingerprint_of(child, work.symmetry);
+            batch.fingerprints[choice] = successor_key(node, child, work.symmetry);
         }
         // Back to back: each prefetch may wait for a page walk, and walks overlap only when
         // their prefetches are near each other in the instruction stream.
@@ -643,6 +646,18 @@ class Search {
     std::uint64_t fingerprint_of(const World& world, pcheck::SymmetryScratch& scratch) const {
         if (symmetric_) return pcheck::canonical_fingerprint(world, scratch);
         return dead_fields_ ? dead_fields_->fingerprint(world) : world.fingerprint();
+    }
+
+    // The key of a successor of `node`: under dead fields (the default) from the node's key and
+    // the parts the step changed, never rehashing the rest (debug builds check it against the
+    // whole computation).
+    std::uint64_t successor_key(const Expanding& node,
+                                const World& child,
+                                pcheck::SymmetryScratch& scratch) const {
+        if (symmetric_ || !dead_fields_) return fingerprint_of(child, scratch);
+        const std::uint64_t key = dead_fields_->fingerprint_from(node.world, node.key, child);
+        assert(key == dead_fields_->fingerprint(child));
+        return key;
     }
 
     void watch_bounds() {

@@ -150,4 +150,56 @@ std::uint64_t DeadFields::fingerprint(const pmodel::World& world) const {
     return key_of_parts(world, [&](std::size_t index) { return entry_key(world, index); });
 }
 
+std::uint64_t DeadFields::fingerprint_from(const pmodel::World& parent,
+                                           std::uint64_t parent_key,
+                                           const pmodel::World& child) const {
+    // A parent keyed 1 may have summed to 0 or to 1: start from scratch.
+    if (parent_key == 1) return fingerprint(child);
+    std::uint64_t key = parent_key - shape_term(parent) + shape_term(child);
+    const pmodel::SlotVector& before = parent.comps();
+    const pmodel::SlotVector& after = child.comps();
+    for (std::size_t index = 0; index < after.size(); ++index) {
+        const bool existed = index < before.size();
+        // Every change to an entry drops its note, and equal notes name equal entries.
+        if (existed && after.note(index) != nullptr && after.note(index) == before.note(index)) {
+            continue;
+        }
+        key += entry_term(index, entry_key(child, index));
+        if (existed) key -= entry_term(index, entry_key(parent, index));
+    }
+    // Links are sorted by their ends: one merge walk finds those added, dropped or refilled.
+    const std::vector<pmodel::Link>& old_links = parent.links();
+    const std::vector<pmodel::Link>& new_links = child.links();
+    std::size_t old_at = 0;
+    std::size_t new_at = 0;
+    while (old_at < old_links.size() || new_at < new_links.size()) {
+        const pmodel::Link* old_link = old_at < old_links.size() ? &old_links[old_at] : nullptr;
+        const pmodel::Link* new_link = new_at < new_links.size() ? &new_links[new_at] : nullptr;
+        const auto ends = [](const pmodel::Link& link) {
+            return (static_cast<std::uint64_t>(link.from.value()) << 32) | link.to.value();
+        };
+        if (new_link == nullptr || (old_link != nullptr && ends(*old_link) < ends(*new_link))) {
+            key -= link_term(parent, *old_link);
+            ++old_at;
+        } else if (old_link == nullptr || ends(*new_link) < ends(*old_link)) {
+            key += link_term(child, *new_link);
+            ++new_at;
+        } else {
+            if (!new_link->queue.borrowed() || !old_link->queue.borrowed() ||
+                new_link->queue.address() != old_link->queue.address()) {
+                key += link_term(child, *new_link) - link_term(parent, *old_link);
+            }
+            ++old_at;
+            ++new_at;
+        }
+    }
+    const auto& old_ghost = pmodel::WorldParts::ghost(parent);
+    const auto& new_ghost = pmodel::WorldParts::ghost(child);
+    if (!old_ghost.borrowed() || !new_ghost.borrowed() ||
+        old_ghost.address() != new_ghost.address()) {
+        key += ghost_term(child) - ghost_term(parent);
+    }
+    return nonzero_key(key);
+}
+
 }  // namespace pcheck

@@ -48,6 +48,31 @@ namespace pcheck {
     return value ^ (value >> 31);
 }
 
+// The terms of key_of_parts: one for the number of parts, one per component (by position),
+// one per link (by its ends) and one for the monitors' record. A key is their sum, so a
+// successor's key is its parent's plus the terms of the parts its step changed, minus theirs
+// before (DeadFields::fingerprint_from).
+[[nodiscard]] inline std::uint64_t shape_term(const pmodel::World& world) {
+    return mix64((static_cast<std::uint64_t>(world.comps().size()) << 32) ^ world.links().size() ^
+                 0x2545F4914F6CDD1DULL);
+}
+[[nodiscard]] inline std::uint64_t entry_term(std::size_t index, std::uint64_t entry_key) {
+    return mix64(entry_key ^ (0x9E3779B97F4A7C15ULL * (index + 1)));
+}
+[[nodiscard]] inline std::uint64_t link_term(const pmodel::World& world, const pmodel::Link& link) {
+    const std::uint64_t where =
+        (static_cast<std::uint64_t>(link.from.value()) << 32) | link.to.value();
+    return mix64(pmodel::WorldParts::queue_hash(world, link) ^
+                 mix64(where ^ 0xC2B2AE3D27D4EB4FULL));
+}
+[[nodiscard]] inline std::uint64_t ghost_term(const pmodel::World& world) {
+    return mix64(pmodel::WorldParts::ghost_hash(world) ^ 0x165667B19E3779F9ULL);
+}
+// 0 is no key (the visited set's empty slot): a sum of 0 is keyed 1.
+[[nodiscard]] inline std::uint64_t nonzero_key(std::uint64_t sum) {
+    return sum != 0 ? sum : 1;
+}
+
 // A key of `world` from its parts: the sum of their hashes, each mixed with its position, the
 // component entries' hashes given by `entry_key(index)`, the links' and the observers' record's
 // as the world caches them. The parts' hashes are cached (a step changes one to three of them),
@@ -55,19 +80,13 @@ namespace pcheck {
 // (World::fingerprint, which traces record). Never 0 (the visited set's empty slot).
 template <typename EntryKey>
 [[nodiscard]] std::uint64_t key_of_parts(const pmodel::World& world, EntryKey entry_key) {
-    std::uint64_t key = mix64((static_cast<std::uint64_t>(world.comps().size()) << 32) ^
-                              world.links().size() ^ 0x2545F4914F6CDD1DULL);
+    std::uint64_t key = shape_term(world);
     for (std::size_t index = 0; index < world.comps().size(); ++index) {
-        key += mix64(entry_key(index) ^ (0x9E3779B97F4A7C15ULL * (index + 1)));
+        key += entry_term(index, entry_key(index));
     }
-    for (const pmodel::Link& link : world.links()) {
-        const std::uint64_t where =
-            (static_cast<std::uint64_t>(link.from.value()) << 32) | link.to.value();
-        key += mix64(pmodel::WorldParts::queue_hash(world, link) ^
-                     mix64(where ^ 0xC2B2AE3D27D4EB4FULL));
-    }
-    key += mix64(pmodel::WorldParts::ghost_hash(world) ^ 0x165667B19E3779F9ULL);
-    return key != 0 ? key : 1;
+    for (const pmodel::Link& link : world.links()) key += link_term(world, link);
+    key += ghost_term(world);
+    return nonzero_key(key);
 }
 
 class DeadFields {
@@ -83,6 +102,12 @@ class DeadFields {
     bool clear(pmodel::World& world) const;
     // The checker's key of a world: key_of_parts with every component's dead fields reset.
     [[nodiscard]] std::uint64_t fingerprint(const pmodel::World& world) const;
+    // The same key of `child`, a successor of `parent` (whose key is `parent_key`), from the
+    // parts that differ: component entries whose store notes differ or are missing, links whose
+    // queues are other objects, another monitors' record. Never rehashes an unchanged part.
+    [[nodiscard]] std::uint64_t fingerprint_from(const pmodel::World& parent,
+                                                 std::uint64_t parent_key,
+                                                 const pmodel::World& child) const;
 
   private:
     // Whether a sync block can still begin: per definition, per program counter (one past the
