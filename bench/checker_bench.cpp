@@ -88,6 +88,23 @@ BENCHMARK(BM_CheckSpinRing)
     ->ArgNames({"n", "reduction"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The same rings with the scenario option host_priority (bench/scenarios/spin-ring-N-host-
+// priority.json): the host sets the ring up before it runs, as ring.pml's processes start
+// wired. Dead fields on (the default).
+void BM_CheckSpinRingHostPriority(benchmark::State& state) {
+    run_check(state,
+              std::string(PROTOCHECK_SOURCE_DIR) + "/bench/scenarios/spin-ring-" +
+                  std::to_string(state.range(0)) + "-host-priority.json",
+              0, Reduction::dead_fields, 1);
+}
+
+BENCHMARK(BM_CheckSpinRingHostPriority)
+    ->Arg(3)
+    ->Arg(4)
+    ->ArgName("n")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_CheckIndependentPipelines)
     ->ArgsProduct({{1}, {0, 1, 2}})
     ->ArgNames({"threads", "reduction"})

@@ -128,6 +128,10 @@ TEST(Cli, CheckReductions) {
     EXPECT_EQ(off.code, 0) << off.out << off.err;
     EXPECT_NE(off.out.find("not applied"), std::string::npos) << off.out;
     // Combinations with no sound meaning yet are input errors, not silent choices.
+    const auto prioritised = run({"check", scenario("host-priority-ring-3"), "--por"});
+    EXPECT_EQ(prioritised.code, 2) << prioritised.out << prioritised.err;
+    EXPECT_NE(prioritised.err.find("\"host_priority\" is true"), std::string::npos)
+        << prioritised.err;
     const auto both = run({"check", scenario("chain"), "--por", "--symmetry"});
     EXPECT_EQ(both.code, 2) << both.out << both.err;
     EXPECT_NE(both.err.find("--por and --symmetry"), std::string::npos) << both.err;

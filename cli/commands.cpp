@@ -212,6 +212,13 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
                "states by longer paths, so it cannot vouch for every path up to a depth)\n";
         return exit_bad_input;
     }
+    if (options.partial_order && scenario->host_priority) {
+        err << "protocheck: --por: " << options.scenario
+            << ": \"host_priority\" is true, expected a scenario without it (the host's "
+               "priority disables other actions when it can act, and persistent subsets "
+               "assume no action outside them disables one inside)\n";
+        return exit_bad_input;
+    }
     check.partial_order = options.partial_order;
     check.symmetry = options.symmetry;
     check.dead_fields = !options.keep_dead_fields;

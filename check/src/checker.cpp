@@ -234,6 +234,11 @@ class Search {
     CheckResult run() {
         const auto started = std::chrono::steady_clock::now();
         CheckResult result;
+        if (options_.partial_order && scenario_->host_priority) {
+            result.verdict = Verdict::incomplete;
+            result.stop_reason = "--por cannot be combined with a scenario's host_priority";
+            return result;
+        }
         if (options_.partial_order && (options_.symmetry || options_.max_depth != 0)) {
             // The reduced graph's depths are not the full graph's, and its proviso is not
             // proven for orbits: refused rather than answered wrongly.

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+#include <memory>
 #include <optional>
 
 #include "bundled.hpp"
@@ -171,3 +174,65 @@ TEST(VariantNames, BadValuesNameTheAllowedOnes) {
 }
 
 }  // namespace
+
+namespace {
+
+bool is_step(const pmodel::Action& action) {
+    return action.kind == pmodel::ActionKind::run || action.kind == pmodel::ActionKind::deliver;
+}
+
+bool host_step(const pmodel::Action& action) {
+    return action.kind == pmodel::ActionKind::deliver
+               ? action.from == pcore::CompId(0) || action.to == pcore::CompId(0)
+               : is_step(action) && action.comp == pcore::CompId(0);
+}
+
+}  // namespace
+
+// Scenario option host_priority: in every state where the host can step (run, or take or be
+// taken a message), no other component steps (faults stay); otherwise nothing changes. The
+// world without the option, taken along the same path, has the same state and the superset.
+TEST(World, HostPriorityLeavesOnlyTheHostsActionsWhileItHasOne) {
+    const auto prioritised = bundled("host-priority-ring-3");
+    ASSERT_TRUE(prioritised->host_priority);
+    auto plain_scenario = std::make_shared<pmodel::Scenario>(*prioritised);
+    plain_scenario->host_priority = false;
+    std::size_t narrowed = 0;
+    std::size_t others_run = 0;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+        pmodel::World world(prioritised, {}, pmodel::FaultBudget{1, 0, 0});
+        pmodel::World plain(plain_scenario, {}, pmodel::FaultBudget{1, 0, 0});
+        std::vector<pmodel::Action> actions;
+        std::vector<pmodel::Action> all;
+        for (std::uint64_t step = 0; step < 400; ++step) {
+            world.enabled_actions(actions);
+            plain.enabled_actions(all);
+            std::vector<pmodel::Action> expected = all;
+            if (std::any_of(all.begin(), all.end(), host_step)) {
+                std::erase_if(expected,
+                              [](const pmodel::Action& a) { return is_step(a) && !host_step(a); });
+            } else if (std::any_of(all.begin(), all.end(), is_step)) {
+                ++others_run;
+            }
+            ASSERT_EQ(actions, expected) << "seed " << seed << ", step " << step;
+            for (const pmodel::Action& action : all) {
+                const bool listed =
+                    std::find(actions.begin(), actions.end(), action) != actions.end();
+                ASSERT_EQ(world.enabled(action), listed) << "seed " << seed << ", step " << step;
+            }
+            if (actions.size() < all.size()) ++narrowed;
+            if (actions.empty()) break;
+            // Mostly steps; now and then the crash the budget allows.
+            std::vector<pmodel::Action> steps;
+            std::copy_if(actions.begin(), actions.end(), std::back_inserter(steps), is_step);
+            const bool fault = steps.empty() || (seed + step) % 37 == 0;
+            const std::vector<pmodel::Action>& from = fault ? actions : steps;
+            const pmodel::Action chosen = from[(seed * 7919 + step * 104729) % from.size()];
+            world.apply(chosen);
+            plain.apply(chosen);
+            ASSERT_EQ(world.fingerprint(), plain.fingerprint());
+        }
+    }
+    EXPECT_GT(narrowed, 100u);    // the option removed actions
+    EXPECT_GT(others_run, 100u);  // and left the others to run when the host had none
+}

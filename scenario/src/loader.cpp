@@ -105,8 +105,9 @@ class Compiler {
             fail(root_path + ".format",
                  std::string("expected ") + quoted(format_name) + ", found " + describe(format));
         }
-        check_keys(root, root_path,
-                   {"format", "name", "description", "definitions", "main", "expect"});
+        check_keys(
+            root, root_path,
+            {"format", "name", "description", "definitions", "main", "expect", "host_priority"});
         if (root.contains("name")) {
             expect_name(root["name"], root_path + ".name", "a scenario name");
             out_.name = root["name"].get<std::string>();
@@ -171,6 +172,14 @@ class Compiler {
         auto scenario = std::make_shared<pmodel::Scenario>();
         if (root.contains("expect"))
             compile_expect(root["expect"], root_path + ".expect", *scenario);
+        if (root.contains("host_priority")) {
+            const json& priority = root["host_priority"];
+            if (!priority.is_boolean()) {
+                fail(root_path + ".host_priority",
+                     "expected true or false, found " + describe(priority));
+            }
+            scenario->host_priority = priority.get<bool>();
+        }
         scenario->compiled = std::make_shared<const CompiledScenario>(std::move(out_));
         scenario->source_text = text;
         scenario->path = file_;

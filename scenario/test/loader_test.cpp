@@ -53,6 +53,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "unsupported"},
         BadCase{"unknown_top_key", wrap("{}", "[]", R"(, "colour": 1)"), "$.colour", "unknown key"},
         BadCase{"main_not_array", wrap("{}", "{}"), "$.main", "expected an array"},
+        BadCase{"host_priority_not_boolean", wrap("{}", "[]", R"(, "host_priority": 1)"),
+                "$.host_priority", "expected true or false"},
         BadCase{"unknown_statement_key", wrap("{}", R"([{"channel": ["a", "b"], "x": 1}])"),
                 "$.main[0].x", "unknown key"},
         BadCase{"two_statements", wrap("{}", R"([{"channel": ["a", "b"], "exit": {}}])"),

@@ -214,6 +214,7 @@ class Simulation {
                 choose_extra(action, false)) {
                 return true;  // a fault strikes before the next event
             }
+            if (world_.scenario().host_priority && choose_host_step(action)) return true;
             std::pop_heap(queue_.begin(), queue_.end(), Later{});
             const Event event = queue_.back();
             queue_.pop_back();
@@ -226,6 +227,32 @@ class Simulation {
             }
             if (choose_delivery(event, action)) return true;
         }
+    }
+
+    // Scenario option host_priority: while the host can step, one of its steps (at random)
+    // goes before every queued event; the events stay queued, and one whose step was taken
+    // meanwhile finds nothing to do when it comes (an empty link, a component not runnable).
+    // Once the host cannot step, the world enables the others' steps as without the option.
+    bool choose_host_step(Action& action) {
+        world_.enabled_actions(scratch_);
+        candidates_.clear();
+        for (const Action& candidate : scratch_) {
+            const bool step =
+                candidate.kind == ActionKind::run || candidate.kind == ActionKind::deliver;
+            if (step) candidates_.push_back(candidate);
+        }
+        // The world keeps only the host's steps while it has one, so steps of another
+        // component here mean the host has none.
+        const auto others = [](const Action& candidate) {
+            return candidate.kind == ActionKind::deliver
+                       ? candidate.from != CompId(0) && candidate.to != CompId(0)
+                       : candidate.comp != CompId(0);
+        };
+        if (candidates_.empty() || std::any_of(candidates_.begin(), candidates_.end(), others)) {
+            return false;
+        }
+        action = candidates_[prng_.below(candidates_.size())];
+        return true;
     }
 
     void draw_pct() {

@@ -26,6 +26,12 @@ struct Expectation {
 struct Scenario {
     std::shared_ptr<const pcore::CompiledScenario> compiled;
     std::vector<Expectation> expect;
+    // "host_priority": true (a scheduling assumption, off by default): while the host can take
+    // a step, or a message from or to the host can be delivered, no other component steps
+    // (faults may still strike, and timeouts need quiescence as ever). A host
+    // that sets the application up before it runs (SPIN's active processes, Promela's atomic
+    // init); verdicts then say nothing of the interleavings it removes (docs/protocols.md).
+    bool host_priority = false;
     std::string source_text;  // the JSON as loaded, embedded in traces
     std::string path;
 };
