@@ -283,17 +283,21 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
     out << "visited set: " << result.visited_bytes << " bytes (" << bytes_per_state
         << " per state), fingerprint collision probability " << result.collision_probability
         << '\n';
-    if (result.peak_frontier > 0) {
-        out << "memory: peak layer " << result.peak_frontier << " states in "
-            << result.peak_frontier_bytes << " bytes ("
+    if (result.peak_frontier_bytes_states > 0) {
+        out << "memory: the largest layer took " << result.peak_frontier_bytes << " bytes for "
+            << result.peak_frontier_bytes_states << " states ("
             << static_cast<double>(result.peak_frontier_bytes) /
-                   static_cast<double>(result.peak_frontier)
-            << " per state); peak resident " << result.peak_resident_bytes << " bytes";
-        if (result.states > 0) {
-            out << " ("
-                << static_cast<double>(result.peak_resident_bytes) /
-                       static_cast<double>(result.states)
-                << " per visited state)";
+                   static_cast<double>(result.peak_frontier_bytes_states)
+            << " per state)";
+        // Peak resident memory is this process's: a resumed run's states began in another.
+        if (result.peak_resident_bytes > 0) {
+            out << "; peak resident " << result.peak_resident_bytes << " bytes";
+            if (!check.resume && result.states > 0) {
+                out << " ("
+                    << static_cast<double>(result.peak_resident_bytes) /
+                           static_cast<double>(result.states)
+                    << " per visited state)";
+            }
         }
         out << '\n';
     }
@@ -411,6 +415,7 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
             {"visited_set_bytes", result.visited_bytes},
             {"peak_frontier_states", result.peak_frontier},
             {"peak_frontier_bytes", result.peak_frontier_bytes},
+            {"peak_frontier_bytes_states", result.peak_frontier_bytes_states},
             {"peak_resident_bytes", result.peak_resident_bytes},
             {"distinct_component_states", result.distinct_slots},
             {"memoised_steps", result.memoised_steps},

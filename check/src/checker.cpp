@@ -334,8 +334,11 @@ class Search {
         while (layer_size(frontier) > 0) {
             result.peak_frontier =
                 std::max<std::uint64_t>(result.peak_frontier, layer_size(frontier));
-            result.peak_frontier_bytes =
-                std::max<std::uint64_t>(result.peak_frontier_bytes, layer_bytes(frontier));
+            if (const std::uint64_t bytes = layer_bytes(frontier);
+                bytes > result.peak_frontier_bytes) {
+                result.peak_frontier_bytes = bytes;
+                result.peak_frontier_bytes_states = layer_size(frontier);
+            }
             pool.run(expand_layer);
             if (options_.partial_order) {
                 FingerprintSet::Writer writer(visited_);

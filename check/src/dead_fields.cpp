@@ -1,6 +1,7 @@
 #include "pcheck/dead_fields.hpp"
 
 #include <array>
+#include <cassert>
 
 #include "pmodel/world_parts.hpp"
 
@@ -158,6 +159,7 @@ std::uint64_t DeadFields::fingerprint_from(const pmodel::World& parent,
     std::uint64_t key = parent_key - shape_term(parent) + shape_term(child);
     const pmodel::SlotVector& before = parent.comps();
     const pmodel::SlotVector& after = child.comps();
+    assert(after.size() >= before.size());  // components are never removed, only freed
     for (std::size_t index = 0; index < after.size(); ++index) {
         const bool existed = index < before.size();
         // Every change to an entry drops its note, and equal notes name equal entries.

@@ -178,17 +178,35 @@ void World::enabled_actions(std::vector<Action>& out) const {
     if (scenario_->host_priority) keep_host_actions(out);
 }
 
+bool World::host_step(const Action& action) {
+    const CompId host(0);
+    switch (action.kind) {
+        case ActionKind::run:
+            return action.comp == host;
+        case ActionKind::deliver:
+            return action.from == host || action.to == host;
+        default:
+            return false;
+    }
+}
+
+bool World::host_can_step() const {
+    if (runnable(CompId(0))) return true;
+    for (const Link& link : links_) {
+        if ((link.from == CompId(0) || link.to == CompId(0)) && !link.queue.empty() &&
+            pcore::receptive(comps_[link.to.value()].state)) {
+            return true;  // every network variant delivers some message of a non-empty link
+        }
+    }
+    return false;
+}
+
 void World::keep_host_actions(std::vector<Action>& out) {
     // The host is component 0. Its steps go first: its runs and the deliveries of messages it
     // sent or is sent. Faults (the environment's) and timeouts (only at quiescence) are left as
     // they are.
     const auto step = [](const Action& action) {
         return action.kind == ActionKind::run || action.kind == ActionKind::deliver;
-    };
-    const auto host_step = [&](const Action& action) {
-        const CompId host(0);
-        return action.kind == ActionKind::deliver ? action.from == host || action.to == host
-                                                  : step(action) && action.comp == host;
     };
     if (std::any_of(out.begin(), out.end(), host_step)) {
         std::erase_if(out,
@@ -197,10 +215,9 @@ void World::keep_host_actions(std::vector<Action>& out) {
 }
 
 bool World::enabled(const Action& action) const {
-    if (scenario_->host_priority) {  // another action may take precedence: ask the whole list
-        std::vector<Action> all;
-        enabled_actions(all);
-        return std::find(all.begin(), all.end(), action) != all.end();
+    if (scenario_->host_priority && !host_step(action) &&
+        (action.kind == ActionKind::run || action.kind == ActionKind::deliver) && host_can_step()) {
+        return false;  // keep_host_actions drops it
     }
     if (action.kind == ActionKind::run) {
         return action.comp.valid() && action.comp.value() < comps_.size() && runnable(action.comp);

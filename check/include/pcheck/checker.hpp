@@ -89,9 +89,10 @@ struct CheckResult {
     std::uint64_t checkpoints = 0;    // checkpoints written by this run
     std::uint64_t visited_bytes = 0;  // the fingerprint table
     std::uint64_t peak_frontier = 0;  // states waiting in one layer, at most
-    // The bytes that layer's states took (packed, with their nodes), at most; since the start
-    // of this run (a resumed run counts from the resume).
+    // The most bytes a layer's states took (packed, with their nodes), and that layer's
+    // states; since the start of this run (a resumed run counts from the resume).
     std::uint64_t peak_frontier_bytes = 0;
+    std::uint64_t peak_frontier_bytes_states = 0;
     std::uint64_t peak_resident_bytes = 0;  // the process's most resident memory (VmHWM)
     std::uint64_t distinct_slots = 0;       // distinct component states met (collapse compression)
     std::uint64_t reduced_states = 0;  // --por: states expanded with a proper persistent subset

@@ -3,9 +3,13 @@
 // frontier"). Used only by check/ (StateStore::pack/unpack).
 //
 // Numbers are handed out once and never reused; the directory only grows while a search runs.
-// Appends take a lock only when a new chunk is needed; reads take none: a number is read only
-// from a packed state, which reaches another thread through the layer barrier (LayerPool::run)
-// after the append that made it, so the entry is visible by then.
+// Appends take a lock only when a new chunk is needed; reads take none. A number reaches
+// another thread after the append that made it: through a packed state (across the layer
+// barrier, LayerPool::run) or through the store's memo of numbers (PartMemo, whose shard lock
+// is taken after the entry was written), so the entry is visible by then.
+//
+// 2^32 numbers of one kind would need more than 2^32 interned parts (over 256 GB): a search
+// meets --max-memory or the machine's end long before the length_error below.
 #pragma once
 
 #include <array>
@@ -16,7 +20,9 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <stdexcept>
+#include <type_traits>
 
 namespace pcheck {
 
@@ -39,7 +45,7 @@ class PartDirectory {
             throw std::length_error("more than 2^32 distinct parts of one kind in a search");
         }
         const Place place = place_of(number);
-        chunk(place.chunk)[place.offset] = make(static_cast<std::uint32_t>(number));
+        new (chunk(place.chunk) + place.offset) Entry(make(static_cast<std::uint32_t>(number)));
         return static_cast<std::uint32_t>(number);
     }
     [[nodiscard]] const Entry& at(std::uint32_t number) const {
@@ -68,8 +74,10 @@ class PartDirectory {
         std::lock_guard<std::mutex> lock(grow_);
         found = chunks_[which].load(std::memory_order_relaxed);
         if (found == nullptr) {
-            owned_[which] = std::make_unique<Entry[]>(first_chunk << which);
-            found = owned_[which].get();
+            // Raw bytes, not constructed entries: a large chunk's pages stay untouched (and
+            // out of the resident memory) until numbers reach them; add() constructs each.
+            owned_[which].reset(new std::byte[(first_chunk << which) * sizeof(Entry)]);
+            found = reinterpret_cast<Entry*>(owned_[which].get());
             chunks_[which].store(found, std::memory_order_release);
         }
         return found;
@@ -78,7 +86,9 @@ class PartDirectory {
     std::atomic<std::uint64_t> next_{0};
     std::mutex grow_;
     std::array<std::atomic<Entry*>, chunk_count> chunks_{};
-    std::array<std::unique_ptr<Entry[]>, chunk_count> owned_{};
+    std::array<std::unique_ptr<std::byte[]>, chunk_count> owned_{};
+    static_assert(std::is_trivially_destructible_v<Entry> &&
+                  alignof(Entry) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
 };
 
 }  // namespace pcheck

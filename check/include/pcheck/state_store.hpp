@@ -114,7 +114,8 @@ class StateStore final : public pmodel::StepCache {
     PartMemo<TakeKey, InternedQueue> taken_;
     PartMemo<AppendKey, InternedQueue> appended_;
     // Component entries of packed states, by content, and their numbers: a frontier state
-    // holds a number per component instead of the entry (one to three bytes instead of 64).
+    // holds a number per component instead of the entry (a varint: one to five bytes, at most
+    // four below 2^28 entries, instead of 64).
     InternTable<EntryValue> entries_;
     PartMemo<EntryValue, const NumberedEntry*> packed_entries_;
     PartDirectory<NumberedEntry> entry_numbers_;

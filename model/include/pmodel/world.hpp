@@ -248,6 +248,10 @@ class World {
     void enabled_faults(std::vector<Action>& out) const;
     // Scenario option host_priority: drops the other components' steps while the host has one.
     static void keep_host_actions(std::vector<Action>& out);
+    // A step of the host: its run, or a delivery from or to it.
+    static bool host_step(const Action& action);
+    // Whether the host has a step enabled (before the option's filter).
+    [[nodiscard]] bool host_can_step() const;
     [[nodiscard]] bool fault_target(CompId comp, pcore::FaultKind kind) const;
     [[nodiscard]] bool timeout_target(CompId comp) const;
 
