@@ -252,11 +252,20 @@ int check_command_run(CheckCommandOptions options, std::ostream& out, std::ostre
             err << "protocheck: --resume: " << error.what() << '\n';
             return exit_bad_input;
         } catch (const std::length_error& error) {
+            if (options.resume.empty()) {
+                err << "protocheck check: out of memory outside the search's layers, no report ("
+                    << error.what() << ")\n";
+                return exit_incomplete;
+            }
             // A damaged checkpoint's counters sized a table: refused, not an abort.
             err << "protocheck: --resume: " << options.resume << ": damaged checkpoint ("
                 << error.what() << ")\n";
             return exit_bad_input;
         } catch (const std::bad_alloc&) {
+            if (options.resume.empty()) {
+                err << "protocheck check: out of memory outside the search's layers, no report\n";
+                return exit_incomplete;
+            }
             err << "protocheck: --resume: " << options.resume
                 << ": the checkpoint's counters need more memory than there is (damaged?)\n";
             return exit_bad_input;

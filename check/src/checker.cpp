@@ -228,6 +228,7 @@ class Search {
           borrowed_scenario_(std::shared_ptr<const pmodel::Scenario>(), scenario.get()),
           options_(options),
           symmetric_(options.symmetry && pcheck::symmetry_allowed(*scenario)) {
+        stop_reason_.reserve(256);  // set_stop_reserved never allocates
         if (options.dead_fields && !symmetric_) dead_fields_.emplace(*scenario->compiled);
     }
 
@@ -297,7 +298,7 @@ class Search {
         // Each thread keeps its scratch (and the states it builds) across layers.
         std::vector<std::unique_ptr<Worker>> workers(threads);
         LayerPool pool(static_cast<unsigned>(threads));
-        const std::function<void(unsigned)> expand_layer = [&](unsigned thread) {
+        const auto expand_share = [&](unsigned thread) {
             if (workers[thread] == nullptr) workers[thread] = std::make_unique<Worker>();
             Worker& work = *workers[thread];
             Lane& out = next[thread];
@@ -329,6 +330,37 @@ class Search {
                     work.reduced = 0;
                     if (thread == 0) watch_bounds();
                 }
+            }
+        };
+        const std::function<void(unsigned)> expand_layer = [&](unsigned thread) {
+            // Out of memory on any thread (a frontier block, the visited set's growth, a part
+            // table) stops the search with what it found, as --max-memory does: an exception
+            // left to a pool thread would abort the process.
+            // The reason is a literal copied into reserved room: building a string here could
+            // throw again.
+            try {
+                expand_share(thread);
+                return;
+            } catch (const std::bad_alloc&) {
+                set_stop_reserved(out_of_memory);
+            } catch (const std::length_error&) {
+                set_stop_reserved(out_of_memory);
+            }
+            // The states this thread admitted keep their parents (a violation among them is
+            // reported with its trace) and are counted; the successors not yet judged are lost
+            // with the search.
+            try {
+                if (Worker* work = workers[thread].get()) {
+                    work->writer.reset();
+                    log_->append(work->records);
+                    work->records.clear();
+                    states_.fetch_add(work->states, std::memory_order_relaxed);
+                    transitions_.fetch_add(work->transitions, std::memory_order_relaxed);
+                    work->states = 0;
+                    work->transitions = 0;
+                }
+            } catch (const std::exception&) {
+                // Nothing more to keep: the stop reason stands.
             }
         };
         while (layer_size(frontier) > 0) {
@@ -677,6 +709,17 @@ class Search {
         if (options_.max_memory != 0 && resident_bytes() >= options_.max_memory) {
             set_stop("--max-memory " + std::to_string(options_.max_memory) + " bytes reached");
         }
+    }
+
+    static constexpr const char* out_of_memory =
+        "out of memory (raise the memory, or bound the search with --max-memory or --max-states)";
+
+    // set_stop without allocating: stop_reason_ has room reserved for any literal reason.
+    void set_stop_reserved(const char* reason) {
+        std::lock_guard<std::mutex> lock(deadlock_mutex_);
+        if (stop_.load()) return;
+        stop_reason_.assign(reason);
+        stop_.store(true);
     }
 
     void set_stop(std::string reason) {
