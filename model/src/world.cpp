@@ -178,6 +178,10 @@ void World::enabled_actions(std::vector<Action>& out) const {
     if (scenario_->host_priority) keep_host_actions(out);
 }
 
+bool World::is_step(const Action& action) {
+    return action.kind == ActionKind::run || action.kind == ActionKind::deliver;
+}
+
 bool World::host_step(const Action& action) {
     const CompId host(0);
     switch (action.kind) {
@@ -202,21 +206,15 @@ bool World::host_can_step() const {
 }
 
 void World::keep_host_actions(std::vector<Action>& out) {
-    // The host is component 0. Its steps go first: its runs and the deliveries of messages it
-    // sent or is sent. Faults (the environment's) and timeouts (only at quiescence) are left as
-    // they are.
-    const auto step = [](const Action& action) {
-        return action.kind == ActionKind::run || action.kind == ActionKind::deliver;
-    };
+    // Faults (the environment's) and timeouts (only at quiescence) are left as they are.
     if (std::any_of(out.begin(), out.end(), host_step)) {
         std::erase_if(out,
-                      [&](const Action& action) { return step(action) && !host_step(action); });
+                      [](const Action& action) { return is_step(action) && !host_step(action); });
     }
 }
 
 bool World::enabled(const Action& action) const {
-    if (scenario_->host_priority && !host_step(action) &&
-        (action.kind == ActionKind::run || action.kind == ActionKind::deliver) && host_can_step()) {
+    if (scenario_->host_priority && is_step(action) && !host_step(action) && host_can_step()) {
         return false;  // keep_host_actions drops it
     }
     if (action.kind == ActionKind::run) {

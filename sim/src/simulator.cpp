@@ -1,6 +1,8 @@
 #include "psim/simulator.hpp"
 
 #include <algorithm>
+#include <cassert>
+#include <iterator>
 
 #include "psim/prng.hpp"
 
@@ -232,25 +234,14 @@ class Simulation {
     // Scenario option host_priority: while the host can step, one of its steps (at random)
     // goes before every queued event; the events stay queued, and one whose step was taken
     // meanwhile finds nothing to do when it comes (an empty link, a component not runnable).
-    // Once the host cannot step, the world enables the others' steps as without the option.
+    // Once the host cannot step, the events run as without the option.
     bool choose_host_step(Action& action) {
+        if (!world_.host_can_step()) return false;
         world_.enabled_actions(scratch_);
         candidates_.clear();
-        for (const Action& candidate : scratch_) {
-            const bool step =
-                candidate.kind == ActionKind::run || candidate.kind == ActionKind::deliver;
-            if (step) candidates_.push_back(candidate);
-        }
-        // The world keeps only the host's steps while it has one, so steps of another
-        // component here mean the host has none.
-        const auto others = [](const Action& candidate) {
-            return candidate.kind == ActionKind::deliver
-                       ? candidate.from != CompId(0) && candidate.to != CompId(0)
-                       : candidate.comp != CompId(0);
-        };
-        if (candidates_.empty() || std::any_of(candidates_.begin(), candidates_.end(), others)) {
-            return false;
-        }
+        std::copy_if(scratch_.begin(), scratch_.end(), std::back_inserter(candidates_),
+                     pmodel::World::host_step);
+        assert(!candidates_.empty());  // host_can_step: the world enables one of its steps
         action = candidates_[prng_.below(candidates_.size())];
         return true;
     }

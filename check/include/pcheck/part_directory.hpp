@@ -1,6 +1,6 @@
-// Dense numbers for the store's interned parts, so that a frontier state names each part in one
-// to three bytes (a varint of its number) instead of an eight-byte address (issue 18: "a lean
-// frontier"). Used only by check/ (StateStore::pack/unpack).
+// Dense numbers for the store's interned parts, so that a frontier state names each part in a
+// varint of its number (one byte below 128, four below 2^28) instead of an eight-byte address
+// (issue 18: "a lean frontier"). Used only by check/ (StateStore::pack/unpack).
 //
 // Numbers are handed out once and never reused; the directory only grows while a search runs.
 // Appends take a lock only when a new chunk is needed; reads take none. A number reaches

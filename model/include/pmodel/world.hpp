@@ -125,6 +125,12 @@ class World {
     void enabled_actions(std::vector<Action>& out) const;
     [[nodiscard]] bool enabled(const Action& action) const;
     [[nodiscard]] bool runnable(CompId comp) const;
+    // A step: a run or a delivery (not a fault or a timeout). Scenario option host_priority: a
+    // step of the host (component 0) is its run or a delivery from or to it, and while the host
+    // can take one (host_can_step, before the option's filter) no other component steps.
+    [[nodiscard]] static bool is_step(const Action& action);
+    [[nodiscard]] static bool host_step(const Action& action);
+    [[nodiscard]] bool host_can_step() const;
     [[nodiscard]] const Link* link(CompId from, CompId to) const;
 
     // Applies an enabled action; state monitors run on every effect.
@@ -248,10 +254,6 @@ class World {
     void enabled_faults(std::vector<Action>& out) const;
     // Scenario option host_priority: drops the other components' steps while the host has one.
     static void keep_host_actions(std::vector<Action>& out);
-    // A step of the host: its run, or a delivery from or to it.
-    static bool host_step(const Action& action);
-    // Whether the host has a step enabled (before the option's filter).
-    [[nodiscard]] bool host_can_step() const;
     [[nodiscard]] bool fault_target(CompId comp, pcore::FaultKind kind) const;
     [[nodiscard]] bool timeout_target(CompId comp) const;
 
