@@ -132,7 +132,7 @@ class FingerprintSet {
         std::uint64_t* words = nullptr;
         std::size_t capacity = 0;
         void reset(std::size_t size) {
-            memory = MappedMemory(size * sizeof(std::uint64_t));
+            memory = MappedMemory(size * sizeof(std::uint64_t), MappedMemory::Touch::now);
             words = reinterpret_cast<std::uint64_t*>(memory.data());
             capacity = size;
         }
