@@ -144,7 +144,7 @@ void World::enabled_actions(std::vector<Action>& out) const {
             out.push_back(Action{ActionKind::run, CompId(index), {}, {}, 0});
     }
     for (const Link& link : links_) {
-        if (link.queue.empty() || !pcore::receptive(comps_[link.to.value()].state)) continue;
+        if (!deliverable(link)) continue;
         switch (variants_.network) {
             case pcore::NetworkOrder::fifo_pair:
                 out.push_back(Action{ActionKind::deliver, {}, link.from, link.to, 0});
@@ -178,6 +178,11 @@ void World::enabled_actions(std::vector<Action>& out) const {
     if (scenario_->host_priority) keep_host_actions(out);
 }
 
+bool World::deliverable(const Link& link) const {
+    // Every network variant delivers some message of a non-empty link to a receptive receiver.
+    return !link.queue.empty() && pcore::receptive(comps_[link.to.value()].state);
+}
+
 bool World::is_step(const Action& action) {
     return action.kind == ActionKind::run || action.kind == ActionKind::deliver;
 }
@@ -197,10 +202,7 @@ bool World::host_step(const Action& action) {
 bool World::host_can_step() const {
     if (runnable(CompId(0))) return true;
     for (const Link& link : links_) {
-        if ((link.from == CompId(0) || link.to == CompId(0)) && !link.queue.empty() &&
-            pcore::receptive(comps_[link.to.value()].state)) {
-            return true;  // every network variant delivers some message of a non-empty link
-        }
+        if ((link.from == CompId(0) || link.to == CompId(0)) && deliverable(link)) return true;
     }
     return false;
 }

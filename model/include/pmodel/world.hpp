@@ -252,6 +252,8 @@ class World {
     [[nodiscard]] std::string expectation_problem(const Expectation& expectation,
                                                   const pcore::Outcome& outcome) const;
     void enabled_faults(std::vector<Action>& out) const;
+    // The link has a message its receiver can take now (some delivery of it is enabled).
+    [[nodiscard]] bool deliverable(const Link& link) const;
     // Scenario option host_priority: drops the other components' steps while the host has one.
     static void keep_host_actions(std::vector<Action>& out);
     [[nodiscard]] bool fault_target(CompId comp, pcore::FaultKind kind) const;
