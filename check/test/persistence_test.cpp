@@ -210,8 +210,8 @@ INSTANTIATE_TEST_SUITE_P(Bundled,
                                            Case{"tractor-simple-context", true, true},
                                            Case{"out-of-order-get", true, true},
                                            Case{"port-in-message", true, true},
-                                           Case{"tractor-peer-canceller", true, false},
-                                           Case{"put-and-get-same-peer", false, true},
+                                           Case{"tractor-peer-canceller", false, true},
+                                           Case{"put-and-get-same-peer", false, false},
                                            Case{"chain-leader-crash", false, false}),
                          [](const ::testing::TestParamInfo<Case>& param_info) {
                              std::string name = param_info.param.scenario;
