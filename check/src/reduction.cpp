@@ -191,6 +191,7 @@ class Closure {
         // Whoever may come to address `comp` without a member moving, and could then create a
         // new action of it (a message on an empty link; any message when links do not keep
         // order), free it, or write its ghost round fields.
+        if (!scratch_.knowers_rule) return;
         knowers(comp);
         for (const std::uint32_t other : knowers_) {
             if (member_[other] != 0 || may_act_[other] == 0) continue;

@@ -1,20 +1,16 @@
 // Every subset `check --por` takes is persistent, checked on the whole space it must hold for.
 //
-// A set T of actions enabled in s is persistent (Godefroid) when every path from s made of
-// actions outside T keeps each action of T enabled, and each action on the path commutes with
-// each action of T. `Properties.PersistentSubsetsCommuteWithEveryPathOutsideThem` samples random
-// paths; here every state of a scenario that gets a subset has the whole of its outside space
-// explored (every state reachable from it by actions outside T), and at each of those states
-// every action of T must be enabled and commute with every enabled action outside T: the same
-// world and the same violated properties in either order. Small bundled scenarios, every design,
-// and the three faults.
+// `Properties.PersistentSubsetsCommuteWithEveryPathOutsideThem` samples random paths outside a
+// subset T; here every state of a scenario that gets a subset has the whole of its outside space
+// explored by `pcheck::outside_space_check` (the definition of a persistent set, see
+// pcheck/persistence.hpp): every action of T enabled at each outside state, and commuting with
+// every enabled action outside T (the same world and the same violated properties in either
+// order). Small bundled scenarios, every design, and the three faults.
+#include "pcheck/persistence.hpp"
+
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <deque>
-#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -30,95 +26,12 @@ using pmodel::Action;
 using pmodel::World;
 using ptest::bundled;
 
-std::vector<std::string> violated(const World& world) {
-    std::vector<std::string> ids;
-    for (const pmodel::Violation& violation : world.violations()) ids.push_back(violation.property);
-    std::sort(ids.begin(), ids.end());
-    return ids;
-}
-
-bool contains(const std::vector<Action>& actions, const Action& action) {
-    return std::find(actions.begin(), actions.end(), action) != actions.end();
-}
-
-// Whether `kept` and `other`, both enabled in `at`, lead to the same world and the same
-// violations in either order; `why` says how they differ when they do not.
-bool commute(const World& at, const Action& kept, const Action& other, std::string& why) {
-    World first = at;
-    first.apply(kept);
-    if (!first.enabled(other)) {
-        why = "taking " + at.describe(kept) + " disables " + at.describe(other);
-        return false;
-    }
-    first.apply(other);
-    World second = at;
-    second.apply(other);
-    if (!second.enabled(kept)) {
-        why = "taking " + at.describe(other) + " disables " + at.describe(kept);
-        return false;
-    }
-    second.apply(kept);
-    if (!(first == second) || violated(first) != violated(second)) {
-        why = at.describe(kept) + " and " + at.describe(other) + " do not commute";
-        return false;
-    }
-    return true;
-}
-
 // What exploring the outside spaces of one scenario found.
 struct Sweep {
-    std::size_t states = 0;          // reachable states
-    std::size_t subsets = 0;         // states where a persistent subset was taken
-    std::size_t outside_states = 0;  // states of their outside spaces, summed
-    std::size_t largest_outside = 0;
-    std::string failure;  // empty when every subset held
+    std::size_t states = 0;   // reachable states
+    std::size_t subsets = 0;  // states where a persistent subset was taken
+    std::string failure;      // empty when every subset held
 };
-
-// Explores every state reachable from `from` by actions outside `subset` (at most `limit`);
-// records the first state where the subset is not persistent in `sweep.failure`.
-void explore_outside(const World& from,
-                     const std::vector<Action>& subset,
-                     std::size_t limit,
-                     Sweep& sweep) {
-    std::deque<World> todo{from};
-    std::unordered_set<std::uint64_t> seen{from.fingerprint()};
-    std::vector<Action> actions;
-    std::size_t explored = 0;
-    while (!todo.empty() && sweep.failure.empty()) {
-        if (++explored > limit) {
-            sweep.failure = "an outside space has more than " + std::to_string(limit) +
-                            " states: choose smaller scenarios or raise the limit";
-            return;
-        }
-        const World at = std::move(todo.front());
-        todo.pop_front();
-        at.enabled_actions(actions);
-        for (const Action& kept : subset) {
-            if (!contains(actions, kept)) {
-                sweep.failure = at.describe(kept) + " was disabled by actions outside the subset";
-                return;
-            }
-        }
-        for (const Action& other : actions) {
-            if (contains(subset, other)) continue;
-            for (const Action& kept : subset) {
-                std::string why;
-                if (!commute(at, kept, other, why)) {
-                    sweep.failure = why;
-                    return;
-                }
-            }
-            World next = at;
-            next.apply(other);
-            // A path of the search ends at its first violation: nothing goes on from there.
-            if (next.violations().empty() && seen.insert(next.fingerprint()).second) {
-                todo.push_back(std::move(next));
-            }
-        }
-    }
-    sweep.outside_states += explored;
-    sweep.largest_outside = std::max(sweep.largest_outside, explored);
-}
 
 // Every reachable state of the scenario under `design` and `faults`; the outside space of
 // each persistent subset is explored.
@@ -147,7 +60,13 @@ Sweep sweep_scenario(const std::string& name,
             ++sweep.subsets;
             std::vector<Action> subset;
             for (const std::uint32_t index : chosen) subset.push_back(enabled[index]);
-            explore_outside(state, subset, limit, sweep);
+            const pcheck::OutsideSpace space = pcheck::outside_space_check(state, subset, limit);
+            if (space.exceeded) {
+                sweep.failure = "an outside space has more than " + std::to_string(limit) +
+                                " states: choose smaller scenarios or raise the limit";
+            } else if (!space.persistent) {
+                sweep.failure = space.failure;
+            }
         }
         for (const Action& action : enabled) {
             World next = state;

@@ -55,6 +55,9 @@ struct ReductionScratch {
     // After persistent_subset: the successor by enabled[i], where the closure computed it
     // (every action of the chosen subset, some others); empty entries elsewhere.
     std::vector<std::optional<World>> successors;
+    // Rule 3 of the closure (knowers, see docs/checker.md). False only to measure what that
+    // rule costs (bench/por_bound.cpp): the subsets are then not persistent in general.
+    bool knowers_rule = true;
 };
 
 // True, with `chosen` holding indices into `enabled` (ascending), when a proper subset of
