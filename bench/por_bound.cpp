@@ -4,6 +4,8 @@
 //
 //   plain    every action of every state;
 //   por      the persistent subsets of pcheck::persistent_subset, as `check --por` takes them;
+//   sends    the same with the knowers rule asking pcheck::frozen_sends who may still send to
+//            a member (ReductionScratch::knowers_by_sends, an experiment);
 //   oracle   in each state, the subset the closure gives without its knowers rule, taken when
 //            pcheck::outside_space_check proves it persistent on its whole outside space, and
 //            the subset with the rule otherwise.
@@ -33,7 +35,7 @@ namespace {
 using pmodel::Action;
 using pmodel::World;
 
-enum class Mode { plain, por, oracle };
+enum class Mode { plain, por, sends, oracle };
 
 struct Counts {
     std::size_t states = 0;
@@ -49,6 +51,7 @@ bool subset_for(const World& state,
                 std::vector<std::uint32_t>& chosen,
                 Counts& counts) {
     if (mode == Mode::plain) return false;
+    scratch.knowers_by_sends = mode == Mode::sends;
     if (mode == Mode::oracle) {
         scratch.knowers_rule = false;
         const bool candidate = pcheck::persistent_subset(state, enabled, scratch, chosen);
@@ -124,11 +127,12 @@ int main(int argc, char** argv) {
         const auto scenario = pscenario::load_scenario_file(argv[1]);
         const Counts plain = search(scenario, Mode::plain, limit);
         const Counts por = search(scenario, Mode::por, limit);
+        const Counts sends = search(scenario, Mode::sends, limit);
         const Counts oracle = search(scenario, Mode::oracle, limit);
         std::printf(
-            "plain %zu\npor %zu\noracle %zu (%zu states took the subset of the closure without the "
-            "rule)\n",
-            plain.states, por.states, oracle.states, oracle.oracle_taken);
+            "plain %zu\npor %zu\nsends %zu\noracle %zu (%zu states took the subset of the closure "
+            "without the rule)\n",
+            plain.states, por.states, sends.states, oracle.states, oracle.oracle_taken);
     } catch (const std::exception& error) {
         std::fprintf(stderr, "protocheck_por_bound: %s\n", error.what());
         return 2;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pcheck/send_analysis.hpp"
+
 namespace pcheck {
 
 using namespace pmodel;  // the world's types, throughout this file
@@ -192,6 +194,7 @@ class Closure {
         // new action of it (a message on an empty link; any message when links do not keep
         // order), free it, or write its ghost round fields.
         if (!scratch_.knowers_rule) return;
+        if (scratch_.knowers_by_sends && exposed_[comp] == 0 && add_senders(comp)) return;
         knowers(comp);
         for (const std::uint32_t other : knowers_) {
             if (member_[other] != 0 || may_act_[other] == 0) continue;
@@ -199,6 +202,22 @@ class Closure {
             const bool appends_only = fifo_ && link != nullptr && !link->queue.empty();
             if (exposed_[comp] != 0 || spawner_[other] != 0 || !appends_only) add(other);
         }
+    }
+
+    // Rule 3 by pcheck::frozen_sends (an experiment, see ReductionScratch): whoever may still
+    // send to `comp` while the members stand still joins, unless all it can do is append to a
+    // non-empty FIFO link into it. False when the analysis gave up: the knowers rule decides.
+    bool add_senders(std::uint32_t comp) {
+        constexpr std::size_t budget = 2000;  // local states of one component's exploration
+        const FrozenSends sends = frozen_sends(world_, member_, budget);
+        if (!sends.known) return false;
+        for (std::uint32_t other = 0; other < count_; ++other) {
+            if (member_[other] != 0 || sends.may_send[other][comp] == 0) continue;
+            const Link* link = world_.link(CompId(other), CompId(comp));
+            const bool appends_only = fifo_ && link != nullptr && !link->queue.empty();
+            if (spawner_[other] != 0 || !appends_only) add(other);
+        }
+        return true;
     }
 
     // The components that name `comp` now, or may be told of it by one that does and may act

@@ -58,6 +58,11 @@ struct ReductionScratch {
     // Rule 3 of the closure (knowers, see docs/checker.md). False only to measure what that
     // rule costs (bench/por_bound.cpp): the subsets are then not persistent in general.
     bool knowers_rule = true;
+    // Rule 3 asks pcheck::frozen_sends who may still send to a member while the members stand
+    // still, instead of who may come to name it (falling back to the names where the analysis
+    // gives up). An experiment, off in `check`: sound on every test so far, but it costs tens
+    // of times the closure's time (bench/por_bound.cpp, docs/checker.md).
+    bool knowers_by_sends = false;
 };
 
 // True, with `chosen` holding indices into `enabled` (ascending), when a proper subset of
