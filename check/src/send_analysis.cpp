@@ -173,10 +173,16 @@ class Analysis {
         if (to >= count_) return false;
         out_.may_send[comp][to] = 1;
         if (frozen_[to] != 0) return true;  // it takes nothing while frozen
-        if (sent_keys_[to].insert(std::to_string(comp) + ":" + encoded(send.message)).second) {
-            sent_[to].push_back(NewMessage{comp, send.message});
-            changed_ = true;
+        if (!sent_keys_[to].insert(std::to_string(comp) + ":" + encoded(send.message)).second) {
+            return true;
         }
+        // A second message on the same link: the world delivers the two in the order they were
+        // sent, which the explorations do not keep (and the core may assume). Given up.
+        for (const NewMessage& known : sent_[to]) {
+            if (known.from == comp) return false;
+        }
+        sent_[to].push_back(NewMessage{comp, send.message});
+        changed_ = true;
         return true;
     }
 
