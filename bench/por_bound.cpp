@@ -75,14 +75,13 @@ Counts search(const std::shared_ptr<const pmodel::Scenario>& scenario,
     std::unordered_set<std::uint64_t> visited{layer.front().fingerprint()};
     pcheck::ReductionScratch scratch;
     std::vector<std::uint32_t> chosen;
-    std::vector<Action> enabled;
+    std::vector<Action> all;  // the enabled actions of the state being expanded
     Counts counts{1, 0};
     while (!layer.empty()) {
         std::vector<World> next;
         std::unordered_set<std::uint64_t> next_keys;  // reached in this layer
         for (const World& state : layer) {
-            state.enabled_actions(enabled);
-            const std::vector<Action> all = enabled;
+            state.enabled_actions(all);
             const bool reduced = subset_for(state, all, mode, limit, scratch, chosen, counts);
             bool earlier = false;  // a chosen successor lies in an earlier layer: the proviso
             const auto take = [&](std::uint32_t index) {

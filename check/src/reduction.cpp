@@ -198,10 +198,16 @@ class Closure {
         knowers(comp);
         for (const std::uint32_t other : knowers_) {
             if (member_[other] != 0 || may_act_[other] == 0) continue;
-            const Link* link = world_.link(CompId(other), CompId(comp));
-            const bool appends_only = fifo_ && link != nullptr && !link->queue.empty();
-            if (exposed_[comp] != 0 || spawner_[other] != 0 || !appends_only) add(other);
+            add_unless_it_only_appends(other, comp);
         }
+    }
+
+    // `other` may send to member `comp`: it joins unless all it can do to `comp` is append to a
+    // non-empty FIFO link into it (and `comp` is not exposed, and `other` cannot spawn).
+    void add_unless_it_only_appends(std::uint32_t other, std::uint32_t comp) {
+        const Link* link = world_.link(CompId(other), CompId(comp));
+        const bool appends_only = fifo_ && link != nullptr && !link->queue.empty();
+        if (exposed_[comp] != 0 || spawner_[other] != 0 || !appends_only) add(other);
     }
 
     // Rule 3 by pcheck::frozen_sends (an experiment, see ReductionScratch): whoever may still
@@ -213,9 +219,7 @@ class Closure {
         if (!sends.known) return false;
         for (std::uint32_t other = 0; other < count_; ++other) {
             if (member_[other] != 0 || sends.may_send[other][comp] == 0) continue;
-            const Link* link = world_.link(CompId(other), CompId(comp));
-            const bool appends_only = fifo_ && link != nullptr && !link->queue.empty();
-            if (spawner_[other] != 0 || !appends_only) add(other);
+            add_unless_it_only_appends(other, comp);
         }
         return true;
     }

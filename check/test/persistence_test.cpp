@@ -28,7 +28,6 @@ using ptest::bundled;
 
 // What exploring the outside spaces of one scenario found.
 struct Sweep {
-    std::size_t states = 0;   // reachable states
     std::size_t subsets = 0;  // states where a persistent subset was taken
     std::string failure;      // empty when every subset held
 };
@@ -47,7 +46,7 @@ Sweep sweep_scenario(const std::string& name,
     const World initial(bundled(name), variants, faults);
     std::deque<World> todo{initial};
     std::unordered_set<std::uint64_t> seen{initial.fingerprint()};
-    std::vector<Action> actions;
+    std::vector<Action> enabled;
     std::vector<std::uint32_t> chosen;
     pcheck::ReductionScratch scratch;
     scratch.knowers_by_sends = by_sends;
@@ -55,9 +54,7 @@ Sweep sweep_scenario(const std::string& name,
     while (!todo.empty() && sweep.failure.empty()) {
         const World state = std::move(todo.front());
         todo.pop_front();
-        ++sweep.states;
-        state.enabled_actions(actions);
-        const std::vector<Action> enabled = actions;
+        state.enabled_actions(enabled);
         if (pcheck::persistent_subset(state, enabled, scratch, chosen)) {
             ++sweep.subsets;
             std::vector<Action> subset;
